@@ -1,0 +1,130 @@
+"""Every way a message can fail to reach a destination, as a class tree mirroring Segment.
+
+::
+
+    SegfnError
+    ├── IngestError                     the Tracking API refuses it (message level)
+    │   ├── Unauthorized                401: unknown write key
+    │   ├── BadRequestBody              400: not JSON, wrong content, over 32 KB / 500 KB
+    │   └── InvalidMessage              200 but dropped: no_user_anon_id, missing event, ...
+    ├── DeliveryError                   a destination could not take it (destination level)
+    │   ├── Discarded                   final; Event Delivery's "discarded" categories
+    │   │   ├── MessageRejected         InvalidEventPayload, ValidationError
+    │   │   ├── UnsupportedEventType    EventNotSupported, or no handler
+    │   │   ├── BadRequest              any other exception in the function
+    │   │   ├── InvalidSettings         a required setting is missing or has the wrong type
+    │   │   └── RetriesExhausted        retried until the retry window closed
+    │   └── Retryable                   Segment tries again later
+    │       ├── RetryRequested          RetryError
+    │       └── TimedOut                the function ran past its timeout
+    └── ConfigError                     workspace.toml, a function module, a fixture: exit 2
+
+The runner turns what a function raised into the most specific class here and keeps the original
+exception as ``__cause__``; the pipeline turns these into outcome records.
+"""
+
+from __future__ import annotations
+
+
+class SegfnError(Exception):
+    """Base of everything segfn raises on purpose."""
+
+
+# --- Tracking API ---------------------------------------------------------------------------
+
+
+class IngestError(SegfnError):
+    """The Tracking API did not accept a message. ``path`` is a JSON path into the request body."""
+
+    status = 400
+    code = "invalid_request"
+
+    def __init__(self, message: str, path: str = "$") -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class Unauthorized(IngestError):
+    status = 401
+    code = "unauthorized"
+
+
+class BadRequestBody(IngestError):
+    status = 400
+    code = "bad_request"
+
+
+class InvalidMessage(IngestError):
+    """Segment answers 200 for these but the message never enters the pipeline."""
+
+    status = 200
+
+    def __init__(self, message: str, path: str = "$", code: str = "invalid_message") -> None:
+        super().__init__(message, path)
+        self.code = code
+
+
+# --- Delivery -------------------------------------------------------------------------------
+
+
+class DeliveryError(SegfnError):
+    """A destination did not take the message. ``category`` is Segment's Event Delivery label."""
+
+    category = "Error"
+    retry = False
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Discarded(DeliveryError):
+    category = "Discarded"
+
+
+class MessageRejected(Discarded):
+    category = "Message Rejected"
+
+
+class UnsupportedEventType(Discarded):
+    category = "Unsupported Event Type"
+
+
+class BadRequest(Discarded):
+    category = "Bad Request"
+
+
+class InvalidSettings(Discarded):
+    category = "Invalid Settings"
+
+
+class RetriesExhausted(Discarded):
+    category = "Retries Exhausted"
+
+
+class Retryable(DeliveryError):
+    category = "Retry"
+    retry = True
+
+
+class RetryRequested(Retryable):
+    category = "Retry"
+
+
+class TimedOut(Retryable):
+    category = "Timeout"
+
+
+# --- Configuration --------------------------------------------------------------------------
+
+
+class ConfigError(SegfnError):
+    """Bad configuration or code: one message per problem, each saying where (file:line:col or key path)."""
+
+    def __init__(self, problems: list[str] | str) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))

@@ -1,0 +1,3 @@
+"""segfn: Segment Destination Functions in Python, replayed locally, compiled to JavaScript."""
+
+__version__ = "0.1.0"

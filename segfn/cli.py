@@ -1,0 +1,51 @@
+"""The ``segfn`` command line: a click group whose subcommands load on first use.
+
+Each subcommand lives in its own module under ``segfn.commands`` so that ``segfn fql`` does not pay
+for Flask and ``segfn serve`` does not pay for the compiler. Exit codes follow click: 0 success,
+1 a failure of the thing checked (a golden mismatch, a difference, a failed deploy), 2 bad input
+(usage, configuration, code that does not compile).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+import click
+
+# command name -> "module:attribute"; a command whose module is absent is simply not offered.
+COMMANDS = {
+    "replay": "segfn.commands.replay:replay",
+    "fql": "segfn.commands.filters:fql",
+    "filter": "segfn.commands.filters:filter_events",
+    "build": "segfn.commands.build:build",
+    "check": "segfn.commands.build:check",
+    "serve": "segfn.commands.serve:serve",
+    "watch": "segfn.commands.watch:watch",
+    "deploy": "segfn.commands.deploy:deploy",
+}
+
+
+def _available(spec: str) -> bool:
+    module = spec.partition(":")[0]
+    return importlib.util.find_spec(module) is not None
+
+
+class LazyGroup(click.Group):
+    """A group that imports a subcommand's module only when that subcommand is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name, spec in COMMANDS.items() if _available(spec))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        spec = COMMANDS.get(name)
+        if spec is None or not _available(spec):
+            return None
+        module, _, attribute = spec.partition(":")
+        return getattr(importlib.import_module(module), attribute)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="segfn")
+def main() -> None:
+    """Write Segment functions in Python, replay them locally, compile and deploy them."""
