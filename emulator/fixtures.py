@@ -1,0 +1,129 @@
+"""Reading fixtures: the payloads a user replays.
+
+A fixture is a ``.json`` file holding one message, a list of messages, or a ``/v1/batch`` body, or an
+archive of one message a line (``.ndjson``, ``.ndjson.gz``), read as a stream. Each becomes one or more
+``Call``s, as if a Segment library had sent them to the Tracking API. A fixture that cannot be read
+becomes a ``FixtureProblem`` that says where (``file:line:col``), and the rest still runs.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from .messages import MESSAGE_TYPES
+
+SUFFIXES = (".json", ".ndjson", ".ndjson.gz")
+
+
+@dataclass(frozen=True)
+class Call:
+    """One Tracking API call read from a fixture."""
+
+    fixture: str
+    index: int
+    endpoint: str  # "batch" or a message type
+    payload: Any
+    line: int | None = None
+    offset: int = 0  # archives: bytes of the file read so far (for a progress bar)
+
+
+@dataclass(frozen=True)
+class FixtureProblem:
+    """A part of a fixture that is not a call at all (bad JSON, not an object)."""
+
+    fixture: str
+    where: str  # file:line:col or file[index]
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+def is_archive(path: Path) -> bool:
+    return path.name.endswith((".ndjson", ".ndjson.gz"))
+
+
+def discover(paths: list[Path], exclude: Path | None = None) -> list[Path]:
+    """Fixture files under the given files and folders, sorted, skipping ``exclude`` (the goldens)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            candidates = sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(SUFFIXES))
+        else:
+            candidates = [path]
+        for candidate in candidates:
+            if exclude is not None and _inside(candidate, exclude):
+                continue
+            found.append(candidate)
+    return found
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def read_calls(path: Path, label: str) -> Iterator[Call | FixtureProblem]:
+    """The calls in one fixture file, in order; archives are streamed line by line."""
+    if is_archive(path):
+        yield from _archive(path, label)
+        return
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        yield FixtureProblem(label, label, f"cannot read it: {exc}")
+        return
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield FixtureProblem(label, f"{label}:{exc.lineno}:{exc.colno}", f"invalid JSON: {exc.msg}")
+        return
+    if isinstance(data, dict) and "batch" in data:
+        yield Call(label, 0, "batch", data)
+    elif isinstance(data, dict):
+        yield _single(label, 0, data)
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            if isinstance(item, dict):
+                yield _single(label, index, item)
+            else:
+                yield FixtureProblem(label, f"{label}[{index}]", "each message must be a JSON object")
+    else:
+        yield FixtureProblem(label, label, "a fixture holds a message, a list of messages or a batch body")
+
+
+def _single(label: str, index: int, message: dict[str, Any], line: int | None = None, offset: int = 0) -> Call:
+    """A message on its own is a call to ``/v1/<type>``; without a valid type it goes through
+    ``/v1/batch`` so the Tracking API reports the missing type the way Segment does."""
+    kind = message.get("type")
+    if kind in MESSAGE_TYPES:
+        return Call(label, index, kind, message, line, offset)
+    return Call(label, index, "batch", {"batch": [message]}, line, offset)
+
+
+def _archive(path: Path, label: str) -> Iterator[Call | FixtureProblem]:
+    try:
+        with open(path, "rb") as disk:
+            raw = gzip.GzipFile(fileobj=disk) if path.name.endswith(".gz") else disk
+            for number, line in enumerate(io.TextIOWrapper(raw, encoding="utf-8", errors="strict"), 1):
+                if not line.strip():
+                    continue
+                try:
+                    message = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    yield FixtureProblem(label, f"{label}:{number}:{exc.colno}", f"invalid JSON: {exc.msg}")
+                    continue
+                if not isinstance(message, dict):
+                    yield FixtureProblem(label, f"{label}:{number}", "each line must be a JSON object")
+                    continue
+                yield _single(label, number - 1, message, number, disk.tell())
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        yield FixtureProblem(label, label, f"cannot read the archive: {exc}")

@@ -1,0 +1,352 @@
+"""Segment's Tracking API rules: what it accepts, how it normalises a message, and dedupe.
+
+Sources (segment-docs): the HTTP API page (limits, errors, batch merge), spec/common.md (fields,
+timestamps), spec-field-*.md (per-type required fields). The rules:
+
+- a call is JSON; a single call is at most 32 KB, a batch at most 500 KB (400 otherwise);
+- each message has a known ``type`` (single calls take it from the endpoint), a ``userId`` or an
+  ``anonymousId`` (``no_user_anon_id``), a ``messageId`` of at most 100 characters, and its type's
+  required fields; a message failing these is answered 200 but dropped;
+- a batch holds at most 2,500 messages; the ones past that are dropped (200);
+- normalisation adds ``messageId`` when absent, ``receivedAt``, ``originalTimestamp`` (the client's
+  ``timestamp``) and the corrected ``timestamp = receivedAt - (sentAt - originalTimestamp)``, and
+  merges a batch's top-level ``context`` and ``integrations`` into each item (the item's keys win);
+- a ``messageId`` seen on the same source within 24 hours is a duplicate.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import uuid
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Callable, Iterable
+
+import jsonschema
+import referencing
+from jsonschema import Draft202012Validator, FormatChecker
+
+from .errors import BadRequestBody, InvalidMessage
+
+MESSAGE_TYPES = ("identify", "track", "page", "screen", "group", "alias", "delete")
+MAX_MESSAGE_BYTES = 32 * 1024
+MAX_BATCH_BYTES = 500 * 1024
+MAX_BATCH_MESSAGES = 2500
+MAX_MESSAGE_ID_CHARS = 100
+DEDUPE_WINDOW = timedelta(hours=24)
+MAX_DECOMPRESSED_BYTES = 10 * MAX_BATCH_BYTES  # a gzip body may not inflate past this
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+_DATE = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[Tt ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?"
+    r"\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$"
+)
+
+
+def parse_date(text: str) -> datetime | None:
+    """Parse an ISO-8601 date as Segment's libraries write it, leniently (``2015-2-02T...`` appears
+    in Segment's own docs). A date without a zone is UTC. Returns None when it is not a date."""
+    m = _DATE.match(text.strip()) if isinstance(text, str) else None
+    if not m:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = m.groups()
+    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    tz = timezone.utc
+    if zone and zone not in ("Z", "z"):
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))
+    try:
+        return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                        int(second or 0), micro, tzinfo=tz).astimezone(timezone.utc)
+    except ValueError:
+        return None
+
+
+def format_date(moment: datetime) -> str:
+    """ISO-8601 in UTC with milliseconds, as Segment writes ``receivedAt``."""
+    moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+# --- schemas --------------------------------------------------------------------------------
+
+_FORMATS = FormatChecker(formats=())
+_FORMATS.checks("segment-date")(lambda value: not isinstance(value, str) or parse_date(value) is not None)
+
+
+@lru_cache(maxsize=None)
+def _validators() -> dict[str, Draft202012Validator]:
+    folder = resources.files("emulator") / "schemas"
+    docs = {name: json.loads((folder / f"{name}.json").read_text()) for name in ("common", *MESSAGE_TYPES)}
+    registry = referencing.Registry().with_resources(
+        (doc["$id"], referencing.Resource.from_contents(doc)) for doc in docs.values()
+    )
+    return {
+        name: Draft202012Validator(docs[name], registry=registry, format_checker=_FORMATS)
+        for name in MESSAGE_TYPES
+    }
+
+
+def schema_for(message_type: str) -> dict[str, Any]:
+    """The JSON Schema of one call type (for docs and for the debugger)."""
+    return _validators()[message_type].schema
+
+
+def _json_path(base: str, parts: Iterable[Any]) -> str:
+    out = base
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def _explain(error: jsonschema.ValidationError, base: str) -> InvalidMessage:
+    """Turn a schema error into Segment's code and a sentence, using the schemas' x-code/x-message."""
+    path = _json_path(base, error.absolute_path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator == "required":
+        missing = next(k for k in error.validator_value if k not in error.instance)
+        hint = schema.get("x-required", {}).get(missing, {})
+        return InvalidMessage(hint.get("x-message", f"{missing} is required"), f"{path}.{missing}",
+                              hint.get("x-code", "missing_field"))
+    message = schema.get("x-message") or error.message
+    return InvalidMessage(message, path, schema.get("x-code", "invalid_field"))
+
+
+def _relevance(error: jsonschema.ValidationError) -> tuple[int, int, str]:
+    # identity first (Segment's headline error), then required fields, then field types
+    order = {"anyOf": 0, "required": 1}.get(error.validator, 2)
+    return (order, len(error.absolute_path), str(list(error.absolute_path)))
+
+
+def validate_message(message: Any, path: str = "$") -> None:
+    """Raise ``InvalidMessage`` (with a JSON path and Segment's error code) if Segment would drop it."""
+    if not isinstance(message, dict):
+        raise InvalidMessage("each message must be a JSON object", path, "invalid_message")
+    kind = message.get("type")
+    if kind not in MESSAGE_TYPES:
+        shown = json.dumps(kind) if kind is not None else "missing"
+        raise InvalidMessage(f"type must be one of {', '.join(MESSAGE_TYPES)} (found {shown})",
+                             f"{path}.type", "invalid_type")
+    errors = sorted(_validators()[kind].iter_errors(message), key=_relevance)
+    if errors:
+        raise _explain(errors[0], path)
+
+
+# --- request bodies -------------------------------------------------------------------------
+
+
+def compact_size(value: Any) -> int:
+    """Bytes of a value serialised compactly as UTF-8 JSON: how a limit is measured for parsed input."""
+    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+
+
+def decode_body(raw: bytes, *, content_type: str | None = None, content_encoding: str | None = None) -> Any:
+    """Decode an HTTP request body as the Tracking API does: optional gzip, then UTF-8 JSON.
+
+    Raises ``BadRequestBody`` (HTTP 400) with a clear message for anything that is not JSON.
+    """
+    if content_type is not None and "json" not in content_type.lower():
+        raise BadRequestBody(f"Content-Type must be application/json (found {content_type or 'none'})")
+    if content_encoding and content_encoding.lower() == "gzip":
+        raw = _gunzip(raw)
+    elif content_encoding and content_encoding.lower() not in ("identity", ""):
+        raise BadRequestBody(f"Content-Encoding {content_encoding!r} is not supported (use gzip)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequestBody(f"the body is not UTF-8 (invalid byte at offset {exc.start})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadRequestBody(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise BadRequestBody("invalid JSON: nested too deeply") from None
+
+
+def _gunzip(raw: bytes) -> bytes:
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(raw, MAX_DECOMPRESSED_BYTES + 1)
+    except zlib.error as exc:
+        raise BadRequestBody(f"the gzip body is corrupt: {exc}") from None
+    if len(out) > MAX_DECOMPRESSED_BYTES or inflater.unconsumed_tail:
+        raise BadRequestBody(f"the gzip body inflates past {MAX_DECOMPRESSED_BYTES // 1024} KB")
+    return out
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    return gzip.compress(data)
+
+
+# --- acceptance and normalisation -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A message the Tracking API accepted, normalised. ``path`` locates it in the request body."""
+
+    message: dict[str, Any]
+    path: str
+    generated_id: bool = False
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A message answered 200 but dropped (or a whole request answered 400/401)."""
+
+    error: InvalidMessage | BadRequestBody
+    raw: Any = None
+
+
+@dataclass
+class IngestResult:
+    write_key: str | None
+    accepted: list[Accepted] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+
+
+def new_message_id() -> str:
+    """Segment's server-side ids start with ``api-``."""
+    return f"api-{uuid.uuid4().hex}"
+
+
+class TrackingApi:
+    """The acceptance rules and normalisation of Segment's ``/v1/*`` endpoints, without HTTP."""
+
+    def __init__(self, *, clock: Clock = utcnow, message_id: Callable[[], str] = new_message_id) -> None:
+        self.clock = clock
+        self.message_id = message_id
+
+    def accept(self, endpoint: str, payload: Any, *, write_key: str | None = None,
+               raw_size: int | None = None, received: datetime | None = None,
+               message_id: Callable[[], str] | None = None) -> IngestResult:
+        """Apply the rules to one call's parsed body.
+
+        ``endpoint`` is ``batch`` or a call type. ``raw_size`` is the body's size in bytes when
+        known (the server); otherwise the compact JSON size is used. ``received`` and
+        ``message_id`` override the clock and the id generator for this call (replay). A
+        request-level problem raises ``BadRequestBody``; message-level problems land in ``rejected``.
+        """
+        if not isinstance(payload, dict):
+            raise BadRequestBody("the body must be a JSON object")
+        write_key = write_key or _string_or_none(payload.get("writeKey"))
+        size = raw_size if raw_size is not None else compact_size(payload)
+        result = IngestResult(write_key=write_key)
+        received = received or self.clock()
+        new_id = message_id or self.message_id
+        if endpoint == "batch":
+            items = payload.get("batch")
+            if not isinstance(items, list):
+                raise BadRequestBody("a batch body needs a `batch` array", "$.batch")
+            if size > MAX_BATCH_BYTES:
+                raise BadRequestBody(f"the batch is {size} bytes; the limit is {MAX_BATCH_BYTES} (500 KB)")
+            for index, item in enumerate(items):
+                if compact_size(item) > MAX_MESSAGE_BYTES:
+                    raise BadRequestBody(
+                        f"message is {compact_size(item)} bytes; the limit is {MAX_MESSAGE_BYTES} (32 KB)",
+                        f"$.batch[{index}]")
+            context, integrations = payload.get("context"), payload.get("integrations")
+            sent_at = payload.get("sentAt")  # libraries stamp the batch, not each message
+            for index, item in enumerate(items):
+                if isinstance(item, dict) and sent_at is not None and "sentAt" not in item:
+                    item = {**item, "sentAt": sent_at}
+                path = f"$.batch[{index}]"
+                if index >= MAX_BATCH_MESSAGES:
+                    result.rejected.append(Rejected(InvalidMessage(
+                        f"a batch holds at most {MAX_BATCH_MESSAGES} messages; this one is number {index + 1}",
+                        path, "batch_too_many_messages"), item))
+                    continue
+                self._take(result, item, path, received, context, integrations, new_id)
+            return result
+        if endpoint not in MESSAGE_TYPES:
+            raise BadRequestBody(f"unknown endpoint /v1/{endpoint}")
+        if size > MAX_MESSAGE_BYTES:
+            raise BadRequestBody(f"the message is {size} bytes; the limit is {MAX_MESSAGE_BYTES} (32 KB)")
+        message = dict(payload)
+        message["type"] = endpoint
+        self._take(result, message, "$", received, None, None, new_id)
+        return result
+
+    def _take(self, result: IngestResult, item: Any, path: str, received: datetime,
+              context: Any, integrations: Any, new_id: Callable[[], str]) -> None:
+        try:
+            validate_message(item, path)
+        except InvalidMessage as error:
+            result.rejected.append(Rejected(error, item))
+            return
+        message, generated = normalise(item, received, context=context, integrations=integrations,
+                                       message_id=new_id)
+        result.accepted.append(Accepted(message, path, generated))
+
+
+def _string_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _merge(outer: Any, inner: Any) -> Any:
+    if not isinstance(outer, dict):
+        return inner
+    return {**outer, **(inner if isinstance(inner, dict) else {})}
+
+
+def normalise(message: dict[str, Any], received: datetime, *, context: Any = None,
+              integrations: Any = None, message_id: Callable[[], str] = new_message_id
+              ) -> tuple[dict[str, Any], bool]:
+    """Return the message as Segment passes it on, and whether its messageId was generated."""
+    out = dict(message)
+    out.pop("writeKey", None)
+    if context is not None:
+        out["context"] = _merge(context, out.get("context"))
+    if integrations is not None:
+        out["integrations"] = _merge(integrations, out.get("integrations"))
+    generated = not out.get("messageId")
+    if generated:
+        out["messageId"] = message_id()
+    out["receivedAt"] = format_date(received)
+    original = parse_date(out["timestamp"]) if out.get("timestamp") else None
+    if original is None and out.get("originalTimestamp"):
+        original = parse_date(out["originalTimestamp"])
+    sent = parse_date(out["sentAt"]) if out.get("sentAt") else None
+    if original is not None:
+        out["originalTimestamp"] = format_date(original)
+        corrected = received - (sent - original) if sent is not None else original
+    else:
+        corrected = received
+    out["timestamp"] = format_date(corrected)
+    return out, generated
+
+
+# --- dedupe ---------------------------------------------------------------------------------
+
+
+class Deduper:
+    """Remembers ``(source, messageId)`` for 24 hours; in memory (replay). The server keeps its own
+    copy of this rule in SQLite."""
+
+    def __init__(self, window: timedelta = DEDUPE_WINDOW) -> None:
+        self.window = window
+        self._seen: dict[tuple[str, str], datetime] = {}
+
+    def is_duplicate(self, source: str, message_id: str, at: datetime) -> bool:
+        """Record the id and answer whether it was already seen within the window."""
+        key = (source, message_id)
+        first = self._seen.get(key)
+        if first is not None and at - first < self.window:
+            return True
+        self._seen[key] = at
+        return False

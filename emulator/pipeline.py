@@ -1,0 +1,374 @@
+"""A message's way through Segment, in Segment's order, to one outcome per destination.
+
+    Tracking API (messages.py) -> dedupe -> source controls (routing.py)
+    -> per connected destination:
+         integrations object -> unsupported event type -> destination filters
+         -> [attempt: insert function -> destination function], retried on RetryError/timeout
+
+``route`` runs everything up to the destination's chain and is deterministic; ``attempt`` runs the
+chain once (the server schedules attempts itself); ``deliver`` retries attempts on a simulated clock
+(replay never sleeps). Every outcome passes through a ``Redactor`` so sensitive settings never leave
+the pipeline.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any, Callable, Iterator, Mapping
+
+from functions import runtime
+
+from . import outcomes as oc
+from .errors import (BadRequest, ConfigError, DeliveryError, RetriesExhausted, Unauthorized,
+                     UnsupportedEventType)
+from .filters import DestinationFilters
+from .messages import Deduper, TrackingApi, format_date, parse_date, utcnow
+from .outcomes import Attempt, Exchange, Outcome, StageRecord
+from .routing import SourceControls, decide, destination_names
+from .runner import HANDLERS, FunctionModule, Invocation, Runner, load_function
+from .transport import AnswerOk
+from .workspace import Destination, Source, Workspace
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Segment retries for four hours with randomised exponential backoff (destination-functions.md).
+
+    Segment does not publish the schedule for functions; segfn borrows the one documented for source
+    functions: a first wait of 1-3 minutes, doubling, capped at 20 minutes (docs/semantics.md).
+    ``window`` can be compressed for local use (``segfn serve``).
+    """
+
+    window: timedelta = timedelta(hours=4)
+    first_delay: tuple[float, float] = (60.0, 180.0)
+    factor: float = 2.0
+    max_delay: float = 1200.0
+
+    def delays(self, rng: random.Random) -> Iterator[float]:
+        """Seconds to wait before each retry, until the window would close."""
+        scale = self.window.total_seconds() / timedelta(hours=4).total_seconds()
+        delay, spent = rng.uniform(*self.first_delay) * scale, 0.0
+        while spent + delay <= self.window.total_seconds():
+            yield delay
+            spent += delay
+            delay = min(delay * self.factor, self.max_delay * scale)
+
+
+MASKED = "***"
+_AUTH_HEADERS = frozenset({"authorization", "proxy-authorization", "x-api-key", "api-key", "cookie"})
+
+
+class Redactor:
+    """Replaces every sensitive setting's value, and credentials in auth headers, with ``***``."""
+
+    def __init__(self, secrets: set[str]) -> None:
+        self.secrets = sorted((s for s in secrets if isinstance(s, str) and len(s) >= 3), key=len, reverse=True)
+
+    def text(self, value: str) -> str:
+        for secret in self.secrets:
+            if secret in value:
+                value = value.replace(secret, MASKED)
+        return value
+
+    def value(self, value: Any) -> Any:
+        if not self.secrets:
+            return value
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            return {self.text(k): self.value(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self.value(v) for v in value]
+        return value
+
+    def headers(self, headers: Mapping[str, str]) -> dict[str, str]:
+        out = {}
+        for name, value in headers.items():
+            if name.lower() in _AUTH_HEADERS:
+                scheme, _, rest = value.partition(" ")
+                value = f"{scheme} {MASKED}" if rest else MASKED
+            out[name] = self.text(value)
+        return out
+
+    def exchange(self, exchange: Exchange) -> Exchange:
+        return replace(exchange, url=self.text(exchange.url), headers=self.headers(exchange.headers),
+                       body=self.value(exchange.body), response=self.value(exchange.response),
+                       error=self.text(exchange.error) if exchange.error else None)
+
+
+@dataclass(frozen=True)
+class Connection:
+    """A destination as the pipeline uses it: functions loaded, filters compiled, names resolved."""
+
+    destination: Destination
+    function: FunctionModule
+    insert: FunctionModule | None
+    filters: DestinationFilters
+    names: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return self.destination.name
+
+
+@dataclass(frozen=True)
+class Route:
+    """A message at one destination after the deterministic stages: either stopped, or ``event``
+    ready for the insert/destination function chain."""
+
+    connection: Connection
+    message: dict[str, Any]
+    stages: tuple[StageRecord, ...]
+    event: dict[str, Any] | None = None
+    stop: Outcome | None = None
+    fixture: str | None = None
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    attempt: Attempt
+    kind: str  # delivered | filtered | discarded | retry
+    stage: str
+    event: Any = None  # the event the destination function received
+    error: DeliveryError | None = None
+    stages: tuple[StageRecord, ...] = ()
+
+
+@dataclass
+class Ingested:
+    """One Tracking API call: its source, the messages accepted, and rejection records."""
+
+    source: Source
+    accepted: list[tuple[dict[str, Any], bool]] = field(default_factory=list)  # (message, id generated)
+    rejected: list[Outcome] = field(default_factory=list)
+
+
+def clone(event: Any) -> Any:
+    """A deep copy by JSON round trip: functions get their own event to change."""
+    return json.loads(json.dumps(event))
+
+
+class Pipeline:
+    """Segment's delivery pipeline for one workspace. Load once, then feed it messages."""
+
+    def __init__(self, workspace: Workspace, *, transport: runtime.Transport | None = None,
+                 clock: Callable[[], datetime] = utcnow, runner: Runner | None = None,
+                 retry: RetryPolicy = RetryPolicy(), seed: int = 0, deduper: Deduper | None = None,
+                 message_id: Callable[[], str] | None = None) -> None:
+        self.workspace = workspace
+        self.transport = transport or AnswerOk()
+        self.runner = runner or Runner()
+        self.retry = retry
+        self.seed = seed
+        self.deduper = deduper or Deduper()
+        self.tracking_api = TrackingApi(clock=clock, **({"message_id": message_id} if message_id else {}))
+        self.controls = {s.name: SourceControls(s) for s in workspace.sources}
+        self.connections = tuple(self._connect(i, d) for i, d in enumerate(workspace.destinations))
+        secrets: set[str] = set()
+        for c in self.connections:
+            secrets |= {str(c.destination.settings.get(n, "")) for n in c.function.sensitive_settings}
+            if c.insert:
+                secrets |= {str(c.destination.insert_settings.get(n, "")) for n in c.insert.sensitive_settings}
+        self.redactor = Redactor(secrets)
+
+    def _connect(self, index: int, destination: Destination) -> Connection:
+        function = load_function(destination.function)
+        insert = load_function(destination.insert_function) if destination.insert_function else None
+        where = f"{self.workspace.path or 'workspace.toml'}: destinations[{index}]"
+        problems = [f"{where}.function: {function.path.name} is an insert function (KIND = \"insert\"); "
+                    f"use it as insert_function"] if function.kind != "destination" else []
+        if insert and insert.kind != "insert":
+            problems.append(f"{where}.insert_function: {insert.path.name} is a destination function")
+        for table, module in (("settings", function), ("insert_settings", insert)):
+            declared = {s.name for s in module.settings} if module else set()
+            values = getattr(destination, table)
+            for key in values:
+                if key not in declared:
+                    owner = module.path.name if module else "no insert function"
+                    problems.append(f"{where}.{table}.{key}: not a setting of {owner} "
+                                    f"(its settings: {', '.join(sorted(declared)) or 'none'})")
+        if problems:
+            raise ConfigError(problems)
+        names = destination_names(destination.name, destination.previous_names, function.name, self.workspace.name)
+        return Connection(destination, function, insert, DestinationFilters(list(destination.filters)), names)
+
+    # --- Tracking API -------------------------------------------------------------------------
+
+    def ingest(self, endpoint: str, payload: Any, *, write_key: str | None = None,
+               raw_size: int | None = None, fixture: str | None = None, received: datetime | None = None,
+               message_id: Callable[[], str] | None = None) -> Ingested:
+        """Accept one call. Raises ``Unauthorized`` for an unknown write key and ``BadRequestBody``
+        for a request Segment answers 400; per-message problems become ``rejected`` outcomes."""
+        result = self.tracking_api.accept(endpoint, payload, write_key=write_key, raw_size=raw_size,
+                                          received=received, message_id=message_id)
+        source = self.workspace.source_by_write_key(result.write_key)
+        if source is None:
+            raise Unauthorized(f"no source has the write key {result.write_key!r}")
+        ingested = Ingested(source, [(a.message, a.generated_id) for a in result.accepted])
+        for rejected in result.rejected:
+            raw = rejected.raw if isinstance(rejected.raw, dict) else {}
+            ingested.rejected.append(Outcome(
+                message_id=raw.get("messageId") if isinstance(raw.get("messageId"), str) else None,
+                destination=None, outcome=oc.REJECTED, stage="tracking_api", reason=str(rejected.error),
+                category=rejected.error.code, fixture=fixture,
+                message_type=raw.get("type") if isinstance(raw.get("type"), str) else endpoint))
+        return ingested
+
+    # --- routing --------------------------------------------------------------------------------
+
+    def route(self, message: dict[str, Any], source: Source, fixture: str | None = None) -> list[Route]:
+        """Run the deterministic stages for every destination connected to the source."""
+        connections = [c for c in self.connections if c.destination.connected_to(source)]
+        received = parse_date(message["receivedAt"]) or utcnow()
+        if self.deduper.is_duplicate(source.name, message["messageId"], received):
+            reason = f"messageId {message['messageId']!r} was already received on this source within 24 hours"
+            return [self._stopped(c, message, (), oc.FILTERED, "dedupe", reason, fixture) for c in connections]
+        controls = self.controls[source.name]
+        stop = controls.check(message)
+        if stop is not None:
+            return [self._stopped(c, message, (), oc.FILTERED, stop.stage, stop.reason, fixture) for c in connections]
+        event_filter = controls.event_filter(message)
+        return [self._route_one(c, message, event_filter, fixture) for c in connections]
+
+    def _route_one(self, c: Connection, message: dict[str, Any], event_filter: Mapping[str, Any] | None,
+                   fixture: str | None) -> Route:
+        decision = decide(message.get("integrations"), c.names, event_filter)
+        stages = [StageRecord("integrations", "pass" if decision.enabled else "filtered", decision.reason)]
+        if not decision.enabled:
+            return self._stopped(c, message, stages, oc.FILTERED, "integrations", decision.reason, fixture)
+        kind = message["type"]
+        if kind not in c.function.handlers:
+            reason = f"{kind} not supported: {c.function.path.name} has no {HANDLERS[kind]}"
+            stages.append(StageRecord("event_type", "discarded", reason))
+            return self._stopped(c, message, stages, oc.DISCARDED, "event_type", reason, fixture,
+                                 UnsupportedEventType.category)
+        stages.append(StageRecord("event_type", "pass", f"{c.function.path.name} has {HANDLERS[kind]}"))
+        rng = random.Random(f"{self.seed}:filters:{message['messageId']}:{c.name}")
+        result = c.filters.apply(message, rng)
+        for d in result.decisions:
+            shown = f"filter {d.index} ({d.title}): " + ("matched" if d.matched else "did not match")
+            if d.actions:
+                shown += f", applied {', '.join(d.actions)}"
+            stages.append(StageRecord("destination_filter", "filtered" if d.dropped else "pass", shown))
+        if result.event is None:
+            dropping = next((d for d in result.decisions if d.dropped), None)
+            reason = f"dropped by destination filter {dropping.index} ({dropping.title})" if dropping else \
+                "dropped by a destination filter"
+            return self._stopped(c, message, stages, oc.FILTERED, "destination_filter", reason, fixture)
+        if result.decisions:
+            stages[-1] = replace(stages[-1], event=result.event)
+        return Route(c, message, tuple(stages), event=result.event, fixture=fixture)
+
+    def _stopped(self, c: Connection, message: dict[str, Any], stages: Any, outcome: str, stage: str,
+                 reason: str, fixture: str | None, category: str | None = None) -> Route:
+        record = Outcome(message_id=message.get("messageId"), destination=c.name, outcome=outcome, stage=stage,
+                         reason=self.redactor.text(reason), category=category, stages=tuple(stages),
+                         fixture=fixture, message_type=message.get("type"))
+        return Route(c, message, tuple(stages), stop=record, fixture=fixture)
+
+    # --- the function chain --------------------------------------------------------------------
+
+    def attempt(self, route: Route, number: int, at: datetime) -> AttemptResult:
+        """Run the insert function (if any) and the destination function once."""
+        c, event = route.connection, route.event
+        requests: list[Exchange] = []
+        logs: list[str] = []
+        duration = 0.0
+        stages: list[StageRecord] = []
+
+        def finish(kind: str, stage: str, invocation: Invocation | None, delivered_event: Any = None,
+                   error: DeliveryError | None = None, reason: str | None = None) -> AttemptResult:
+            reason = self.redactor.text(reason if reason is not None else (error.reason if error else ""))
+            attempt = Attempt(number=number, at=format_date(at), result=kind,
+                              category=error.category if error else None, reason=reason or None,
+                              duration_ms=duration, requests=tuple(self.redactor.exchange(x) for x in requests),
+                              logs=tuple(self.redactor.text(line) for line in logs))
+            return AttemptResult(attempt, kind, stage, self.redactor.value(delivered_event), error, tuple(stages))
+
+        def absorb(invocation: Invocation) -> None:
+            nonlocal duration
+            requests.extend(invocation.requests)
+            logs.extend(invocation.logs)
+            duration += invocation.duration_ms
+
+        if c.insert is not None:
+            inv = self.runner.invoke(c.insert, clone(event), c.destination.insert_settings, self.transport)
+            absorb(inv)
+            if inv.dropped:
+                reason = f"DropEvent: {inv.exception}" if str(inv.exception) else "DropEvent"
+                stages.append(StageRecord("insert_function", "filtered", self.redactor.text(reason)))
+                return finish(oc.FILTERED, "insert_function", inv, reason=reason)
+            if inv.error is not None:
+                stages.append(StageRecord("insert_function", _decision(inv.error), self.redactor.text(inv.error.reason)))
+                return finish("retry" if inv.error.retry else oc.DISCARDED, "insert_function", inv, error=inv.error)
+            if not isinstance(inv.returned, dict):
+                error = BadRequest(f"the insert function returned {type(inv.returned).__name__}, not an event; "
+                                   f"return the event, or raise DropEvent to drop it")
+                stages.append(StageRecord("insert_function", "discarded", error.reason))
+                return finish(oc.DISCARDED, "insert_function", inv, error=error)
+            event = inv.returned
+            stages.append(StageRecord("insert_function", "changed" if event != route.event else "pass",
+                                      f"{c.insert.path.name} returned the event", self.redactor.value(event)))
+        inv = self.runner.invoke(c.function, clone(event), c.destination.settings, self.transport)
+        absorb(inv)
+        if inv.error is not None:
+            stages.append(StageRecord("destination_function", _decision(inv.error), self.redactor.text(inv.error.reason)))
+            return finish("retry" if inv.error.retry else oc.DISCARDED, "destination_function", inv, event,
+                          error=inv.error)
+        stages.append(StageRecord("destination_function", "pass", f"{c.function.path.name} returned"))
+        return finish(oc.DELIVERED, "destination_function", inv, event)
+
+    def deliver(self, route: Route) -> Outcome:
+        """Attempt until delivered or final, retrying on a simulated clock (no sleeping)."""
+        if route.stop is not None:
+            return route.stop
+        message = route.message
+        at = parse_date(message["receivedAt"]) or utcnow()
+        rng = random.Random(f"{self.seed}:retry:{message['messageId']}:{route.connection.name}")
+        delays = self.retry.delays(rng)
+        attempts: list[Attempt] = []
+        while True:
+            result = self.attempt(route, len(attempts) + 1, at)
+            attempts.append(result.attempt)
+            if result.kind != "retry":
+                break
+            wait = next(delays, None)
+            if wait is None:
+                exhausted = RetriesExhausted(f"gave up after {len(attempts)} attempts over "
+                                             f"{_hours(self.retry.window)}; last: {result.attempt.reason}")
+                return self.outcome(route, attempts, replace(result, kind=oc.DISCARDED, error=exhausted))
+            at += timedelta(seconds=wait)
+        return self.outcome(route, attempts, result)
+
+    def outcome(self, route: Route, attempts: list[Attempt], last: AttemptResult) -> Outcome:
+        """The record for a route whose chain ended with ``last``."""
+        kind = oc.RETRYING if last.kind == "retry" else last.kind
+        reason = last.error.reason if last.error else (last.attempt.reason or "")
+        if kind == oc.DELIVERED:
+            status = next((x.status for x in reversed(attempts[-1].requests)), None)
+            reason = f"{route.connection.function.path.name} returned" + (f" (last HTTP status {status})" if status else "")
+        return Outcome(message_id=route.message.get("messageId"), destination=route.connection.name, outcome=kind,
+                       stage=last.stage, reason=self.redactor.text(reason),
+                       category=last.error.category if last.error else None,
+                       event=last.event if kind == oc.DELIVERED or last.stage == "destination_function" else None,
+                       attempts=tuple(attempts), stages=route.stages + last.stages, fixture=route.fixture,
+                       message_type=route.message.get("type"))
+
+    def process(self, message: dict[str, Any], source: Source, fixture: str | None = None) -> list[Outcome]:
+        """Route and deliver one accepted message: one outcome per connected destination."""
+        return [self.deliver(r) for r in self.route(message, source, fixture)]
+
+    def close(self) -> None:
+        self.runner.close()
+
+
+def _decision(error: DeliveryError) -> str:
+    return "retry" if error.retry else "discarded"
+
+
+def _hours(window: timedelta) -> str:
+    hours = window.total_seconds() / 3600
+    return f"{hours:g} hours" if hours >= 1 else f"{window.total_seconds():g} seconds"

@@ -1,0 +1,157 @@
+"""Replay fixtures through the pipeline and hold each one against its golden file.
+
+Replays repeat: each call is received at the time the payload itself carries (its ``receivedAt``
+when copied from Segment's debugger, else ``sentAt``, else ``timestamp``, else a fixed instant), ids
+that Segment would generate are derived from the fixture's name, sampling and retry jitter are seeded
+by ``messageId``, and dedupe is scoped to one fixture file so a file gives the same outcomes whether
+it is replayed alone or with the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from . import goldens
+from . import outcomes as oc
+from .errors import IngestError
+from .fixtures import Call, FixtureProblem, discover, is_archive, read_calls
+from .messages import Deduper, parse_date
+from .outcomes import Outcome
+from .pipeline import Pipeline
+
+DEFAULT_RECEIVED = datetime(2025, 1, 1, tzinfo=timezone.utc)
+
+MATCH, DIFFER, MISSING, UPDATED, NO_GOLDEN = "match", "differ", "missing", "updated", "none"
+
+
+@dataclass
+class FixtureResult:
+    """One fixture's replay: its outcomes (kept for ``.json`` fixtures), counts, and golden verdict."""
+
+    fixture: str
+    path: Path
+    golden_path: Path
+    outcomes: list[Outcome] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)  # outcomes by kind, and "messages"
+    summary: Counter[str] = field(default_factory=Counter)  # archives: outcomes by destination/kind/stage
+    problems: list[FixtureProblem] = field(default_factory=list)
+    golden: str = NO_GOLDEN
+    diff: str = ""
+
+    @property
+    def messages(self) -> int:
+        return self.counts["messages"]
+
+
+def _call_time(call: Call) -> datetime:
+    payload = call.payload
+    first = payload["batch"][0] if call.endpoint == "batch" and payload.get("batch") else payload
+    if not isinstance(first, dict):
+        first = {}
+    for source, key in ((first, "receivedAt"), (payload, "sentAt"), (first, "sentAt"), (first, "timestamp"),
+                        (first, "originalTimestamp")):
+        value = source.get(key) if isinstance(source, dict) else None
+        moment = parse_date(value) if isinstance(value, str) else None
+        if moment is not None:
+            return moment
+    return DEFAULT_RECEIVED
+
+
+def _id_factory(call: Call) -> Callable[[], str]:
+    seed = hashlib.sha1(f"{call.fixture}#{call.index}".encode()).hexdigest()[:16]
+    counter = itertools.count()
+    return lambda: f"replay-{seed}-{next(counter)}"
+
+
+class Replay:
+    """Runs fixtures through one pipeline. ``root`` is the project folder holding ``fixtures/``."""
+
+    def __init__(self, pipeline: Pipeline, root: Path, *, update: bool = False) -> None:
+        self.pipeline = pipeline
+        self.root = root
+        self.update = update
+
+    def fixtures(self, paths: list[Path]) -> list[Path]:
+        return discover(paths, exclude=self.root / "fixtures" / "expected")
+
+    def label(self, path: Path) -> str:
+        try:
+            return str(path.resolve().relative_to(self.root.resolve()))
+        except ValueError:
+            return str(path)
+
+    def run(self, path: Path, on_outcome: Callable[[Outcome], None] | None = None,
+            on_progress: Callable[[int], None] | None = None) -> FixtureResult:
+        """Replay one fixture file; ``on_outcome`` sees every outcome as it is produced and
+        ``on_progress`` the bytes of an archive read so far."""
+        label = self.label(path)
+        result = FixtureResult(label, path, goldens.golden_path(path, self.root))
+        archive = is_archive(path)
+        generated: set[str] = set()
+        self.pipeline.deduper = Deduper()
+        for item in read_calls(path, label):
+            if isinstance(item, FixtureProblem):
+                result.problems.append(item)
+                continue
+            if on_progress and item.offset:
+                on_progress(item.offset)
+            for message_outcomes in self._call(item, generated):
+                result.counts["messages"] += 1
+                for outcome in message_outcomes:
+                    result.counts[outcome.outcome] += 1
+                    if archive:
+                        result.summary[goldens.summary_key(outcome)] += 1
+                    else:
+                        result.outcomes.append(outcome)
+                    if on_outcome:
+                        on_outcome(outcome)
+        if not result.problems or result.outcomes or archive:
+            self._judge(result, archive, generated)
+        return result
+
+    def _call(self, call: Call, generated: set[str]) -> Iterator[list[Outcome]]:
+        """The outcomes of one call, grouped by message."""
+        try:
+            ingested = self.pipeline.ingest(call.endpoint, call.payload, fixture=call.fixture,
+                                            received=_call_time(call), message_id=_id_factory(call))
+        except IngestError as error:
+            message_id = call.payload.get("messageId") if call.endpoint != "batch" else None
+            yield [Outcome(message_id=message_id if isinstance(message_id, str) else None, destination=None,
+                           outcome=oc.REJECTED, stage="tracking_api", reason=str(error), category=error.code,
+                           fixture=call.fixture, message_type=call.endpoint)]
+            return
+        for rejected in ingested.rejected:
+            yield [rejected]
+        for message, was_generated in ingested.accepted:
+            if was_generated:
+                generated.add(message["messageId"])
+            yield self.pipeline.process(message, ingested.source, call.fixture)
+
+    def _judge(self, result: FixtureResult, archive: bool, generated: set[str]) -> None:
+        if archive:
+            actual: Any = {"fixture": result.fixture, "summary": dict(sorted(result.summary.items()))}
+        else:
+            actual = {"fixture": result.fixture, "outcomes": [goldens.record(o, generated) for o in result.outcomes]}
+        expected = goldens.load(result.golden_path)
+        if expected == actual:
+            result.golden = MATCH
+        elif self.update:
+            result.golden_path.parent.mkdir(parents=True, exist_ok=True)
+            result.golden_path.write_text(goldens.dumps(actual), encoding="utf-8")
+            result.golden = UPDATED
+        elif expected is None:
+            result.golden = MISSING
+        else:
+            result.golden = DIFFER
+            result.diff = goldens.diff(expected, actual, result.fixture)
+
+
+def replay_pipeline(workspace: Any, *, seed: int = 0) -> Pipeline:
+    """The pipeline replay uses: offline, every request answered in-process."""
+    return Pipeline(workspace, seed=seed)

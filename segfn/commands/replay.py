@@ -1,0 +1,134 @@
+"""``segfn replay``: every fixture through the emulated pipeline, held against its golden."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from emulator import outcomes as oc
+from emulator.errors import ConfigError
+from emulator.outcomes import Outcome
+from emulator.replay import DIFFER, MATCH, MISSING, UPDATED, FixtureResult, Replay, replay_pipeline
+from emulator.workspace import load_workspace
+
+_COLOURS = {oc.DELIVERED: "green", oc.FILTERED: "yellow", oc.DISCARDED: "red", oc.REJECTED: "red",
+            oc.RETRYING: "magenta"}
+_VERDICTS = {MATCH: ("golden ok", "green"), UPDATED: ("golden updated", "cyan"),
+             MISSING: ("no golden (run segfn replay --update)", "red"), DIFFER: ("golden DIFFERS", "red")}
+
+
+def fail_config(error: ConfigError) -> None:
+    """Print every configuration problem and exit 2 (bad input)."""
+    for problem in error.problems:
+        click.echo(click.style("error: ", fg="red", bold=True) + problem, err=True)
+    sys.exit(2)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--workspace", "workspace_file", type=click.Path(path_type=Path), default="workspace.toml",
+              envvar="SEGFN_WORKSPACE", show_default=True, help="The workspace to emulate.")
+@click.option("--update", is_flag=True, help="Rewrite the golden files with this run's outcomes.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", envvar="SEGFN_FORMAT",
+              show_default=True, help="A table for people, or one JSON object per outcome.")
+@click.option("--seed", type=int, default=0, envvar="SEGFN_SEED", show_default=True,
+              help="Seeds sampling without a path and retry jitter.")
+def replay(paths: tuple[Path, ...], workspace_file: Path, update: bool, fmt: str, seed: int) -> None:
+    """Replay fixtures (default: fixtures/) through the local Segment pipeline.
+
+    Prints each message's outcome at each destination and whether each fixture matches its golden
+    file in fixtures/expected/. Exit 0 when all match, 1 on a mismatch or a missing golden, 2 on bad
+    input.
+    """
+    try:
+        workspace = load_workspace(workspace_file)
+        pipeline = replay_pipeline(workspace, seed=seed)
+    except ConfigError as error:
+        fail_config(error)
+    root = workspace.root
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise click.BadParameter(f"no such file or folder: {', '.join(map(str, missing))}", param_hint="PATHS")
+    runner = Replay(pipeline, root, update=update)
+    files = runner.fixtures(list(paths) or [root / "fixtures"])
+    if not files:
+        raise click.UsageError(f"no fixtures (*.json, *.ndjson, *.ndjson.gz) under {', '.join(map(str, paths or [root / 'fixtures']))}")
+    results = []
+    try:
+        for path in files:
+            results.append(_replay_one(runner, path, fmt))
+    finally:
+        pipeline.close()
+    _summarise(results, fmt)
+    if any(r.problems for r in results):
+        sys.exit(2)
+    if any(r.golden in (DIFFER, MISSING) for r in results):
+        sys.exit(1)
+
+
+def _replay_one(runner: Replay, path: Path, fmt: str) -> FixtureResult:
+    on_outcome = _print_json if fmt == "json" else None
+    if fmt == "table" and sys.stderr.isatty() and path.name.endswith((".ndjson", ".ndjson.gz")):
+        with click.progressbar(length=path.stat().st_size, label=runner.label(path), file=sys.stderr) as bar:
+            seen = [0]
+
+            def advance(offset: int) -> None:
+                bar.update(offset - seen[0])
+                seen[0] = offset
+
+            result = runner.run(path, on_outcome, advance)
+    else:
+        result = runner.run(path, on_outcome)
+    if fmt == "table":
+        _print_table(result)
+    else:
+        for problem in result.problems:
+            click.echo(json.dumps({"fixture": result.fixture, "error": str(problem)}))
+    return result
+
+
+def _print_json(outcome: Outcome) -> None:
+    click.echo(json.dumps(outcome.to_json(), ensure_ascii=False))
+
+
+def _print_table(result: FixtureResult) -> None:
+    verdict, colour = _VERDICTS.get(result.golden, ("", "white"))
+    click.echo(click.style(result.fixture, bold=True) + "  " + click.style(verdict, fg=colour))
+    for problem in result.problems:
+        click.echo("  " + click.style("error: ", fg="red", bold=True) + str(problem))
+    rows = [(o.message_id or "-", o.destination or "(tracking api)", o.outcome, o.stage,
+             o.reason + (f" [{o.category}]" if o.category and o.outcome != oc.REJECTED else "")
+             + (f" after {len(o.attempts)} attempts" if len(o.attempts) > 1 else ""))
+            for o in result.outcomes]
+    if rows:
+        widths = [min(max(len(r[i]) for r in rows), 40) for i in range(4)]
+        for row in rows:
+            cells = [row[i].ljust(widths[i]) for i in range(4)]
+            cells[2] = click.style(cells[2], fg=_COLOURS.get(row[2], "white"))
+            click.echo("  " + "  ".join(cells) + "  " + row[4])
+    elif result.messages:
+        counts = ", ".join(f"{result.counts[k]} {k}" for k in oc.FINAL_OUTCOMES if result.counts[k])
+        click.echo(f"  {result.messages} messages: {counts}")
+    if result.diff:
+        for line in result.diff.splitlines():
+            fg = "green" if line.startswith("+") else "red" if line.startswith("-") else None
+            click.echo("  " + (click.style(line, fg=fg) if fg else line))
+
+
+def _summarise(results: list[FixtureResult], fmt: str) -> None:
+    messages = sum(r.messages for r in results)
+    counts = {k: sum(r.counts[k] for r in results) for k in (*oc.FINAL_OUTCOMES, oc.RETRYING)}
+    verdicts = {v: sum(r.golden == v for r in results) for v in (MATCH, DIFFER, MISSING, UPDATED)}
+    problems = sum(len(r.problems) for r in results)
+    line = (f"{len(results)} fixtures, {messages} messages: "
+            + ", ".join(f"{n} {k}" for k, n in counts.items() if n)
+            + f"; goldens: {verdicts[MATCH]} match, {verdicts[DIFFER]} differ, {verdicts[MISSING]} missing"
+            + (f", {verdicts[UPDATED]} updated" if verdicts[UPDATED] else "")
+            + (f"; {problems} unreadable fixture parts" if problems else ""))
+    if fmt == "json":
+        click.echo(line, err=True)
+    else:
+        click.echo(click.style(line, bold=True))
