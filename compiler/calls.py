@@ -51,7 +51,7 @@ ASYNC_FOREIGN = {"json", "text"}
 BUILTINS = {"abs", "all", "any", "bool", "chr", "dict", "divmod", "enumerate", "filter", "float", "int",
             "isinstance", "len", "list", "map", "max", "min", "ord", "print", "range", "repr", "reversed",
             "round", "set", "frozenset", "sorted", "str", "sum", "tuple", "zip", "pow", "ascii", "hex", "oct",
-            "bin", "format", "issubclass", "callable", "next", "iter"}
+            "bin", "format", "type"}
 BUILTIN_VALUES = {"len": "$len", "str": "$str", "int": "$int", "float": "$float", "abs": "$abs", "bool": "$bool",
                   "repr": "$repr", "ord": "$ord", "chr": "$chr", "list": "$list", "tuple": "$tupleOf",
                   "sorted": "$sorted", "sum": "$sum"}
@@ -59,7 +59,7 @@ ISINSTANCE_TYPES = {"str", "int", "float", "bool", "list", "tuple", "dict", "set
 REJECTED_BUILTINS = {
     "eval": "eval/exec run code the compiler cannot see", "exec": "eval/exec run code the compiler cannot see",
     "getattr": "attributes must be named in the code", "setattr": "attributes must be named in the code",
-    "hasattr": "attributes must be named in the code", "type": "type() is not supported; use isinstance()",
+    "hasattr": "attributes must be named in the code", "type": "type() is only supported as type(x).__name__ and as type(None) in isinstance()",
     "id": "object identity differs between Python and JavaScript", "hash": "hash values differ between runs",
     "open": "functions cannot use files in Segment", "input": "functions cannot read input",
     "vars": "not supported", "globals": "not supported", "locals": "not supported", "dir": "not supported",
@@ -210,7 +210,7 @@ class CallMixin:
                     return self.construct(info, node)
                 return self.std_call(info, node, awaited)
             if (isinstance(f.value, ast.Call) and isinstance(f.value.func, ast.Name) and f.value.func.id == "super"
-                    and self.lookup("super", quiet=True) is not None):
+                    and self.lookup("super", quiet=True) is None):
                 return self.super_call(node)
             return self.method_call(node, awaited)
         if node.keywords:

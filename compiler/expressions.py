@@ -431,6 +431,11 @@ class ExpressionMixin:
         return f"$getitem({obj}, {self.code(node.slice)})"
 
     def x_Attribute(self, node: ast.Attribute) -> str:
+        v = node.value
+        if (node.attr == "__name__" and isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id == "type"
+                and len(v.args) == 1 and not v.keywords and self.lookup("type", quiet=True) is not None
+                and self.lookup("type").kind == "builtin"):
+            return f"$typeName({self.code(v.args[0])})"
         special = self.module_attribute(node)
         if special is not None:
             return special

@@ -291,7 +291,7 @@ function $isinstance(x, t) {
     case "frozenset": return x instanceof Set && !!x.$frozen;
     case "bytes": return x instanceof Uint8Array;
     case "NoneType": return x === null || x === undefined;
-    case "Exception": return x instanceof Error;
+    case "Exception": return $isExc(x);
     case "FetchError": return $isFetchError(x);
   }
   return x instanceof t;

@@ -222,6 +222,9 @@ function $list(x) {
 
 // @helper $unpack
 function $unpack(x, n, star) {
+  if (!Array.isArray(x) && typeof x !== "string" && !(x !== null && typeof x === "object")) {
+    throw new TypeError(`cannot unpack non-iterable ${$typeName(x)} object`);
+  }
   const items = Array.isArray(x) ? x : $list(x);
   if (star === undefined) {
     if (items.length === n) return items;

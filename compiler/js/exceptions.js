@@ -106,10 +106,11 @@ function $segError(name) {
 }
 
 // @helper $isFetchError
-function $isFetchError(e) { return e instanceof Error && (e.name === "FetchError" || e.constructor.name === "FetchError"); }
+function $isFetchError(e) { return $isExc(e) && (e.name === "FetchError" || e.constructor.name === "FetchError"); }
 
 // @helper $isExc
-function $isExc(e) { return e instanceof Error; }
+// Errors thrown by the runtime's own fetch come from another realm: instanceof Error misses them.
+function $isExc(e) { return e instanceof Error || Object.prototype.toString.call(e) === "[object Error]"; }
 
 // @helper $raisable
 function $raisable(x) {

@@ -6,7 +6,7 @@ function $str(x, isFloat) {
   if (typeof x === "number") return $numStr(x, isFloat);
   if (x === null || x === undefined) return "None";
   if (typeof x === "boolean") return x ? "True" : "False";
-  if (x instanceof Error) return x.message === undefined ? "" : String(x.message);
+  if ($isExc(x)) return x.message === undefined ? "" : String(x.message);
   if (x !== null && typeof x === "object" && typeof x.__str__ === "function") return x.__str__();
   return $repr(x);
 }
@@ -30,7 +30,7 @@ function $repr(x, isFloat) {
     return x.$frozen ? "frozenset(" + inner + ")" : inner;
   }
   if (x instanceof Uint8Array) return $bytesRepr(x);
-  if (x instanceof Error) {
+  if ($isExc(x)) {
     const args = x.args || (x.message ? [x.message] : []);
     const inner = args.length === 1 ? $repr(args[0]) : args.map((v) => $repr(v)).join(", ");
     return `${x.constructor.name}(${inner})`;

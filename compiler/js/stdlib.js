@@ -103,7 +103,7 @@ function $jsonParsePy(s) {
         if (s[i] === "}") { i++; return out; }
         if (s[i] !== ",") fail("Expecting ',' delimiter", i);
         i++; ws();
-        if (s[i] !== '"') fail(s[i] === "}" ? "Illegal trailing comma before end of object" : "Expecting property name enclosed in double quotes", i);
+        if (s[i] !== '"') fail("Expecting property name enclosed in double quotes", i);
       }
     }
     if (c === "[") {
@@ -114,7 +114,6 @@ function $jsonParsePy(s) {
         if (s[i] === "]") { i++; return out; }
         if (s[i] !== ",") fail("Expecting ',' delimiter", i);
         i++; ws();
-        if (s[i] === "]") fail("Illegal trailing comma before end of array", i);
       }
     }
     for (const [lit, v] of [["null", null], ["true", true], ["false", false], ["NaN", NaN], ["Infinity", Infinity], ["-Infinity", -Infinity]]) {

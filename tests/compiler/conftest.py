@@ -45,9 +45,19 @@ def normalise(value):
     return value
 
 
-def python_outcome(namespace: dict, arg):
+def python_outcome(namespace: dict, arg, transport=None):
+    from functions import runtime
+
+    async def run():
+        token = runtime.current_transport.set(transport) if transport is not None else None
+        try:
+            return await namespace["on_track"]({"x": arg}, {})
+        finally:
+            if token is not None:
+                runtime.current_transport.reset(token)
+
     try:
-        result = asyncio.run(namespace["on_track"]({"x": arg}, {}))
+        result = asyncio.run(run())
         return ("ok", normalise(json.loads(json.dumps(result))))
     except Exception as exc:  # the probe's behaviour under test
         return ("error", type(exc).__name__, str(exc))
@@ -77,20 +87,21 @@ class Probe:
         path.write_text(WRAPPER.format(source=source, call=call), encoding="utf-8")
         return path, path.read_text(encoding="utf-8")
 
-    def outcomes(self, source: str, inputs: list):
+    def outcomes(self, source: str, inputs: list, transport=None):
         path, text = self.module(source)
         bundle = compile_module(path)
         namespace: dict = {}
         exec(compile(text, str(path), "exec"), namespace)
         bid, _ = self.harness.load(bundle.js)
         try:
-            node = self.harness.call_many(bid, [("onTrack", {"x": arg}, {}) for arg in inputs], None)
+            node = self.harness.call_many(bid, [("onTrack", {"x": arg}, {}) for arg in inputs], transport)
         finally:
             self.harness.unload(bid)
-        return [(python_outcome(namespace, js_normalise(arg)), node_outcome(n)) for arg, n in zip(inputs, node)]
+        return [(python_outcome(namespace, js_normalise(arg), transport), node_outcome(n))
+                for arg, n in zip(inputs, node)]
 
-    def check(self, source: str, inputs: list) -> None:
-        for arg, (py, js) in zip(inputs, self.outcomes(source, inputs)):
+    def check(self, source: str, inputs: list, transport=None) -> None:
+        for arg, (py, js) in zip(inputs, self.outcomes(source, inputs, transport)):
             assert js == py, f"input {arg!r}: CPython {py!r} but Node {js!r}\n{textwrap.dedent(source)}"
 
 
