@@ -26,7 +26,7 @@ class Call:
 
     fixture: str
     index: int
-    endpoint: str  # "batch" or a message type
+    endpoint: str  # "batch", a message type, or "message" (type taken from the message)
     payload: Any
     line: int | None = None
     offset: int = 0  # archives: bytes of the file read so far (for a progress bar)
@@ -101,12 +101,10 @@ def read_calls(path: Path, label: str) -> Iterator[Call | FixtureProblem]:
 
 
 def _single(label: str, index: int, message: dict[str, Any], line: int | None = None, offset: int = 0) -> Call:
-    """A message on its own is a call to ``/v1/<type>``; without a valid type it goes through
-    ``/v1/batch`` so the Tracking API reports the missing type the way Segment does."""
+    """A message on its own is a call to ``/v1/<type>``; without a valid type the Tracking API
+    checks it as it checks a batch item, and reports the type at ``$.type``."""
     kind = message.get("type")
-    if kind in MESSAGE_TYPES:
-        return Call(label, index, kind, message, line, offset)
-    return Call(label, index, "batch", {"batch": [message]}, line, offset)
+    return Call(label, index, kind if kind in MESSAGE_TYPES else "message", message, line, offset)
 
 
 def _archive(path: Path, label: str) -> Iterator[Call | FixtureProblem]:

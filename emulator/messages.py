@@ -133,6 +133,59 @@ def _relevance(error: jsonschema.ValidationError) -> tuple[int, int, str]:
     return (order, len(error.absolute_path), str(list(error.absolute_path)))
 
 
+def _id(value: Any, required: bool = False) -> bool:
+    """An id field as the schemas allow it: a non-empty string or a number (never a boolean)."""
+    if value is None:
+        return not required
+    if isinstance(value, str):
+        return bool(value) or not required
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _optional(message: dict[str, Any], key: str, kind: type) -> bool:
+    return key not in message or isinstance(message[key], kind)
+
+
+_DATE_FIELDS = ("timestamp", "originalTimestamp", "sentAt", "receivedAt")
+_OBJECT_FIELDS = {"identify": ("traits",), "track": ("properties",), "page": ("properties",),
+                  "screen": ("properties",), "group": ("traits",), "alias": (), "delete": ()}
+_STRING_FIELDS = {"page": ("name", "category"), "screen": ("name",)}
+
+
+def _plainly_valid(message: dict[str, Any], kind: str) -> bool:
+    """The schemas' rules written out, for the hot path: True only when the schema would accept.
+
+    When this says False, the schema itself decides and explains. ``tests/foundation/
+    test_message_schemas.py`` holds this function to the schemas on generated messages.
+    """
+    m = message
+    user, anon = m.get("userId"), m.get("anonymousId")
+    if not (_id(user) and _id(anon)) or "userId" in m and user is None or "anonymousId" in m and anon is None:
+        return False
+    if not ((user is not None and user != "") or (anon is not None and anon != "")):
+        return False
+    mid = m.get("messageId", "")
+    if not (isinstance(mid, str) and len(mid) <= MAX_MESSAGE_ID_CHARS) or not _optional(m, "context", dict) \
+            or not _optional(m, "integrations", dict):
+        return False
+    for key in _DATE_FIELDS:
+        if key in m and not (isinstance(m[key], str) and parse_date(m[key]) is not None):
+            return False
+    if not all(_optional(m, key, dict) for key in _OBJECT_FIELDS[kind]):
+        return False
+    if not all(_optional(m, key, str) for key in _STRING_FIELDS.get(kind, ())):
+        return False
+    if kind == "track":
+        return isinstance(m.get("event"), str) and m["event"] != ""
+    if kind == "group":
+        return _id(m.get("groupId"), required=True)
+    if kind == "alias":
+        return _id(m.get("previousId"), required=True) and _id(user, required=True)
+    if kind == "delete":
+        return _id(user, required=True)
+    return True
+
+
 def validate_message(message: Any, path: str = "$") -> None:
     """Raise ``InvalidMessage`` (with a JSON path and Segment's error code) if Segment would drop it."""
     if not isinstance(message, dict):
@@ -142,6 +195,8 @@ def validate_message(message: Any, path: str = "$") -> None:
         shown = json.dumps(kind) if kind is not None else "missing"
         raise InvalidMessage(f"type must be one of {', '.join(MESSAGE_TYPES)} (found {shown})",
                              f"{path}.type", "invalid_type")
+    if _plainly_valid(message, kind):
+        return
     errors = sorted(_validators()[kind].iter_errors(message), key=_relevance)
     if errors:
         raise _explain(errors[0], path)
@@ -237,7 +292,8 @@ class TrackingApi:
                message_id: Callable[[], str] | None = None) -> IngestResult:
         """Apply the rules to one call's parsed body.
 
-        ``endpoint`` is ``batch`` or a call type. ``raw_size`` is the body's size in bytes when
+        ``endpoint`` is ``batch``, a call type, or ``message`` (a fixture's message whose own
+        ``type`` decides, checked like a batch item). ``raw_size`` is the body's size in bytes when
         known (the server); otherwise the compact JSON size is used. ``received`` and
         ``message_id`` override the clock and the id generator for this call (replay). A
         request-level problem raises ``BadRequestBody``; message-level problems land in ``rejected``.
@@ -272,6 +328,9 @@ class TrackingApi:
                         path, "batch_too_many_messages"), item))
                     continue
                 self._take(result, item, path, received, context, integrations, new_id)
+            return result
+        if endpoint == "message":  # a fixture's bare message: its own ``type`` decides
+            self._take(result, payload, "$", received, None, None, new_id)
             return result
         if endpoint not in MESSAGE_TYPES:
             raise BadRequestBody(f"unknown endpoint /v1/{endpoint}")

@@ -51,7 +51,7 @@ class RetryPolicy:
         """Seconds to wait before each retry, until the window would close."""
         scale = self.window.total_seconds() / timedelta(hours=4).total_seconds()
         delay, spent = rng.uniform(*self.first_delay) * scale, 0.0
-        while spent + delay <= self.window.total_seconds():
+        while delay > 0 and spent + delay <= self.window.total_seconds():
             yield delay
             spent += delay
             delay = min(delay * self.factor, self.max_delay * scale)
@@ -74,14 +74,22 @@ class Redactor:
         return value
 
     def value(self, value: Any) -> Any:
-        if not self.secrets:
+        """``value`` with secrets masked; returned as is (not copied) when it holds none."""
+        if not self.secrets or not self._holds_secret(value):
             return value
+        return self._mask(value)
+
+    def _holds_secret(self, value: Any) -> bool:
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+        return any(secret in text for secret in self.secrets)
+
+    def _mask(self, value: Any) -> Any:
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, dict):
-            return {self.text(k): self.value(v) for k, v in value.items()}
+            return {self.text(k): self._mask(v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
-            return [self.value(v) for v in value]
+            return [self._mask(v) for v in value]
         return value
 
     def headers(self, headers: Mapping[str, str]) -> dict[str, str]:

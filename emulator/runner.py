@@ -360,10 +360,15 @@ class Runner:
 
     def _abandon_if_stuck(self, future: Future) -> None:
         """A handler that never yields keeps its loop busy: give later calls a fresh loop."""
+        with self._lock:
+            current = self._loop
+        if current is None:
+            return
+        probe = current.submit(asyncio.sleep(0))
         try:
-            future.result(0.05)
-        except Exception:
-            pass
-        if not future.done():
+            probe.result(0.1)
+        except (FutureTimeout, Exception):
+            probe.cancel()
             with self._lock:
-                self._loop = None
+                if self._loop is current:
+                    self._loop = None  # its thread is a daemon; it ends when the handler does

@@ -49,3 +49,7 @@ class LazyGroup(click.Group):
 @click.version_option(package_name="segfn")
 def main() -> None:
     """Write Segment functions in Python, replay them locally, compile and deploy them."""
+
+
+if __name__ == "__main__":
+    main()

@@ -104,9 +104,9 @@ def _print_table(result: FixtureResult) -> None:
              + (f" after {len(o.attempts)} attempts" if len(o.attempts) > 1 else ""))
             for o in result.outcomes]
     if rows:
-        widths = [min(max(len(r[i]) for r in rows), 40) for i in range(4)]
+        widths = [min(max(len(r[i]) for r in rows), 32) for i in range(4)]
         for row in rows:
-            cells = [row[i].ljust(widths[i]) for i in range(4)]
+            cells = [_fit(row[i], widths[i]) for i in range(4)]
             cells[2] = click.style(cells[2], fg=_COLOURS.get(row[2], "white"))
             click.echo("  " + "  ".join(cells) + "  " + row[4])
     elif result.messages:
@@ -116,6 +116,10 @@ def _print_table(result: FixtureResult) -> None:
         for line in result.diff.splitlines():
             fg = "green" if line.startswith("+") else "red" if line.startswith("-") else None
             click.echo("  " + (click.style(line, fg=fg) if fg else line))
+
+
+def _fit(text: str, width: int) -> str:
+    return (text[: width - 1] + "…") if len(text) > width else text.ljust(width)
 
 
 def _summarise(results: list[FixtureResult], fmt: str) -> None:

@@ -1,0 +1,168 @@
+"""The runner: loading function modules, settings, and Segment's error taxonomy."""
+
+from __future__ import annotations
+
+import pytest
+
+from emulator.errors import (BadRequest, ConfigError, InvalidSettings, MessageRejected, RetryRequested, TimedOut,
+                             UnsupportedEventType)
+from emulator.runner import Runner, check_settings, load_function
+from emulator.transport import AnswerOk
+from functions.runtime import FetchError, Response, Setting
+from tests.conftest import scenario
+
+SETTINGS = {"apiKey": "k"}
+
+
+@pytest.fixture(scope="module")
+def behave():
+    return load_function(scenario("behave"))
+
+
+@pytest.fixture
+def runner():
+    r = Runner(timeout=0.5)
+    yield r
+    r.close()
+
+
+def track(do: str) -> dict:
+    return {"type": "track", "event": "Clicked", "properties": {"do": do}}
+
+
+@pytest.mark.parametrize("do, category, error_class", [
+    ("reject", "Message Rejected", MessageRejected),
+    ("invalid", "Message Rejected", MessageRejected),
+    ("unsupported", "Unsupported Event Type", UnsupportedEventType),
+    ("retry", "Retry", RetryRequested),
+    ("crash", "Bad Request", BadRequest),
+    ("network", "Bad Request", BadRequest),  # an uncaught FetchError is a Bad Request, as in Segment
+    ("timeout-error", "Bad Request", BadRequest),  # the function's own TimeoutError is not a Segment timeout
+])
+def test_what_a_function_raises_maps_to_segments_category(runner, behave, do, category, error_class):
+    async def refuse(request):
+        raise FetchError(f"request to {request.url} failed, reason: getaddrinfo ENOTFOUND", "ENOTFOUND")
+
+    invocation = runner.invoke(behave, track(do), SETTINGS, refuse)
+    assert isinstance(invocation.error, error_class)
+    assert invocation.error.category == category
+    assert invocation.error.__cause__ is invocation.exception
+    assert not invocation.ok
+
+
+def test_a_bad_request_names_the_exception(runner, behave):
+    invocation = runner.invoke(behave, track("crash"), SETTINGS, AnswerOk())
+    assert invocation.error.reason == "KeyError: 'missing'"
+
+
+def test_returning_is_delivered_and_the_return_value_is_kept(runner, behave):
+    invocation = runner.invoke(behave, track("ok"), SETTINGS, AnswerOk())
+    assert invocation.ok and invocation.returned == "ok" and invocation.error is None
+
+
+def test_plain_def_handlers_run_and_get_only_declared_settings(runner, behave):
+    invocation = runner.invoke(behave, {"type": "identify"}, {"apiKey": "k", "region": "eu"}, AnswerOk())
+    assert invocation.returned == {"sync": True, "settings": ["apiKey", "region"]}
+
+
+def test_a_missing_handler_is_unsupported_event_type(runner, behave):
+    invocation = runner.invoke(behave, {"type": "group"}, SETTINGS, AnswerOk())
+    assert isinstance(invocation.error, UnsupportedEventType)
+    assert "group not supported" in invocation.error.reason
+
+
+@pytest.mark.parametrize("do", ["sleep", "spin"])
+def test_a_function_past_its_timeout_is_retried_and_does_not_hang_the_runner(runner, behave, do):
+    invocation = runner.invoke(behave, track(do), SETTINGS, AnswerOk())
+    assert isinstance(invocation.error, TimedOut) and invocation.error.retry
+    assert invocation.error.reason == "the function ran past its 0.5 s timeout"
+    # the runner still works after abandoning a stuck handler
+    assert runner.invoke(behave, track("ok"), SETTINGS, AnswerOk()).returned == "ok"
+
+
+def test_fetch_and_print_are_recorded(runner, behave):
+    seen = []
+
+    async def answer(request):
+        seen.append(request)
+        return Response(202, '{"accepted":true}')
+
+    invocation = runner.invoke(behave, track("fetch"), SETTINGS, answer)
+    [exchange] = invocation.requests
+    assert (exchange.method, exchange.url, exchange.status) == ("POST", "https://api.example.com/collect", 202)
+    assert exchange.body == {"e": "Clicked"} and exchange.response == {"accepted": True}
+    assert exchange.headers["Content-Type"] == "application/json"
+    assert seen[0].body == '{"e":"Clicked"}'  # serialised like JSON.stringify
+    assert invocation.logs == ("sent with key k",)
+    assert invocation.returned == 202
+
+
+def test_print_joins_like_python(runner, behave):
+    assert runner.invoke(behave, track("print"), SETTINGS, AnswerOk()).logs == ("hello Clicked 42",)
+
+
+def test_a_network_failure_is_recorded_with_its_error(runner, behave):
+    async def refuse(request):
+        raise FetchError("request to https://unreachable.example/ failed, reason: connect ECONNREFUSED", "ECONNREFUSED")
+
+    [exchange] = runner.invoke(behave, track("network"), SETTINGS, refuse).requests
+    assert exchange.status is None and "ECONNREFUSED" in exchange.error
+
+
+@pytest.mark.parametrize("values, problem", [
+    ({}, "setting 'apiKey' (API Key) is required but not set"),
+    ({"apiKey": ""}, "setting 'apiKey' (API Key) is required but not set"),
+    ({"apiKey": "k", "verbose": "yes"}, "setting 'verbose' must be of type boolean"),
+    ({"apiKey": 5}, "setting 'apiKey' must be of type string"),
+])
+def test_invalid_settings_are_discarded_before_the_function_runs(runner, behave, values, problem):
+    invocation = runner.invoke(behave, track("fetch"), values, AnswerOk())
+    assert isinstance(invocation.error, InvalidSettings)
+    assert invocation.error.reason == problem
+    assert invocation.requests == ()
+
+
+def test_setting_types():
+    declared = [Setting("tags", type="array"), Setting("map", type="map"), Setting("on", type="boolean")]
+    assert check_settings(declared, {"tags": ["a"], "map": {"a": "b"}, "on": False}) == []
+    assert check_settings(declared, {"tags": [1], "map": {"a": 1}}) == [
+        "setting 'tags' must be of type array", "setting 'map' must be of type map"]
+    with pytest.raises(ValueError, match="type must be one of string, boolean, array, map"):
+        Setting("x", type="text")
+
+
+def test_insert_functions_drop_with_drop_event(runner):
+    insert = load_function(scenario("stamp_insert"))
+    dropped = runner.invoke(insert, {"type": "track", "properties": {"insert": "drop"}}, {}, AnswerOk())
+    assert dropped.dropped and dropped.error is None and not dropped.ok
+    kept = runner.invoke(insert, {"type": "track", "properties": {}}, {}, AnswerOk())
+    assert kept.returned == {"type": "track", "properties": {"stamped": True}}
+
+
+@pytest.mark.parametrize("module, words", [
+    ("broken_syntax", r"broken_syntax.py:4:\d+: SyntaxError: expected ':'"),
+    ("broken_import", r"broken_import.py:3: ZeroDivisionError while importing the function module"),
+    ("no_kind", r"KIND must be \"destination\" or \"insert\""),
+])
+def test_a_module_that_cannot_load_is_a_config_error_saying_where(module, words):
+    with pytest.raises(ConfigError, match=words):
+        load_function(scenario(module))
+
+
+def test_a_syntax_error_shows_the_line_and_a_caret():
+    with pytest.raises(ConfigError) as caught:
+        load_function(scenario("broken_syntax"))
+    _, source, caret = str(caught.value).splitlines()
+    assert source.strip() == "def on_track(event, settings)"
+    assert caret.index("^") == source.index(")") + 1
+
+
+def test_no_kind_reports_every_problem():
+    with pytest.raises(ConfigError) as caught:
+        load_function(scenario("no_kind"))
+    assert len(caught.value.problems) == 3
+
+
+def test_display_name_for_the_integrations_object(behave):
+    assert behave.display_name("Acme") == "Behave (Acme)"
+    assert behave.sensitive_settings == {"apiKey"}

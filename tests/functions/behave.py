@@ -1,0 +1,50 @@
+"""A destination function whose behaviour each test event chooses with ``properties.do``."""
+
+import asyncio
+
+from functions.runtime import (EventNotSupported, InvalidEventPayload, RetryError, Setting, ValidationError,
+                               fetch)
+
+KIND = "destination"
+NAME = "Behave"
+SETTINGS = [
+    Setting("apiKey", label="API Key", required=True, sensitive=True),
+    Setting("region", label="Region"),
+    Setting("verbose", label="Verbose", type="boolean"),
+]
+
+
+async def on_track(event, settings):
+    do = (event.get("properties") or {}).get("do", "ok")
+    if do == "fetch":
+        res = await fetch("https://api.example.com/collect", method="POST",
+                          headers={"Authorization": f"Bearer {settings['apiKey']}"}, json={"e": event["event"]})
+        print("sent with key", settings["apiKey"])
+        return res.status
+    if do == "print":
+        print("hello", event["event"], 42)
+        return None
+    if do == "retry":
+        raise RetryError("try later")
+    if do == "reject":
+        raise ValidationError("no good")
+    if do == "invalid":
+        raise InvalidEventPayload("missing thing")
+    if do == "unsupported":
+        raise EventNotSupported("not this one")
+    if do == "crash":
+        return {}["missing"]
+    if do == "sleep":
+        await asyncio.sleep(10)
+    if do == "spin":
+        while True:
+            pass
+    if do == "timeout-error":
+        raise TimeoutError("the user's own timeout")
+    if do == "network":
+        await fetch("https://unreachable.example/", method="GET")
+    return "ok"
+
+
+def on_identify(event, settings):
+    return {"sync": True, "settings": sorted(settings)}

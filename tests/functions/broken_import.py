@@ -1,0 +1,3 @@
+KIND = "destination"
+NAME = "Broken"
+LIMIT = 1 / 0

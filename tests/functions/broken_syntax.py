@@ -1,0 +1,5 @@
+KIND = "destination"
+NAME = "Broken"
+
+def on_track(event, settings)
+    return event

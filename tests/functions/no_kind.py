@@ -1,0 +1,2 @@
+NAME = ""
+SETTINGS = ["apiKey"]
