@@ -8,7 +8,7 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .calls import BUILTINS, CallMixin
+from .calls import BUILTINS, REJECTED_BUILTINS, CallMixin
 from .errors import Problem, Reject, problem_at
 from .expressions import ExpressionMixin, js_str
 from .names import HANDLERS, js_name
@@ -97,7 +97,7 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin):
                 if sym.kind in ("func", "class") and self.frame.kind == "module":
                     return Symbol("global", sym.js)
             return sym
-        if name in BUILTINS or name in BUILTIN_EXCEPTIONS or name in ("None",):
+        if name in BUILTINS or name in BUILTIN_EXCEPTIONS or name in REJECTED_BUILTINS:
             if store:
                 if quiet:
                     return None
@@ -340,6 +340,8 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin):
                 and self.unit.symbols[stmt.name].kind == "func":
             return self.toplevel_function(stmt)
         if isinstance(stmt, ast.ClassDef):
+            if self.unit.symbols.get(stmt.name, None) is None or self.unit.symbols[stmt.name].kind != "class":
+                return []  # its declaration was already reported
             return self.class_lines(stmt)
         return self.stmt(stmt)
 

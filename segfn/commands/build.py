@@ -128,7 +128,15 @@ def check(files: tuple[str, ...], examples: int, fixtures_dir: str, out_dir: str
             checker = Checker(fn, bundle, harness, transport, reset)
             try:
                 diffs = checker.run(cases)
-                for diff in diffs[:max_shown]:
+                groups: dict = {}
+                for diff in diffs:
+                    key = (tuple(diff.what), diff.python.error and diff.python.error[0],
+                           diff.node.error and diff.node.error[0])
+                    groups.setdefault(key, []).append(diff)
+                for group in list(groups.values())[:max_shown]:
+                    diff = group[0]
+                    if len(group) > 1:
+                        click.echo(f"{len(group)} cases differ like this one:")
                     diff.minimal = checker.minimise(diff)
                     final = [d for d in checker.run([type(diff.case)(diff.case.origin, diff.minimal, diff.case.batch)])
                              if d.what == diff.what]
@@ -140,7 +148,7 @@ def check(files: tuple[str, ...], examples: int, fixtures_dir: str, out_dir: str
             stem = Path(bundle.module).stem
             if diffs:
                 failed = True
-                more = f" (first {max_shown} shown)" if len(diffs) > max_shown else ""
+                more = f" (one reproduction each for the first {max_shown} kinds)" if len(groups) > max_shown else ""
                 click.echo(f"{bundle.module}: {len(diffs)} difference{'s' if len(diffs) != 1 else ''} in "
                            f"{len(cases)} cases{more}")
                 continue
