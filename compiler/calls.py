@@ -210,7 +210,7 @@ class CallMixin:
                     return self.construct(info, node)
                 return self.std_call(info, node, awaited)
             if (isinstance(f.value, ast.Call) and isinstance(f.value.func, ast.Name) and f.value.func.id == "super"
-                    and self.lookup("super", quiet=True) is None):
+                    and self.lookup("super", quiet=True).kind == "builtin"):
                 return self.super_call(node)
             return self.method_call(node, awaited)
         if node.keywords:
