@@ -1,4 +1,4 @@
-"""Translate a Python ``re`` pattern into a JavaScript ``RegExp`` (``u`` mode) that matches the same strings.
+"""Translate a Python ``re`` pattern into a JavaScript ``RegExp`` (``v`` mode) that matches the same strings.
 
 The classes that differ between the two engines are rewritten: ``\\d``/``\\w``/``\\s``/``\\b`` use
 Unicode like Python (or ASCII under ``re.ASCII``), ``.`` does not match ``\\r`` or ``\\u2028`` as JavaScript's
@@ -12,14 +12,13 @@ from __future__ import annotations
 import re as _re
 from dataclasses import dataclass
 
+from .unicode_tables import regex_class
+
 I, M, S, A, X = 2, 8, 16, 256, 64  # the values of re.IGNORECASE, MULTILINE, DOTALL, ASCII, VERBOSE
 FLAG_NAMES = {"I": I, "IGNORECASE": I, "M": M, "MULTILINE": M, "S": S, "DOTALL": S, "A": A, "ASCII": A,
               "X": X, "VERBOSE": X, "U": 0, "UNICODE": 0}
 
 _PY_WS = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_JS_WS = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_UWORD = r"\p{L}\p{N}_"
-_AWORD = r"A-Za-z0-9_"
 _ASPACE = r" \t\n\r\f\v"
 
 
@@ -217,32 +216,24 @@ class _Parser:
     def escape(self, in_class: bool) -> tuple[str, bool]:
         ch = self.take()
         ascii_mode = bool(self.flags & A)
+        word = "[A-Za-z0-9_]" if ascii_mode else regex_class("$RE_WORD")
         classes = {
-            "d": "0-9" if ascii_mode else "\\p{Nd}",
-            "w": _AWORD if ascii_mode else _UWORD,
-            "s": _ASPACE if ascii_mode else _PY_WS,
+            "d": "[0-9]" if ascii_mode else regex_class("$RE_DIGIT"),
+            "w": word,
+            "s": "[" + (_ASPACE if ascii_mode else _PY_WS) + "]",
         }
         if ch in classes:
-            body = classes[ch]
-            if in_class:
-                return body, True
-            return ("\\p{Nd}" if ch == "d" and not ascii_mode else "[" + body + "]"), True
+            return classes[ch], True
         if ch in "DWS":
-            body = classes[ch.lower()]
-            if in_class:
-                if ch == "D" and not ascii_mode:
-                    return "\\P{Nd}", True
-                raise RegexError(f"\\{ch} inside a character class is not supported")
-            return "[^" + body + "]", True
+            return "[^" + classes[ch.lower()] + "]", True
         if in_class:
             if ch == "b":
                 return "\\u{8}", True
         else:
-            word = _AWORD if ascii_mode else _UWORD
             if ch == "b":
-                return (f"(?:(?<=[{word}])(?![{word}])|(?<![{word}])(?=[{word}]))"), False
+                return (f"(?:(?<={word})(?!{word})|(?<!{word})(?={word}))"), False
             if ch == "B":
-                return (f"(?:(?<=[{word}])(?=[{word}])|(?<![{word}])(?![{word}]))"), False
+                return (f"(?:(?<={word})(?={word})|(?<!{word})(?!{word}))"), False
             if ch == "A":
                 return "(?<![\\s\\S])", False
             if ch == "Z":
@@ -346,5 +337,5 @@ def translate(pattern: str, flags: int = 0) -> Translated:
         raise RegexError(f"invalid pattern: {exc}") from None
     parser = _Parser(pattern, flags)
     source = parser.parse()
-    js_flags = "u" + ("i" if parser.flags & I else "")
+    js_flags = "v" + ("i" if parser.flags & I else "")
     return Translated(source, js_flags, parser.groups, tuple(parser.names))

@@ -233,7 +233,16 @@ function $fromisoformat(s) {
       const c = hms(tzstr);
       const sign = tstr[tz - 1] === "-" ? -1 : 1;
       offset = sign * (c[0] * 3600 + c[1] * 60 + c[2] + c[3] / 1e6);
-      if (Math.abs(offset) >= 86400) throw new $ValueError(`offset must be a timedelta strictly between -timedelta(hours=24) and timedelta(hours=24), not ${$repr(s)}.`);
+      if (Math.abs(offset) >= 86400) {
+        const us = sign * ((c[0] * 3600 + c[1] * 60 + c[2]) * 1e6 + c[3]);
+        const days = Math.floor(us / 864e8), rest = us - days * 864e8;
+        const parts = [];
+        if (days) parts.push(`days=${days}`);
+        if (Math.floor(rest / 1e6)) parts.push(`seconds=${Math.floor(rest / 1e6)}`);
+        if (rest % 1e6) parts.push(`microseconds=${rest % 1e6}`);
+        throw new $ValueError("offset must be a timedelta strictly between -timedelta(hours=24) and timedelta(hours=24), "
+          + `not datetime.timedelta(${parts.join(", ") || "0"}).`);
+      }
     }
   }
   return new $DateTime(year, month, day, time[0], time[1], time[2], time[3], offset);

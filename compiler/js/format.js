@@ -60,7 +60,7 @@ function $strRepr(s) {
 }
 
 // @helper $isPrintable
-function $isPrintable(cp) { return !$inRanges($NONPRINTABLE, cp); }
+function $isPrintable(cp) { return !$inTable($NONPRINTABLE, cp); }
 
 // @helper $inRanges
 // ranges: a sorted flat array [start0, end0, start1, end1, ...] (inclusive).
@@ -367,3 +367,7 @@ function $strFormat(fmt, args, kwargs) {
   }
   return out;
 }
+
+// @helper $inTable
+// A generated character class: Node's regex property escape, corrected where CPython differs.
+function $inTable(t, cp) { return t.re.test(String.fromCodePoint(cp)) !== $inRanges(t.delta, cp); }

@@ -62,7 +62,7 @@ function $m_casefold(s) {
 function $m_swapcase(s) {
   if (typeof s !== "string") return $noMethod(s, "swapcase");
   let out = "";
-  for (const ch of s) { const cp = ch.codePointAt(0); out += $inRanges($UPPER, cp) ? ch.toLowerCase() : $inRanges($LOWER, cp) ? ch.toUpperCase() : ch; }
+  for (const ch of s) { const cp = ch.codePointAt(0); out += $inTable($UPPER, cp) ? ch.toLowerCase() : $inTable($LOWER, cp) ? ch.toUpperCase() : ch; }
   return out;
 }
 
@@ -291,15 +291,15 @@ function $allChars(s, name, test) {
   return true;
 }
 // @helper $m_isdigit
-function $m_isdigit(s) { return $allChars(s, "isdigit", (c) => $inRanges($DIGIT, c)); }
+function $m_isdigit(s) { return $allChars(s, "isdigit", (c) => $inTable($DIGIT, c)); }
 // @helper $m_isdecimal
-function $m_isdecimal(s) { return $allChars(s, "isdecimal", (c) => $inRanges($DECIMAL, c)); }
+function $m_isdecimal(s) { return $allChars(s, "isdecimal", (c) => $inTable($DECIMAL, c)); }
 // @helper $m_isnumeric
-function $m_isnumeric(s) { return $allChars(s, "isnumeric", (c) => $inRanges($NUMERIC, c)); }
+function $m_isnumeric(s) { return $allChars(s, "isnumeric", (c) => $inTable($NUMERIC, c)); }
 // @helper $m_isalpha
-function $m_isalpha(s) { return $allChars(s, "isalpha", (c) => $inRanges($ALPHA, c)); }
+function $m_isalpha(s) { return $allChars(s, "isalpha", (c) => $inTable($ALPHA, c)); }
 // @helper $m_isalnum
-function $m_isalnum(s) { return $allChars(s, "isalnum", (c) => $inRanges($ALPHA, c) || $inRanges($NUMERIC, c)); }
+function $m_isalnum(s) { return $allChars(s, "isalnum", (c) => $inTable($ALPHA, c) || $inTable($NUMERIC, c)); }
 // @helper $m_isspace
 function $m_isspace(s) { return $allChars(s, "isspace", (c) => new RegExp("^" + $PY_WS + "$").test(String.fromCodePoint(c))); }
 // @helper $m_isascii
@@ -308,14 +308,14 @@ function $m_isascii(s) { if (typeof s !== "string") return $noMethod(s, "isascii
 function $m_islower(s) {
   if (typeof s !== "string") return $noMethod(s, "islower");
   let cased = false;
-  for (const ch of s) { const c = ch.codePointAt(0); if ($inRanges($UPPER, c) || $inRanges($TITLECASE, c)) return false; if (!cased && $inRanges($LOWER, c)) cased = true; }
+  for (const ch of s) { const c = ch.codePointAt(0); if ($inTable($UPPER, c) || $inTable($TITLECASE, c)) return false; if (!cased && $inTable($LOWER, c)) cased = true; }
   return cased;
 }
 // @helper $m_isupper
 function $m_isupper(s) {
   if (typeof s !== "string") return $noMethod(s, "isupper");
   let cased = false;
-  for (const ch of s) { const c = ch.codePointAt(0); if ($inRanges($LOWER, c) || $inRanges($TITLECASE, c)) return false; if (!cased && $inRanges($UPPER, c)) cased = true; }
+  for (const ch of s) { const c = ch.codePointAt(0); if ($inTable($LOWER, c) || $inTable($TITLECASE, c)) return false; if (!cased && $inTable($UPPER, c)) cased = true; }
   return cased;
 }
 
@@ -328,7 +328,7 @@ function $m_title(s) {
   let out = "", prevCased = false;
   for (const ch of s) {
     out += prevCased ? ch.toLowerCase() : $titleChar(ch);
-    prevCased = $inRanges($CASED, ch.codePointAt(0));
+    prevCased = $inTable($CASED, ch.codePointAt(0));
   }
   return out;
 }
