@@ -185,8 +185,10 @@ def compile_module(path: str | Path) -> Bundle:
     if problems:
         raise CompileError(problems)
     code = "\n".join(m["code"] for m in modules)
+    methods = set().union(*(c.methods_used for c in compilers))
     js = _ENV.get_template("bundle.js.j2").render(
-        name=meta["name"], module=shown, kind=meta["kind"], handlers=handlers, runtime=runtime_for(code).rstrip(),
+        name=meta["name"], module=shown, kind=meta["kind"], handlers=handlers,
+        runtime=runtime_for(code, methods).rstrip(),
         modules=modules)
     manifest = {"module": shown, "kind": meta["kind"], "name": meta["name"], "resourceType": KINDS[meta["kind"]],
                 "handlers": handlers, "settings": meta["settings"], "description": meta["description"]}

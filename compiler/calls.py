@@ -253,6 +253,7 @@ class CallMixin:
     def method_call(self, node: ast.Call, awaited: bool) -> str:
         f = node.func
         name = f.attr
+        self.module.methods_used.add(name)
         recv_t = self.infer(f.value)
         recv = self.code(f.value)
         if recv_t == "exc" or (self.frame.cls is not None and isinstance(f.value, ast.Name)
@@ -544,7 +545,17 @@ class CallMixin:
     def b_isinstance(self, node):
         if len(node.args) != 2 or node.keywords:
             raise Reject(node, "isinstance() takes exactly two arguments")
-        return f"$isinstance({self.code(node.args[0])}, {self.type_spec(node.args[1])})"
+        spec = self.type_spec(node.args[1])
+        value = self.code(node.args[0])
+        inline = {'"str"': "(typeof {} === \"string\")", '"bool"': "(typeof {} === \"boolean\")",
+                  '"int"': "$isIntLike({})", '"float"': "$isFloat({})", '"dict"': "$isDict({})",
+                  '"list"': "$isList({})", '"tuple"': "$isTuple({})", '"NoneType"': "({} === null)",
+                  '["int", "float"]': "$isNum({})", '["float", "int"]': "$isNum({})"}
+        if spec in inline:
+            return inline[spec].format(value)
+        if not spec.startswith(("[", '"')):
+            return f"({value} instanceof {spec})"
+        return f"$isinstance({value}, {spec})"
 
     def type_spec(self, node: ast.AST) -> str:
         if isinstance(node, ast.Tuple):
@@ -682,6 +693,7 @@ class CallMixin:
                 raise Reject(kw, f"re.{fn}() got an unexpected keyword argument {kw.arg!r}")
             nodes[kw.arg] = kw.value
         pattern = self.compile_pattern(nodes.get("pattern"), nodes.get("flags"), node)
+        self.module.methods_used.add(fn)
         if fn == "compile":
             return pattern
         rest = [n for n in names[1:] if n != "flags"]

@@ -60,6 +60,7 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin):
         self.global_types: dict[str, str] = {}
         self.return_types: dict[str, str] = {}
         self.safe_globals: set[str] = set()
+        self.methods_used: set[str] = set()
         scope = function_scope(unit.tree)
         self.scope = scope
         self.frame = Frame(kind="module", scope=scope, counter=counter)

@@ -62,24 +62,42 @@ def _text(name: str) -> str:
     return unicode_tables.table(name) + "\n"
 
 
-def closure(code: str) -> list[str]:
-    """Helper names needed by ``code``, dependencies included, in runtime order."""
+# Methods of the runtime's classes that are installed only when a bundle calls a method of that name
+# (a datetime without strftime() calls does not carry strftime): method -> (class helper, patch helper).
+PATCHES = {
+    "astimezone": ("$DateTime", "$dt_astimezone"), "replace": ("$DateTime", "$dt_replace"),
+    "weekday": ("$DateTime", "$dt_weekday"), "isoweekday": ("$DateTime", "$dt_weekday"),
+    "strftime": ("$DateTime", "$dt_strftime"), "finditer": ("$Pattern", "$re_iterate"),
+    "findall": ("$Pattern", "$re_iterate"), "sub": ("$Pattern", "$re_sub"), "subn": ("$Pattern", "$re_sub"),
+    "split": ("$Pattern", "$re_split"), "groups": ("$Match", "$match_groups"),
+    "groupdict": ("$Match", "$match_groups"), "start": ("$Match", "$match_span"), "end": ("$Match", "$match_span"),
+    "span": ("$Match", "$match_span"),
+}
+
+
+def closure(code: str, methods: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """Helper names needed by ``code`` (which calls ``methods``), dependencies included, in runtime order."""
     by_name, declared_by = helpers()
     needed: set[str] = set()
     pending = [declared_by[ref] for ref in set(_REF.findall(code)) if ref in declared_by]
-    while pending:
-        name = pending.pop()
-        if name in needed:
-            continue
-        needed.add(name)
-        for ref in set(_REF.findall(_text(name))):
-            owner = declared_by.get(ref)
-            if owner is not None and owner not in needed:
-                pending.append(owner)
+    while True:
+        while pending:
+            name = pending.pop()
+            if name in needed:
+                continue
+            needed.add(name)
+            for ref in set(_REF.findall(_text(name))):
+                owner = declared_by.get(ref)
+                if owner is not None and owner not in needed:
+                    pending.append(owner)
+        pending = [patch for method, (cls, patch) in PATCHES.items()
+                   if method in methods and cls in needed and patch not in needed]
+        if not pending:
+            break
     tables = sorted(n for n in needed if n not in by_name)
     return tables + sorted((n for n in needed if n in by_name), key=lambda n: by_name[n].order)
 
 
-def runtime_for(code: str) -> str:
+def runtime_for(code: str, methods: frozenset[str] | set[str] = frozenset()) -> str:
     """The JavaScript text of every helper ``code`` needs."""
-    return "".join(_text(name) for name in closure(code))
+    return "".join(_text(name) for name in closure(code, methods))

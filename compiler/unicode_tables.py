@@ -118,6 +118,12 @@ def table(name: str) -> str:
     if name in CLASSES:
         source = CLASSES[name][0]
         return f'const {name} = {{ re: /^{source}$/u, delta: $ranges("{_encoded(_deltas()[name])}") }};'
+    if name in ("$UPPER_KEEP", "$LOWER_KEEP"):
+        kind = "upper" if name == "$UPPER_KEEP" else "lower"
+        ranges = json.loads(DELTA_FILE.read_text(encoding="utf-8"))["keep_case"][kind]
+        body = "".join(f"\\u{{{a:x}}}" if a == b else f"\\u{{{a:x}}}-\\u{{{b:x}}}" for a, b in zip(ranges[::2], ranges[1::2]))
+        empty = "^\\s\\S"
+        return f"const {name} = /[{body or empty}]/u;"
     if name == "$TITLE_MAP":
         return _js_map(name, {cp: chr(cp).title() for cp in _ALL if not _surrogate(cp)
                               and chr(cp).title() != chr(cp).upper()})
@@ -132,7 +138,7 @@ def _js_map(name: str, mapping: dict[int, str]) -> str:
     return f"const {name} = {{{items}}};"
 
 
-NAMES = ("$PY_WS", "$ND_STARTS", *CLASSES, "$TITLE_MAP", "$FOLD_MAP")
+NAMES = ("$PY_WS", "$ND_STARTS", *CLASSES, "$UPPER_KEEP", "$LOWER_KEEP", "$TITLE_MAP", "$FOLD_MAP")
 
 # Node prints, for one regex, the code points it matches (as ranges), for every class at once.
 _NODE_SCRIPT = r"""
@@ -150,7 +156,14 @@ for (const [name, source] of Object.entries(classes)) {
   }
   out[name] = ranges;
 }
-process.stdout.write(JSON.stringify({ node: process.version, unicode: process.versions.unicode, classes: out }));
+const cases = { upper: {}, lower: {} };
+for (let cp = 0; cp <= 0x10ffff; cp++) {
+  if (cp >= 0xd800 && cp <= 0xdfff) continue;
+  const c = String.fromCodePoint(cp), u = c.toUpperCase(), l = c.toLowerCase();
+  if (u !== c) cases.upper[cp] = u;
+  if (l !== c) cases.lower[cp] = l;
+}
+process.stdout.write(JSON.stringify({ node: process.version, unicode: process.versions.unicode, classes: out, cases }));
 """
 
 
@@ -171,8 +184,22 @@ def compute_deltas(node: str = "node") -> dict:
     for name in CLASSES:
         diff = _points(python_set(name)) ^ _points(found["classes"][name])
         classes[name] = _to_ranges(sorted(diff))
+    keep = {}
+    for kind in ("upper", "lower"):
+        js = {int(k): v for k, v in found["cases"][kind].items()}
+        points = []
+        for cp in _ALL:
+            if _surrogate(cp):
+                continue
+            c = chr(cp)
+            py = getattr(c, kind)()
+            if py != js.get(cp, c):
+                if py != c:
+                    raise SystemExit(f"{kind}() of U+{cp:04X} differs beyond 'left as is': add a case map")
+                points.append(cp)
+        keep[kind] = _to_ranges(points)
     return {"node": found["node"], "node_unicode": found["unicode"],
-            "python_unicode": unicodedata.unidata_version, "classes": classes}
+            "python_unicode": unicodedata.unidata_version, "classes": classes, "keep_case": keep}
 
 
 if __name__ == "__main__":

@@ -1,8 +1,5 @@
 // list, dict and set methods and the builtins that consume iterables, with Python's semantics.
 
-// @helper $isList
-function $isList(x) { return Array.isArray(x) && !Object.isFrozen(x); }
-
 // @helper $m_append
 function $m_append(l, v) { if (!$isList(l)) return $noMethod(l, "append"); l.push(v); return null; }
 // @helper $m_extend

@@ -15,6 +15,12 @@ function $isTuple(x) { return Array.isArray(x) && Object.isFrozen(x); }
 // @helper $tuple
 function $tuple(items) { return Object.freeze(items); }
 
+// @helper $isFloat
+function $isFloat(x) { return typeof x === "number" && !Number.isInteger(x); }
+
+// @helper $isList
+function $isList(x) { return Array.isArray(x) && !Object.isFrozen(x); }
+
 // @helper $isIntLike
 function $isIntLike(x) { return typeof x === "boolean" || (typeof x === "number" && Number.isInteger(x)); }
 

@@ -73,38 +73,6 @@ class $DateTime {
     return out;
   }
   __str__() { return this.isoformat(" "); }
-  astimezone(tz) {
-    if (tz === undefined || tz === null || tz.offset === undefined) throw new $ValueError("segfn: astimezone() needs timezone.utc");
-    const epoch = this.$offset === null ? Math.floor(this.timestamp()) : this.$epochSeconds() - this.$offset;
-    return $dtFromEpoch(epoch + tz.offset, this.microsecond, tz.offset);
-  }
-  replace(fields) {
-    fields = fields || {};
-    const g = (k) => (Object.hasOwn(fields, k) ? fields[k] : this[k]);
-    const offset = Object.hasOwn(fields, "tzinfo") ? (fields.tzinfo === null ? null : fields.tzinfo.offset) : this.$offset;
-    return new $DateTime(g("year"), g("month"), g("day"), g("hour"), g("minute"), g("second"), g("microsecond"), offset);
-  }
-  weekday() { return (($daysFromCivil(this.year, this.month, this.day) % 7) + 10) % 7; }
-  isoweekday() { return this.weekday() + 1; }
-  strftime(fmt) {
-    const p = (n, w) => String(n).padStart(w, "0");
-    const days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-    const months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-    const doy = $daysFromCivil(this.year, this.month, this.day) - $daysFromCivil(this.year, 1, 1) + 1;
-    return fmt.replace(/%(.)/g, (all, c) => {
-      switch (c) {
-        case "Y": return String(this.year); case "m": return p(this.month, 2); case "d": return p(this.day, 2);
-        case "H": return p(this.hour, 2); case "M": return p(this.minute, 2); case "S": return p(this.second, 2);
-        case "f": return p(this.microsecond, 6); case "j": return p(doy, 3); case "y": return p(this.year % 100, 2);
-        case "z": return this.$offsetStr(""); case "Z": return this.$offset === null ? "" : this.$offset === 0 ? "UTC" : "UTC" + this.$offsetStr(":");
-        case "a": return days[this.weekday()].slice(0, 3); case "A": return days[this.weekday()];
-        case "b": return months[this.month - 1].slice(0, 3); case "B": return months[this.month - 1];
-        case "I": return p(this.hour % 12 || 12, 2); case "p": return this.hour < 12 ? "AM" : "PM";
-        case "%": return "%";
-      }
-      throw new $ValueError(`segfn: strftime directive %${c} is not supported`);
-    });
-  }
   $eq(o) { return o instanceof $DateTime && (this.$offset === null) === (o.$offset === null) && this.$cmp(o) === 0; }
   $cmp(o) {
     if ((this.$offset === null) !== (o.$offset === null)) throw new TypeError("can't compare offset-naive and offset-aware datetimes");
@@ -112,6 +80,46 @@ class $DateTime {
     return a !== b ? (a < b ? -1 : 1) : this.microsecond - o.microsecond;
   }
 }
+
+// @helper $dt_astimezone
+$DateTime.prototype.astimezone = function (tz) {
+  if (tz === undefined || tz === null || tz.offset === undefined) throw new $ValueError("segfn: astimezone() needs timezone.utc");
+  const epoch = this.$offset === null ? Math.floor(this.timestamp()) : this.$epochSeconds() - this.$offset;
+  return $dtFromEpoch(epoch + tz.offset, this.microsecond, tz.offset);
+};
+
+// @helper $dt_replace
+$DateTime.prototype.replace = function (fields) {
+  fields = fields || {};
+  const g = (k) => (Object.hasOwn(fields, k) ? fields[k] : this[k]);
+  const offset = Object.hasOwn(fields, "tzinfo") ? (fields.tzinfo === null ? null : fields.tzinfo.offset) : this.$offset;
+  return new $DateTime(g("year"), g("month"), g("day"), g("hour"), g("minute"), g("second"), g("microsecond"), offset);
+};
+
+// @helper $dt_weekday
+$DateTime.prototype.weekday = function () { return (($daysFromCivil(this.year, this.month, this.day) % 7) + 10) % 7; };
+$DateTime.prototype.isoweekday = function () { return this.weekday() + 1; };
+
+// @helper $dt_strftime
+$DateTime.prototype.strftime = function (fmt) {  // uses $dt_weekday
+  const p = (n, w) => String(n).padStart(w, "0");
+  const days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+  const months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+  const doy = $daysFromCivil(this.year, this.month, this.day) - $daysFromCivil(this.year, 1, 1) + 1;
+  return fmt.replace(/%(.)/g, (all, c) => {
+    switch (c) {
+      case "Y": return String(this.year); case "m": return p(this.month, 2); case "d": return p(this.day, 2);
+      case "H": return p(this.hour, 2); case "M": return p(this.minute, 2); case "S": return p(this.second, 2);
+      case "f": return p(this.microsecond, 6); case "j": return p(doy, 3); case "y": return p(this.year % 100, 2);
+      case "z": return this.$offsetStr(""); case "Z": return this.$offset === null ? "" : this.$offset === 0 ? "UTC" : "UTC" + this.$offsetStr(":");
+      case "a": return days[this.weekday()].slice(0, 3); case "A": return days[this.weekday()];
+      case "b": return months[this.month - 1].slice(0, 3); case "B": return months[this.month - 1];
+      case "I": return p(this.hour % 12 || 12, 2); case "p": return this.hour < 12 ? "AM" : "PM";
+      case "%": return "%";
+    }
+    throw new $ValueError(`segfn: strftime directive %${c} is not supported`);
+  });
+};
 
 // @helper $dtFromEpoch
 function $dtFromEpoch(seconds, us, offset) {

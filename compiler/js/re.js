@@ -20,59 +20,6 @@ class $Pattern {
   match(s, pos) { return this.$exec(this.$sticky, s, pos); }
   search(s, pos) { return this.$exec(this.$search, s, pos); }
   fullmatch(s, pos) { return this.$exec(this.$full, s, pos); }
-  *$iterate(s) {
-    if (typeof s !== "string") throw new TypeError(`expected string or bytes-like object, got '${$typeName(s)}'`);
-    const re = new RegExp(this.$src, this.$flags + "dg");
-    let m;
-    while ((m = re.exec(s)) !== null) {
-      if (m[0] === "") re.lastIndex += (s.codePointAt(re.lastIndex) > 0xffff ? 2 : 1);
-      yield m;
-    }
-  }
-  finditer(s) { return Array.from(this.$iterate(s), (m) => new $Match(m, s, this)); }
-  findall(s) {
-    return Array.from(this.$iterate(s), (m) => {
-      if (this.groups === 0) return m[0];
-      const g = m.slice(1).map((v) => (v === undefined ? "" : v));
-      return this.groups === 1 ? g[0] : Object.freeze(g);
-    });
-  }
-  subn(repl, s, count) {
-    if (typeof s !== "string") throw new TypeError(`expected string or bytes-like object, got '${$typeName(s)}'`);
-    count = count === undefined || count === null ? 0 : +count;
-    let n = 0;
-    const template = typeof repl === "string" ? $reTemplate(repl, this) : null;
-    if (template === null) $callable(repl);
-    const out = s.replace(new RegExp(this.$src, this.$flags + "g"), (...args) => {
-      if (count > 0 && n >= count) return args[0];
-      n++;
-      const hasNames = typeof args[args.length - 1] === "object";
-      const m = args.slice(0, this.groups + 1);
-      m.index = args[this.groups + 1];
-      m.groups = hasNames ? args[args.length - 1] : undefined;
-      const match = new $Match(m, s, this);
-      if (template !== null) return template(match);
-      const r = repl(match);
-      if (typeof r !== "string") throw new TypeError(`expected str instance, ${$typeName(r)} found`);
-      return r;
-    });
-    return Object.freeze([out, n]);
-  }
-  sub(repl, s, count) { return this.subn(repl, s, count)[0]; }
-  split(s, maxsplit) {
-    maxsplit = maxsplit === undefined || maxsplit === null ? 0 : +maxsplit;
-    const out = [];
-    let last = 0, n = 0;
-    for (const m of this.$iterate(s)) {
-      if (maxsplit > 0 && n >= maxsplit) break;
-      out.push(s.slice(last, m.index));
-      for (let i = 1; i <= this.groups; i++) out.push(m[i] === undefined ? null : m[i]);
-      last = m.index + m[0].length;
-      n++;
-    }
-    out.push(s.slice(last));
-    return out;
-  }
 }
 
 // @helper $reTemplate
@@ -136,25 +83,88 @@ class $Match {
     return Object.freeze(ids.map((i) => this.$g(i)));
   }
   $getitem(i) { return this.$g(i); }
-  groups(dflt) { const out = []; for (let i = 1; i <= this.re.groups; i++) { const v = this.$m[i]; out.push(v === undefined ? (dflt === undefined ? null : dflt) : v); } return Object.freeze(out); }
-  groupdict(dflt) { const out = {}; for (const k of this.re.$names) { const v = this.$m.groups[k]; out[k] = v === undefined ? (dflt === undefined ? null : dflt) : v; } return out; }
-  $span(g) {
-    if (g === undefined) g = 0;
-    const v = this.$g(g);
-    if (v === null) return [-1, -1];
-    // the offset of group g: only group 0's is known to JavaScript without the d flag; find the rest
-    let unit;
-    if (+g === 0 || g === 0) unit = this.$m.index;
-    else if (this.$m.indices) unit = (typeof g === "string" ? this.$m.indices.groups[g] : this.$m.indices[+g])[0];
-    else unit = this.string.indexOf(v, this.$m.index);
-    const a = $unitToCp(this.string, unit);
-    return [a, a + $len(v)];
-  }
-  start(g) { return this.$span(g)[0]; }
-  end(g) { return this.$span(g)[1]; }
-  span(g) { return Object.freeze(this.$span(g)); }
   __repr__() { return `<re.Match object; span=(${this.start()}, ${this.end()}), match=${$repr(this.$m[0])}>`; }
 }
+
+// @helper $re_iterate
+$Pattern.prototype.$iterate = function* (s) {
+  if (typeof s !== "string") throw new TypeError(`expected string or bytes-like object, got '${$typeName(s)}'`);
+  const re = new RegExp(this.$src, this.$flags + "dg");
+  let m;
+  while ((m = re.exec(s)) !== null) {
+    if (m[0] === "") re.lastIndex += (s.codePointAt(re.lastIndex) > 0xffff ? 2 : 1);
+    yield m;
+  }
+};
+$Pattern.prototype.finditer = function (s) { return Array.from(this.$iterate(s), (m) => new $Match(m, s, this)); };
+$Pattern.prototype.findall = function (s) {
+  return Array.from(this.$iterate(s), (m) => {
+    if (this.groups === 0) return m[0];
+    const g = m.slice(1).map((v) => (v === undefined ? "" : v));
+    return this.groups === 1 ? g[0] : Object.freeze(g);
+  });
+};
+
+// @helper $re_sub
+$Pattern.prototype.subn = function (repl, s, count) {
+  if (typeof s !== "string") throw new TypeError(`expected string or bytes-like object, got '${$typeName(s)}'`);
+  count = count === undefined || count === null ? 0 : +count;
+  let n = 0;
+  const template = typeof repl === "string" ? $reTemplate(repl, this) : null;
+  if (template === null) $callable(repl);
+  const out = s.replace(new RegExp(this.$src, this.$flags + "g"), (...args) => {
+    if (count > 0 && n >= count) return args[0];
+    n++;
+    const hasNames = typeof args[args.length - 1] === "object";
+    const m = args.slice(0, this.groups + 1);
+    m.index = args[this.groups + 1];
+    m.groups = hasNames ? args[args.length - 1] : undefined;
+    const match = new $Match(m, s, this);
+    if (template !== null) return template(match);
+    const r = repl(match);
+    if (typeof r !== "string") throw new TypeError(`expected str instance, ${$typeName(r)} found`);
+    return r;
+  });
+  return Object.freeze([out, n]);
+};
+$Pattern.prototype.sub = function (repl, s, count) { return this.subn(repl, s, count)[0]; };
+
+// @helper $re_split
+$Pattern.prototype.split = function (s, maxsplit) {  // uses $re_iterate
+  maxsplit = maxsplit === undefined || maxsplit === null ? 0 : +maxsplit;
+  const out = [];
+  let last = 0, n = 0;
+  for (const m of this.$iterate(s)) {
+    if (maxsplit > 0 && n >= maxsplit) break;
+    out.push(s.slice(last, m.index));
+    for (let i = 1; i <= this.groups; i++) out.push(m[i] === undefined ? null : m[i]);
+    last = m.index + m[0].length;
+    n++;
+  }
+  out.push(s.slice(last));
+  return out;
+};
+
+// @helper $match_groups
+$Match.prototype.groups = function (dflt) { const out = []; for (let i = 1; i <= this.re.groups; i++) { const v = this.$m[i]; out.push(v === undefined ? (dflt === undefined ? null : dflt) : v); } return Object.freeze(out); };
+$Match.prototype.groupdict = function (dflt) { const out = {}; for (const k of this.re.$names) { const v = this.$m.groups[k]; out[k] = v === undefined ? (dflt === undefined ? null : dflt) : v; } return out; };
+
+// @helper $match_span
+$Match.prototype.$span = function (g) {
+  if (g === undefined) g = 0;
+  const v = this.$g(g);
+  if (v === null) return [-1, -1];
+  // the offset of group g: only group 0's is known to JavaScript without the d flag; find the rest
+  let unit;
+  if (+g === 0 || g === 0) unit = this.$m.index;
+  else if (this.$m.indices) unit = (typeof g === "string" ? this.$m.indices.groups[g] : this.$m.indices[+g])[0];
+  else unit = this.string.indexOf(v, this.$m.index);
+  const a = $unitToCp(this.string, unit);
+  return [a, a + $len(v)];
+};
+$Match.prototype.start = function (g) { return this.$span(g)[0]; };
+$Match.prototype.end = function (g) { return this.$span(g)[1]; };
+$Match.prototype.span = function (g) { return Object.freeze(this.$span(g)); };
 
 // @helper $reCompile
 const $reCache = new Map();

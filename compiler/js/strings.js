@@ -47,22 +47,31 @@ function $strRange(s, start, end) {
   return [$cpToUnit(s, a), $cpToUnit(s, b)];
 }
 
+// @helper $caseMap
+// Node's case mapping, except for the characters CPython's Unicode tables leave as they are.
+function $caseMap(s, upper) {
+  const keep = upper ? $UPPER_KEEP : $LOWER_KEEP;
+  if (!keep.test(s)) return upper ? s.toUpperCase() : s.toLowerCase();
+  let out = "";
+  for (const ch of s) out += keep.test(ch) ? ch : upper ? ch.toUpperCase() : ch.toLowerCase();
+  return out;
+}
 // @helper $m_lower
-function $m_lower(s) { return typeof s === "string" ? s.toLowerCase() : $noMethod(s, "lower"); }
+function $m_lower(s) { return typeof s === "string" ? $caseMap(s, false) : $noMethod(s, "lower"); }
 // @helper $m_upper
-function $m_upper(s) { return typeof s === "string" ? s.toUpperCase() : $noMethod(s, "upper"); }
+function $m_upper(s) { return typeof s === "string" ? $caseMap(s, true) : $noMethod(s, "upper"); }
 // @helper $m_casefold
 function $m_casefold(s) {
   if (typeof s !== "string") return $noMethod(s, "casefold");
   let out = "";
-  for (const ch of s) { const f = $FOLD_MAP[ch.codePointAt(0)]; out += f === undefined ? ch.toLowerCase() : f; }
+  for (const ch of s) { const f = $FOLD_MAP[ch.codePointAt(0)]; out += f === undefined ? $caseMap(ch, false) : f; }
   return out;
 }
 // @helper $m_swapcase
 function $m_swapcase(s) {
   if (typeof s !== "string") return $noMethod(s, "swapcase");
   let out = "";
-  for (const ch of s) { const cp = ch.codePointAt(0); out += $inTable($UPPER, cp) ? ch.toLowerCase() : $inTable($LOWER, cp) ? ch.toUpperCase() : ch; }
+  for (const ch of s) { const cp = ch.codePointAt(0); out += $inTable($UPPER, cp) ? $caseMap(ch, false) : $inTable($LOWER, cp) ? $caseMap(ch, true) : ch; }
   return out;
 }
 
@@ -320,14 +329,14 @@ function $m_isupper(s) {
 }
 
 // @helper $titleChar
-function $titleChar(ch) { const t = $TITLE_MAP[ch.codePointAt(0)]; return t === undefined ? ch.toUpperCase() : t; }
+function $titleChar(ch) { const t = $TITLE_MAP[ch.codePointAt(0)]; return t === undefined ? $caseMap(ch, true) : t; }
 
 // @helper $m_title
 function $m_title(s) {
   if (typeof s !== "string") return $noMethod(s, "title");
   let out = "", prevCased = false;
   for (const ch of s) {
-    out += prevCased ? ch.toLowerCase() : $titleChar(ch);
+    out += prevCased ? $caseMap(ch, false) : $titleChar(ch);
     prevCased = $inTable($CASED, ch.codePointAt(0));
   }
   return out;
@@ -337,7 +346,7 @@ function $m_capitalize(s) {
   if (typeof s !== "string") return $noMethod(s, "capitalize");
   const cps = Array.from(s);
   if (cps.length === 0) return "";
-  return $titleChar(cps[0]) + cps.slice(1).join("").toLowerCase();
+  return $titleChar(cps[0]) + $caseMap(cps.slice(1).join(""), false);
 }
 
 // @helper $padArgs

@@ -42,3 +42,28 @@ process.stdout.write(JSON.stringify(out));
 def test_whitespace_is_pythons():
     table = unicode_tables.table("$PY_WS")
     assert "\\\\u001c-\\\\u0020" in table and "feff" not in table
+
+
+def test_case_mapping_matches_cpython_for_every_code_point():
+    code = runtime_for("$m_upper $m_lower")
+    script = code + """
+const out = { upper: {}, lower: {} };
+for (let cp = 0; cp <= 0x10ffff; cp++) {
+  if (cp >= 0xd800 && cp <= 0xdfff) continue;
+  const c = String.fromCodePoint(cp), u = $m_upper(c), l = $m_lower(c);
+  if (u !== c) out.upper[cp] = u;
+  if (l !== c) out.lower[cp] = l;
+}
+process.stdout.write(JSON.stringify(out));
+"""
+    done = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True, timeout=120)
+    found = json.loads(done.stdout)
+    for kind in ("upper", "lower"):
+        expected = {}
+        for cp in range(0x110000):
+            if 0xD800 <= cp <= 0xDFFF:
+                continue
+            mapped = getattr(chr(cp), kind)()
+            if mapped != chr(cp):
+                expected[str(cp)] = mapped
+        assert found[kind] == expected, kind
