@@ -4,7 +4,9 @@
 
 // @helper $isDict
 function $isDict(x) {
-  if (x === null || typeof x !== "object" || Array.isArray(x)) return false;
+  if (x === null || typeof x !== "object") return false;
+  if (x.constructor === Object) return true;  // the common case; a "constructor" key falls through
+  if (Array.isArray(x)) return false;
   const p = Object.getPrototypeOf(x);
   return p === null || Object.getPrototypeOf(p) === null;
 }

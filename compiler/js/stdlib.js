@@ -1,21 +1,12 @@
 // The whitelisted standard library: json, datetime, base64, urllib.parse, math, copy, and Segment's fetch.
 
 // @helper $jsonStr
+// A JSON string literal as CPython writes it: JSON.stringify escapes the same characters (except lone
+// surrogates, which CPython cannot encode anyway); ensure_ascii also escapes everything past "~".
 function $jsonStr(s, ascii) {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i], c = s.charCodeAt(i);
-    if (ch === '"') out += '\\"';
-    else if (ch === "\\") out += "\\\\";
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (ch === "\b") out += "\\b";
-    else if (ch === "\f") out += "\\f";
-    else if (c < 0x20 || (ascii && c > 0x7e)) out += "\\u" + c.toString(16).padStart(4, "0");
-    else out += ch;
-  }
-  return out + '"';
+  const out = JSON.stringify(s);
+  if (!ascii || !/[^\x00-\x7e]/.test(out)) return out;
+  return out.replace(/[^\x00-\x7e]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
 }
 
 // @helper $jsonDumps
