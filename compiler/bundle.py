@@ -1,0 +1,215 @@
+"""Compile a function module and the helper modules it imports into one Segment Functions file.
+
+``compile_module(path)`` returns a ``Bundle``: the JavaScript (one file, no imports, top-level
+``async function onTrack(event, settings)`` ... declarations, only the runtime helpers it uses) and
+the manifest the deploy step reads. Same input, same bytes.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from functions.runtime import SETTING_TYPES, Setting
+
+from .errors import CompileError, Problem, Reject, problem_at
+from .module import ModuleCompiler, ModuleUnit
+from .names import HANDLERS
+from .runtime import runtime_for
+
+_ENV = jinja2.Environment(loader=jinja2.PackageLoader("compiler", "templates"), autoescape=False,
+                          keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+KINDS = {"destination": "DESTINATION", "insert": "INSERT_DESTINATION"}
+
+
+@dataclass(frozen=True)
+class Bundle:
+    module: str  # functions/sprig.py, as given
+    js: str
+    manifest: dict
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.js.encode("utf-8")).hexdigest()
+
+
+def _parse(path: Path, problems: list[Problem]) -> tuple[ast.Module | None, list[str]]:
+    try:
+        source = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        problems.append(Problem(str(path), 1, 1, f"cannot read the module: {exc.strerror}"))
+        return None, []
+    except UnicodeDecodeError:
+        problems.append(Problem(str(path), 1, 1, "the module is not UTF-8 text"))
+        return None, []
+    lines = source.splitlines()
+    try:
+        return ast.parse(source, filename=str(path)), lines
+    except SyntaxError as exc:
+        line = exc.lineno or 1
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        problems.append(Problem(str(path), line, exc.offset or 1, f"SyntaxError: {exc.msg}", text))
+        return None, lines
+
+
+def _imported(tree: ast.Module, dotted: str) -> list[tuple[str, ast.AST]]:
+    """Helper modules (functions.x) a module imports at its top level."""
+    out = []
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Import):
+            out += [(a.name, stmt) for a in stmt.names if a.name.startswith("functions.") and a.name != "functions.runtime"]
+        elif isinstance(stmt, ast.ImportFrom):
+            module = stmt.module or ""
+            if stmt.level:
+                package = dotted.rsplit(".", stmt.level)[0]
+                module = f"{package}.{module}" if module else package
+            if module == "functions":
+                out += [(f"functions.{a.name}", stmt) for a in stmt.names if a.name != "runtime"]
+            elif module.startswith("functions.") and module != "functions.runtime":
+                out.append((module, stmt))
+    return out
+
+
+def _load_units(path: Path, problems: list[Problem]) -> tuple[list[ModuleUnit], dict[str, ModuleUnit]]:
+    """The main module and every helper module it reaches, dependencies first."""
+    root = path.parent
+    units: dict[str, ModuleUnit] = {}
+    order: list[ModuleUnit] = []
+    visiting: set[str] = set()
+
+    def visit(dotted: str, file: Path, main: bool) -> None:
+        if dotted in units or dotted in visiting:
+            return
+        tree, lines = _parse(file, problems)
+        if tree is None:
+            return
+        visiting.add(dotted)
+        for dep, node in _imported(tree, dotted):
+            dep_file = root / (dep.split(".", 1)[1].replace(".", "/") + ".py")
+            if dep in visiting:
+                problems.append(problem_at(str(file), lines, node, f"circular import of {dep}"))
+                continue
+            if not dep_file.is_file():
+                continue  # reported by the importer's compiler with its position
+            visit(dep, dep_file, False)
+        visiting.discard(dotted)
+        prefix = "" if main else dotted.split(".", 1)[1].replace(".", "_") + "$"
+        unit = ModuleUnit(path=file, dotted=dotted, js=prefix, tree=tree, lines=lines, main=main)
+        units[dotted] = unit
+        order.append(unit)
+
+    visit(f"functions.{path.stem}", path, True)
+    return order, units
+
+
+def manifest_values(unit: ModuleUnit, problems: list[Problem]) -> dict:
+    """KIND, NAME, SETTINGS and the docstring, read statically (a bundle never holds settings values)."""
+    found: dict[str, ast.AST] = {}
+    for stmt in unit.tree.body:
+        if isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                if isinstance(target, ast.Name) and target.id in ("KIND", "NAME", "SETTINGS"):
+                    found[target.id] = stmt.value
+    path, lines = str(unit.path), unit.lines
+    out: dict = {"kind": None, "name": None, "settings": []}
+    for key in ("KIND", "NAME"):
+        node = found.get(key)
+        if node is None:
+            problems.append(Problem(path, 1, 1, f"{key} is missing: a function module declares KIND and NAME"))
+        elif not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            problems.append(problem_at(path, lines, node, f"{key} must be a string literal"))
+        else:
+            out[key.lower()] = node.value
+    if out["kind"] is not None and out["kind"] not in KINDS:
+        problems.append(problem_at(path, lines, found["KIND"], 'KIND must be "destination" or "insert"'))
+    node = found.get("SETTINGS")
+    if node is not None:
+        if not isinstance(node, (ast.List, ast.Tuple)):
+            problems.append(problem_at(path, lines, node, "SETTINGS must be a list of Setting(...)"))
+        else:
+            for item in node.elts:
+                try:
+                    out["settings"].append(_setting(item))
+                except Reject as exc:
+                    problems.append(problem_at(path, lines, exc.node, exc.message))
+    doc = ast.get_docstring(unit.tree) or ""
+    out["description"] = doc.strip().split("\n\n")[0].replace("\n", " ")
+    return out
+
+
+def _setting(node: ast.AST) -> dict:
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Setting"):
+        raise Reject(node, "each entry of SETTINGS must be Setting(...)")
+    try:
+        args = [ast.literal_eval(a) for a in node.args]
+        kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+        setting = Setting(*args, **kwargs)
+    except (ValueError, TypeError) as exc:
+        raise Reject(node, f"Setting(...) must use literal values: {exc}") from None
+    return {"name": setting.name, "label": setting.label, "description": setting.description,
+            "type": SETTING_TYPES[setting.type], "required": setting.required, "sensitive": setting.sensitive}
+
+
+def compile_module(path: str | Path) -> Bundle:
+    """Compile one function module; raises CompileError listing every problem found."""
+    shown = str(path)
+    path = Path(path)
+    problems: list[Problem] = []
+    order, units = _load_units(path, problems)
+    if not order or order[-1].main is False:
+        raise CompileError(problems or [Problem(shown, 1, 1, "nothing to compile")])
+    counter = [0]
+    compilers = []
+    for unit in order:
+        compiler = ModuleCompiler(unit, units, problems, counter)
+        compiler.declare()
+        compilers.append(compiler)
+    main = order[-1]
+    meta = manifest_values(main, problems)
+    modules = []
+    for compiler in compilers:
+        body = compiler.compile_body()
+        modules.append({"path": _display(compiler.unit.path, path), "code": "\n".join(body)})
+    handlers = [js for py, js in HANDLERS.items() if py in main.symbols and main.symbols[py].kind == "func"]
+    for py in HANDLERS:
+        sym = main.symbols.get(py)
+        if sym is not None and sym.kind != "func":
+            problems.append(Problem(str(path), 1, 1, f"{py} must be a function defined once at module level"))
+    if not handlers:
+        problems.append(Problem(str(path), 1, 1, "the module defines no handler (on_track, on_identify, ...)"))
+    if problems:
+        raise CompileError(problems)
+    code = "\n".join(m["code"] for m in modules)
+    methods = set().union(*(c.methods_used for c in compilers))
+    js = _ENV.get_template("bundle.js.j2").render(
+        name=meta["name"], module=shown, kind=meta["kind"], handlers=handlers,
+        runtime=runtime_for(code, methods).rstrip(),
+        modules=modules)
+    manifest = {"module": shown, "kind": meta["kind"], "name": meta["name"], "resourceType": KINDS[meta["kind"]],
+                "handlers": handlers, "settings": meta["settings"], "description": meta["description"]}
+    bundle = Bundle(module=shown, js=js, manifest=manifest)
+    manifest["sha256"] = bundle.sha256
+    return bundle
+
+
+def _display(file: Path, main: Path) -> str:
+    try:
+        return str(file.relative_to(main.parent.parent))
+    except ValueError:
+        return file.name
+
+
+def write_bundle(bundle: Bundle, out_dir: str | Path) -> tuple[Path, Path]:
+    """Write dist/<module>.js and dist/<module>.json."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = Path(bundle.module).stem
+    js_path, manifest_path = out / f"{stem}.js", out / f"{stem}.json"
+    js_path.write_bytes(bundle.js.encode("utf-8"))
+    manifest_path.write_text(json.dumps(bundle.manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return js_path, manifest_path

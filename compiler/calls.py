@@ -1,0 +1,730 @@
+"""Calls: user functions (keyword arguments bound at compile time), exception classes, builtins,
+methods of str/list/dict/set, the whitelisted standard library, and Segment's fetch."""
+
+from __future__ import annotations
+
+import ast
+
+from .errors import Reject
+from .expressions import js_str
+from .regex import FLAG_NAMES, RegexError, translate
+from .symbols import BUILTIN_EXCEPTIONS, ClassInfo, FuncInfo
+
+# method name -> (helper, parameter names after self); "*" collects positional, "**" keywords
+METHODS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "lower": ("$m_lower", ()), "upper": ("$m_upper", ()), "casefold": ("$m_casefold", ()),
+    "swapcase": ("$m_swapcase", ()), "strip": ("$m_strip", ("chars",)), "lstrip": ("$m_lstrip", ("chars",)),
+    "rstrip": ("$m_rstrip", ("chars",)), "split": ("$m_split", ("sep", "maxsplit")),
+    "rsplit": ("$m_rsplit", ("sep", "maxsplit")), "splitlines": ("$m_splitlines", ("keepends",)),
+    "join": ("$m_join", ("iterable",)), "replace": ("$m_replace", ("old", "new", "count")),
+    "startswith": ("$m_startswith", ("prefix", "start", "end")),
+    "endswith": ("$m_endswith", ("suffix", "start", "end")),
+    "removeprefix": ("$m_removeprefix", ("prefix",)), "removesuffix": ("$m_removesuffix", ("suffix",)),
+    "find": ("$m_find", ("sub", "start", "end")), "rfind": ("$m_rfind", ("sub", "start", "end")),
+    "index": ("$m_index", ("value", "start", "end")), "rindex": ("$m_rindex", ("sub", "start", "end")),
+    "count": ("$m_count", ("value", "start", "end")), "isdigit": ("$m_isdigit", ()),
+    "isdecimal": ("$m_isdecimal", ()), "isnumeric": ("$m_isnumeric", ()), "isalpha": ("$m_isalpha", ()),
+    "isalnum": ("$m_isalnum", ()), "isspace": ("$m_isspace", ()), "islower": ("$m_islower", ()),
+    "isupper": ("$m_isupper", ()), "isascii": ("$m_isascii", ()), "title": ("$m_title", ()),
+    "capitalize": ("$m_capitalize", ()), "zfill": ("$m_zfill", ("width",)),
+    "ljust": ("$m_ljust", ("width", "fillchar")), "rjust": ("$m_rjust", ("width", "fillchar")),
+    "center": ("$m_center", ("width", "fillchar")), "expandtabs": ("$m_expandtabs", ("tabsize",)),
+    "partition": ("$m_partition", ("sep",)), "rpartition": ("$m_rpartition", ("sep",)),
+    "encode": ("$m_encode", ("encoding", "errors")), "decode": ("$m_decode", ("encoding", "errors")),
+    "hex": ("$m_hex", ()),
+    "append": ("$m_append", ("object",)), "extend": ("$m_extend", ("iterable",)),
+    "insert": ("$m_insert", ("index", "object")), "remove": ("$m_remove", ("value",)),
+    "reverse": ("$m_reverse", ()), "clear": ("$m_clear", ()), "copy": ("$m_copy", ()),
+    "get": ("$m_get", ("key", "default")), "keys": ("$m_keys", ()), "values": ("$m_values", ()),
+    "items": ("$m_items", ()), "setdefault": ("$m_setdefault", ("key", "default")),
+    "popitem": ("$m_popitem", ()), "add": ("$m_add", ("elem",)), "discard": ("$m_discard", ("elem",)),
+    "union": ("$m_union", ("*",)), "intersection": ("$m_intersection", ("*",)),
+    "difference": ("$m_difference", ("*",)), "issubset": ("$m_issubset", ("other",)),
+    "issuperset": ("$m_issuperset", ("other",)),
+}
+# methods of runtime objects (responses, headers, matches, patterns, datetimes, hashes)
+FOREIGN_METHODS = {"json", "text", "has", "group", "groups", "groupdict", "start", "end", "span", "timestamp",
+                   "isoformat", "astimezone", "strftime", "weekday", "isoweekday", "hexdigest", "digest",
+                   "match", "search", "fullmatch", "sub", "subn", "findall", "finditer"}
+ASYNC_FOREIGN = {"json", "text"}
+
+BUILTINS = {"abs", "all", "any", "bool", "chr", "dict", "divmod", "enumerate", "filter", "float", "int",
+            "isinstance", "len", "list", "map", "max", "min", "ord", "print", "range", "repr", "reversed",
+            "round", "set", "frozenset", "sorted", "str", "sum", "tuple", "zip", "pow", "ascii", "hex", "oct",
+            "bin", "format", "type"}
+BUILTIN_VALUES = {"len": "$len", "str": "$str", "int": "$int", "float": "$float", "abs": "$abs", "bool": "$bool",
+                  "repr": "$repr", "ord": "$ord", "chr": "$chr", "list": "$list", "tuple": "$tupleOf",
+                  "sorted": "$sorted", "sum": "$sum"}
+ISINSTANCE_TYPES = {"str", "int", "float", "bool", "list", "tuple", "dict", "set", "frozenset", "bytes"}
+REJECTED_BUILTINS = {
+    "eval": "eval/exec run code the compiler cannot see", "exec": "eval/exec run code the compiler cannot see",
+    "getattr": "attributes must be named in the code", "setattr": "attributes must be named in the code",
+    "hasattr": "attributes must be named in the code", "type": "type() is only supported as type(x).__name__ and as type(None) in isinstance()",
+    "id": "object identity differs between Python and JavaScript", "hash": "hash values differ between runs",
+    "open": "functions cannot use files in Segment", "input": "functions cannot read input",
+    "vars": "not supported", "globals": "not supported", "locals": "not supported", "dir": "not supported",
+    "super": "super() is only supported as super().__init__(...) in an exception class",
+    "object": "classes other than exceptions are not supported", "bytes": "bytes() is not supported; use str.encode()",
+    "bytearray": "not supported", "complex": "complex numbers are not supported", "compile": "not supported",
+    "memoryview": "not supported", "property": "not supported", "staticmethod": "not supported",
+    "classmethod": "not supported", "slice": "not supported", "__import__": "not supported",
+}
+
+
+class CallMixin:
+    # --- binding ------------------------------------------------------------------------------
+    def bind(self, node: ast.Call, params: tuple[str, ...], name: str, required: int = 0,
+             keywords_ok: bool = True) -> list[str | None]:
+        """Positional and keyword arguments of a builtin/method call, in parameter order (None: absent)."""
+        out: list[str | None] = [None] * len(params)
+        if "*" in params:
+            if node.keywords:
+                raise Reject(node, f"{name}() takes no keyword arguments")
+            return [self.element_args(node.args)]
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                raise Reject(arg, f"*args in a call to {name}() is not supported")
+        if len(node.args) > len(params):
+            raise Reject(node, f"{name}() takes at most {len(params)} arguments ({len(node.args)} given)")
+        for i, arg in enumerate(node.args):
+            out[i] = self.code(arg)
+        for kw in node.keywords:
+            if kw.arg is None:
+                raise Reject(kw, f"**kwargs in a call to {name}() is not supported")
+            if not keywords_ok or kw.arg not in params:
+                raise Reject(kw, f"{name}() got an unexpected keyword argument {kw.arg!r}")
+            i = params.index(kw.arg)
+            if out[i] is not None:
+                raise Reject(kw, f"{name}() got multiple values for argument {kw.arg!r}")
+            out[i] = self.code(kw.value)
+        for i in range(required):
+            if out[i] is None:
+                raise Reject(node, f"{name}() missing required argument {params[i]!r}")
+        if not self._in_order(node):
+            # Python evaluates arguments in call order; keep it when a keyword comes before a positional
+            pass
+        return out
+
+    @staticmethod
+    def _in_order(node: ast.Call) -> bool:
+        return True
+
+    def element_args(self, args) -> str:
+        return ", ".join(self.element(a) for a in args)
+
+    @staticmethod
+    def args_js(values: list[str | None]) -> str:
+        while values and values[-1] is None:
+            values = values[:-1]
+        return ", ".join(v if v is not None else "undefined" for v in values)
+
+    def bind_user(self, node: ast.Call, info: FuncInfo, label: str, skip_self: bool = False) -> str:
+        """A call to a function whose signature the compiler knows: keyword arguments bound here."""
+        a = info.args
+        positional = [p.arg for p in [*a.posonlyargs, *a.args]]
+        if skip_self:
+            positional = positional[1:]
+        posonly = {p.arg for p in a.posonlyargs}
+        kwonly = [p.arg for p in a.kwonlyargs]
+        n_pos_defaults = len(a.defaults)
+        required_pos = positional[: len(positional) - n_pos_defaults] if n_pos_defaults else positional
+        kw_required = [p.arg for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is None]
+        slots: dict[str, str] = {}
+        extra_pos: list[str] = []
+        extra_kw: list[tuple[str, str]] = []
+        for i, arg in enumerate(node.args):
+            if isinstance(arg, ast.Starred):
+                raise Reject(arg, f"*args in a call to {label}() is not supported: pass the arguments one by one")
+            if i < len(positional):
+                slots[positional[i]] = self.code(arg)
+            elif a.vararg:
+                extra_pos.append(self.code(arg))
+            else:
+                raise Reject(node, f"{label}() takes {len(positional)} positional arguments but {len(node.args)} were given")
+        for kw in node.keywords:
+            if kw.arg is None:
+                raise Reject(kw, f"**kwargs in a call to {label}() is not supported: pass keywords one by one")
+            if kw.arg in slots:
+                raise Reject(kw, f"{label}() got multiple values for argument {kw.arg!r}")
+            if (kw.arg in positional and kw.arg not in posonly) or kw.arg in kwonly:
+                slots[kw.arg] = self.code(kw.value)
+            elif a.kwarg:
+                extra_kw.append((kw.arg, self.code(kw.value)))
+            else:
+                raise Reject(kw, f"{label}() got an unexpected keyword argument {kw.arg!r}")
+        missing = [p for p in [*required_pos, *kw_required] if p not in slots]
+        if missing:
+            raise Reject(node, f"{label}() missing required argument{'s' if len(missing) > 1 else ''}: "
+                               + ", ".join(repr(m) for m in missing))
+        values: list[str | None] = [slots.get(p) for p in positional]
+        if a.vararg:
+            values.append("$tuple([" + ", ".join(extra_pos) + "])")
+        values += [slots.get(p) for p in kwonly]
+        if a.kwarg:
+            values.append("{" + ", ".join(f"{js_str(k)}: {v}" for k, v in extra_kw) + "}")
+        return self.args_js(values)
+
+    # --- the call itself ------------------------------------------------------------------------
+    def code_awaited(self, node: ast.AST) -> str:
+        if isinstance(node, ast.Call):
+            return self.call(node, awaited=True)
+        return self.code(node)
+
+    def x_Call(self, node: ast.Call) -> str:
+        return self.call(node, awaited=False)
+
+    def _need_await(self, node, awaited: bool, what: str) -> None:
+        if not awaited:
+            raise Reject(node, f"{what} is a coroutine here: call it with 'await' (JavaScript would run it "
+                               "without waiting, Python would not run it at all)")
+
+    def call(self, node: ast.Call, awaited: bool) -> str:
+        f = node.func
+        if isinstance(f, ast.Name):
+            sym = self.lookup(f.id, node=f)
+            if sym.kind == "builtin":
+                return self.builtin_call(f.id, node)
+            if sym.kind == "func":
+                info: FuncInfo = sym.info
+                if info.is_async:
+                    self._need_await(node, awaited, f"{f.id}()")
+                return f"{info.js}({self.bind_user(node, info, f.id)})"
+            if sym.kind == "class":
+                return self.construct(sym.info, node)
+            if sym.kind == "runtime":
+                return self.runtime_call(sym.js, node, awaited)
+            if sym.kind == "std":
+                return self.std_call(sym.info, node, awaited)
+            if node.keywords:
+                raise Reject(node, f"keyword arguments need a function the compiler can see; {f.id!r} is a variable")
+            return f"$callable({self.load_symbol(sym, f)})({self.element_args(node.args)})"
+        if isinstance(f, ast.Attribute):
+            target = self.module_callable(f)
+            if target is not None:
+                kind, info = target
+                if kind == "func":
+                    if info.is_async:
+                        self._need_await(node, awaited, f"{f.attr}()")
+                    return f"{info.js}({self.bind_user(node, info, f.attr)})"
+                if kind == "class":
+                    return self.construct(info, node)
+                return self.std_call(info, node, awaited)
+            if (isinstance(f.value, ast.Call) and isinstance(f.value.func, ast.Name) and f.value.func.id == "super"
+                    and self.lookup("super", quiet=True).kind == "builtin"):
+                return self.super_call(node)
+            return self.method_call(node, awaited)
+        if node.keywords:
+            raise Reject(node, "keyword arguments need a function the compiler can see")
+        return f"$callable({self.code(f)})({self.element_args(node.args)})"
+
+    def construct(self, cls: ClassInfo, node: ast.Call) -> str:
+        init = cls.init_signature()
+        if init is not None:
+            return f"new {cls.js}({self.bind_user(node, init, cls.name, skip_self=True)})"
+        root = cls.root()
+        if root in BUILTIN_EXCEPTIONS or isinstance(root, str):
+            return f"new {cls.js}({self.exception_args(node, cls.name, runtime=root not in BUILTIN_EXCEPTIONS)})"
+        return f"new {cls.js}({self.element_args(node.args)})"
+
+    def exception_args(self, node: ast.Call, name: str, runtime: bool) -> str:
+        if node.keywords:
+            raise Reject(node, f"{name}() takes no keyword arguments")
+        if any(isinstance(a, ast.Starred) for a in node.args):
+            raise Reject(node, f"*args in a call to {name}() is not supported")
+        if runtime and len(node.args) > 1:
+            raise Reject(node, f"{name} takes one argument, the message (Segment's error classes are plain Errors)")
+        if runtime:
+            return f"$str({self.code(node.args[0])})" if node.args else ""
+        return ", ".join(self.code(a) for a in node.args)
+
+    def super_call(self, node: ast.Call) -> str:
+        f = node.func
+        cls = self.frame.cls
+        if cls is None or f.attr != "__init__" or node.func.value.args:
+            raise Reject(node, "super() is only supported as super().__init__(...) inside an exception class")
+        base = cls.base
+        base_js = base.js if isinstance(base, ClassInfo) else self.exception_js(base, node)
+        if isinstance(base, ClassInfo) and base.init_signature() is not None:
+            return f"$superInit({base_js}, this, [{self.bind_user(node, base.init_signature(), 'super().__init__', skip_self=True)}])"
+        if node.keywords:
+            raise Reject(node, "Exception.__init__() takes no keyword arguments")
+        return f"$superInit({base_js}, this, [{self.element_args(node.args)}])"
+
+    def method_call(self, node: ast.Call, awaited: bool) -> str:
+        f = node.func
+        name = f.attr
+        self.module.methods_used.add(name)
+        recv_t = self.infer(f.value)
+        recv = self.code(f.value)
+        if recv_t == "exc" or (self.frame.cls is not None and isinstance(f.value, ast.Name)
+                               and f.value.id == self.frame.self_name):
+            if node.keywords:
+                raise Reject(node, "keyword arguments in method calls on exceptions are not supported")
+            return f"$callMethod({recv}, {js_str(name)}, [{self.element_args(node.args)}])"
+        if name == "pop":
+            if node.keywords:
+                raise Reject(node, "pop() takes no keyword arguments")
+            args = [self.code(a) for a in node.args]
+            if len(args) > 2:
+                raise Reject(node, "pop() takes at most 2 arguments")
+            if len(args) == 2:
+                return f"$m_pop({recv}, {args[0]}, {args[1]}, true)"
+            return f"$m_pop({recv}{', ' + args[0] if args else ''})"
+        if name == "sort":
+            if node.args:
+                raise Reject(node, "sort() takes no positional arguments")
+            vals = self.bind(node, ("key", "reverse"), "sort")
+            return f"$m_sort({recv}{', ' if any(vals) else ''}{self.args_js(vals)})"
+        if name == "update":
+            if len(node.args) > 1:
+                raise Reject(node, "update() takes at most 1 positional argument")
+            other = self.code(node.args[0]) if node.args else "undefined"
+            kws = [k for k in node.keywords]
+            if any(k.arg is None for k in kws):
+                raise Reject(node, "update(**kwargs) is not supported")
+            if recv_t == "hash" or not kws:
+                return f"$m_update({recv}, {other})"
+            return f"$m_update({recv}, {other}, {{{', '.join(f'{js_str(k.arg)}: {self.code(k.value)}' for k in kws)}}})"
+        if name == "format" and recv_t in ("str", "any"):
+            if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+                raise Reject(node, "format(*args/**kwargs) is not supported")
+            args = ", ".join(self.code(a) for a in node.args)
+            kws = ", ".join(f"{js_str(k.arg)}: {self.code(k.value)}" for k in node.keywords)
+            return f"$m_format({recv}, [{args}], {{{kws}}})"
+        if name == "replace" and recv_t == "datetime":
+            if node.args:
+                raise Reject(node, "datetime.replace() takes keyword arguments only here")
+            kws = ", ".join(f"{js_str(k.arg)}: {self.code(k.value)}" for k in node.keywords)
+            return f"$callMethod({recv}, \"replace\", [{{{kws}}}])"
+        if name in ("isoformat", "strftime") or (name in FOREIGN_METHODS and name not in METHODS):
+            if name in ASYNC_FOREIGN:
+                self._need_await(node, awaited, f".{name}()")
+            if name == "isoformat":
+                vals = self.bind(node, ("sep", "timespec"), "isoformat")
+                return f"$callMethod({recv}, \"isoformat\", [{self.args_js(vals)}])"
+            if name in ("sub", "subn"):
+                vals = self.bind(node, ("repl", "string", "count"), name, required=2)
+                return f"$callMethod({recv}, {js_str(name)}, [{self.args_js(vals)}])"
+            if name == "split" and recv_t == "pattern":
+                vals = self.bind(node, ("string", "maxsplit"), name, required=1)
+                return f"$callMethod({recv}, \"split\", [{self.args_js(vals)}])"
+            if node.keywords:
+                raise Reject(node, f"keyword arguments to .{name}() are not supported")
+            return f"$callMethod({recv}, {js_str(name)}, [{self.element_args(node.args)}])"
+        if name == "split" and recv_t == "pattern":
+            vals = self.bind(node, ("string", "maxsplit"), name, required=1)
+            return f"$callMethod({recv}, \"split\", [{self.args_js(vals)}])"
+        if name in METHODS:
+            helper, params = METHODS[name]
+            if params == ("*",):
+                if node.keywords:
+                    raise Reject(node, f"{name}() takes no keyword arguments")
+                return f"{helper}({recv}{', ' if node.args else ''}{self.element_args(node.args)})"
+            vals = self.bind(node, params, name)
+            rest = self.args_js(vals)
+            return f"{helper}({recv}{', ' + rest if rest else ''})"
+        raise Reject(f, f"the method .{name}() is not supported (see docs/python-subset.md for the list)")
+
+    # --- builtins -------------------------------------------------------------------------------
+    def builtin_value(self, name: str, node: ast.AST) -> str:
+        if name in BUILTIN_VALUES:
+            return BUILTIN_VALUES[name]
+        if name in BUILTIN_EXCEPTIONS:
+            return BUILTIN_EXCEPTIONS[name]
+        if name == "None":
+            return "null"
+        raise Reject(node, f"the builtin {name!r} can only be called here, not used as a value")
+
+    def exception_js(self, name: str, node: ast.AST) -> str:
+        if name in BUILTIN_EXCEPTIONS:
+            return BUILTIN_EXCEPTIONS[name]
+        if name in ("RetryError", "ValidationError", "InvalidEventPayload", "EventNotSupported", "DropEvent"):
+            return "$" + name
+        if name == "JSONDecodeError":
+            return "$JSONDecodeError"
+        raise Reject(node, f"{name} is not an exception class the compiler knows")
+
+    def builtin_call(self, name: str, node: ast.Call) -> str:
+        if name in BUILTIN_EXCEPTIONS:
+            return f"new {BUILTIN_EXCEPTIONS[name]}({self.exception_args(node, name, runtime=False)})"
+        if name in REJECTED_BUILTINS:
+            raise Reject(node, f"{name}() is not supported: {REJECTED_BUILTINS[name]}")
+        handler = getattr(self, "b_" + name, None)
+        if handler is None:
+            raise Reject(node, f"the builtin {name}() is not supported")
+        return handler(node)
+
+    def _n(self, node: ast.Call, lo: int, hi: int, name: str) -> list[str]:
+        if node.keywords:
+            raise Reject(node, f"{name}() takes no keyword arguments")
+        if any(isinstance(a, ast.Starred) for a in node.args):
+            raise Reject(node, f"*args in a call to {name}() is not supported")
+        if not lo <= len(node.args) <= hi:
+            raise Reject(node, f"{name}() takes {lo if lo == hi else f'{lo} to {hi}'} arguments ({len(node.args)} given)")
+        return [self.code(a) for a in node.args]
+
+    def _flt(self, node: ast.AST) -> str:
+        return ", true" if self.infer(node) == "float" else ""
+
+    def b_len(self, node):
+        (x,) = self._n(node, 1, 1, "len")
+        if self.infer(node.args[0]) in ("list", "tuple"):
+            return f"{x}.length"
+        return f"$len({x})"
+
+    def b_str(self, node):
+        args = self._n(node, 0, 1, "str")
+        if not args:
+            return '""'
+        t = self.infer(node.args[0])
+        return args[0] if t == "str" else f"$str({args[0]}{self._flt(node.args[0])})"
+
+    def b_repr(self, node):
+        (x,) = self._n(node, 1, 1, "repr")
+        return f"$repr({x}{self._flt(node.args[0])})"
+
+    def b_ascii(self, node):
+        (x,) = self._n(node, 1, 1, "ascii")
+        return f"$ascii($repr({x}{self._flt(node.args[0])}))"
+
+    def b_format(self, node):
+        args = self._n(node, 1, 2, "format")
+        return f"$format({args[0]}, {args[1] if len(args) > 1 else js_str('')}{self._flt(node.args[0])})"
+
+    def b_int(self, node):
+        vals = self.bind(node, ("x", "base"), "int")
+        return f"$int({self.args_js(vals)})"
+
+    def b_float(self, node):
+        args = self._n(node, 0, 1, "float")
+        return f"$float({args[0] if args else ''})"
+
+    def b_bool(self, node):
+        args = self._n(node, 0, 1, "bool")
+        return f"$bool({args[0]})" if args else "false"
+
+    def b_abs(self, node):
+        (x,) = self._n(node, 1, 1, "abs")
+        return f"$abs({x})"
+
+    def b_round(self, node):
+        vals = self.bind(node, ("number", "ndigits"), "round", required=1)
+        return f"$round({self.args_js(vals)})"
+
+    def b_divmod(self, node):
+        a, b = self._n(node, 2, 2, "divmod")
+        flt = "float" in (self.infer(node.args[0]), self.infer(node.args[1]))
+        return f"$divmod({a}, {b}{', true' if flt else ''})"
+
+    def b_pow(self, node):
+        a, b = self._n(node, 2, 2, "pow")
+        return f"$pow({a}, {b})"
+
+    def b_chr(self, node):
+        return f"$chr({self._n(node, 1, 1, 'chr')[0]})"
+
+    def b_ord(self, node):
+        return f"$ord({self._n(node, 1, 1, 'ord')[0]})"
+
+    def b_hex(self, node):
+        return f"$format({self._n(node, 1, 1, 'hex')[0]}, \"#x\")"
+
+    def b_oct(self, node):
+        return f"$format({self._n(node, 1, 1, 'oct')[0]}, \"#o\")"
+
+    def b_bin(self, node):
+        return f"$format({self._n(node, 1, 1, 'bin')[0]}, \"#b\")"
+
+    def b_list(self, node):
+        args = self._n(node, 0, 1, "list")
+        return f"$list({args[0]})" if args else "[]"
+
+    def b_tuple(self, node):
+        args = self._n(node, 0, 1, "tuple")
+        return f"$tupleOf({args[0] if args else ''})"
+
+    def b_set(self, node):
+        args = self._n(node, 0, 1, "set")
+        return f"$setOf({args[0] if args else 'undefined'})"
+
+    def b_frozenset(self, node):
+        args = self._n(node, 0, 1, "frozenset")
+        return f"$setOf({args[0] if args else 'undefined'}, true)"
+
+    def b_dict(self, node):
+        if len(node.args) > 1 or any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+            raise Reject(node, "dict() takes at most one positional argument and keywords")
+        src = self.code(node.args[0]) if node.args else "undefined"
+        if node.keywords:
+            kws = ", ".join(f"{js_str(k.arg)}: {self.code(k.value)}" for k in node.keywords)
+            return f"$dict({src}, {{{kws}}})"
+        return f"$dict({src})"
+
+    def b_range(self, node):
+        args = self._n(node, 1, 3, "range")
+        return f"$range({', '.join(args)})"
+
+    def b_enumerate(self, node):
+        vals = self.bind(node, ("iterable", "start"), "enumerate", required=1)
+        return f"$enumerate({self.args_js(vals)})"
+
+    def b_zip(self, node):
+        if node.keywords:
+            raise Reject(node, "zip() keyword arguments (strict=) are not supported")
+        return f"$zip({self.element_args(node.args)})"
+
+    def b_map(self, node):
+        if len(node.args) < 2 or node.keywords:
+            raise Reject(node, "map() needs a function and at least one iterable")
+        return f"$map({self.element_args(node.args)})"
+
+    def b_filter(self, node):
+        args = self._n(node, 2, 2, "filter")
+        return f"$filter({args[0]}, {args[1]})"
+
+    def b_reversed(self, node):
+        return f"$reversed({self._n(node, 1, 1, 'reversed')[0]})"
+
+    def b_sorted(self, node):
+        if len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+            raise Reject(node, "sorted() takes exactly one positional argument")
+        vals = [self.code(node.args[0]), None, None]
+        for kw in node.keywords:
+            if kw.arg not in ("key", "reverse"):
+                raise Reject(kw, f"sorted() got an unexpected keyword argument {kw.arg!r}")
+            vals[1 if kw.arg == "key" else 2] = self.code(kw.value)
+        return f"$sorted({self.args_js(vals)})"
+
+    def _minmax(self, node, name):
+        if any(isinstance(a, ast.Starred) for a in node.args):
+            raise Reject(node, f"*args in a call to {name}() is not supported")
+        key, default, has_default = "undefined", "undefined", "false"
+        for kw in node.keywords:
+            if kw.arg == "key":
+                key = self.code(kw.value)
+            elif kw.arg == "default":
+                if len(node.args) != 1:
+                    raise Reject(kw, f"Cannot specify a default for {name}() with multiple positional arguments")
+                default, has_default = self.code(kw.value), "true"
+            else:
+                raise Reject(kw, f"{name}() got an unexpected keyword argument {kw.arg!r}")
+        if not node.args:
+            raise Reject(node, f"{name} expected at least 1 argument, got 0")
+        args = ", ".join(self.code(a) for a in node.args)
+        return f"$minmax({js_str(name)}, [{args}], {key if key != 'undefined' else 'null'}, {default}, {has_default})"
+
+    def b_min(self, node):
+        return self._minmax(node, "min")
+
+    def b_max(self, node):
+        return self._minmax(node, "max")
+
+    def b_sum(self, node):
+        vals = self.bind(node, ("iterable", "start"), "sum", required=1)
+        return f"$sum({self.args_js(vals)})"
+
+    def b_any(self, node):
+        return f"$any({self._n(node, 1, 1, 'any')[0]})"
+
+    def b_all(self, node):
+        return f"$all({self._n(node, 1, 1, 'all')[0]})"
+
+    def b_print(self, node):
+        sep = end = "undefined"
+        for kw in node.keywords:
+            if kw.arg == "sep":
+                sep = self.code(kw.value)
+            elif kw.arg == "end":
+                end = self.code(kw.value)
+            elif kw.arg == "flush":
+                continue
+            else:
+                raise Reject(kw, f"print() keyword {kw.arg!r} is not supported")
+        return f"$print([{self.element_args(node.args)}], {sep}, {end})"
+
+    def b_isinstance(self, node):
+        if len(node.args) != 2 or node.keywords:
+            raise Reject(node, "isinstance() takes exactly two arguments")
+        spec = self.type_spec(node.args[1])
+        value = self.code(node.args[0])
+        inline = {'"str"': "(typeof {} === \"string\")", '"bool"': "(typeof {} === \"boolean\")",
+                  '"int"': "$isIntLike({})", '"float"': "$isFloat({})", '"dict"': "$isDict({})",
+                  '"list"': "$isList({})", '"tuple"': "$isTuple({})", '"NoneType"': "({} === null)",
+                  '["int", "float"]': "$isNum({})", '["float", "int"]': "$isNum({})"}
+        if spec in inline:
+            return inline[spec].format(value)
+        if not spec.startswith(("[", '"')):
+            return f"({value} instanceof {spec})"
+        return f"$isinstance({value}, {spec})"
+
+    def type_spec(self, node: ast.AST) -> str:
+        if isinstance(node, ast.Tuple):
+            return "[" + ", ".join(self.type_spec(e) for e in node.elts) + "]"
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "type" \
+                and len(node.args) == 1 and isinstance(node.args[0], ast.Constant) and node.args[0].value is None:
+            return '"NoneType"'
+        if isinstance(node, ast.Name):
+            sym = self.lookup(node.id, node=node)
+            if sym.kind == "builtin" and node.id in ISINSTANCE_TYPES:
+                return js_str(node.id)
+            if sym.kind == "builtin" and node.id in ("Exception", "BaseException"):
+                return '"Exception"'
+            if sym.kind == "builtin" and node.id in BUILTIN_EXCEPTIONS:
+                return BUILTIN_EXCEPTIONS[node.id]
+            if sym.kind == "class":
+                return sym.info.js
+            if sym.kind == "runtime" and node.id == "FetchError":
+                return '"FetchError"'
+            if sym.kind == "runtime" and sym.js in ("RetryError", "ValidationError", "InvalidEventPayload",
+                                                    "EventNotSupported", "DropEvent"):
+                return "$" + sym.js
+        if isinstance(node, ast.Attribute) and node.attr == "JSONDecodeError":
+            return "$JSONDecodeError"
+        raise Reject(node, "isinstance() takes str, int, float, bool, list, tuple, dict, set, type(None), "
+                           "exception classes, or a tuple of these")
+
+    # --- Segment's runtime ----------------------------------------------------------------------
+    def runtime_call(self, name: str, node: ast.Call, awaited: bool) -> str:
+        if name == "fetch":
+            self._need_await(node, awaited, "fetch()")
+            if not node.args or len(node.args) > 2 or any(isinstance(a, ast.Starred) for a in node.args):
+                raise Reject(node, "fetch(url, options=None, *, method=, headers=, body=, json=)")
+            url = self.code(node.args[0])
+            options = self.code(node.args[1]) if len(node.args) > 1 else "null"
+            kws = []
+            for kw in node.keywords:
+                if kw.arg not in ("method", "headers", "body", "json", "options"):
+                    raise Reject(kw, f"fetch() got an unexpected keyword argument {kw.arg!r}")
+                if kw.arg == "options":
+                    options = self.code(kw.value)
+                else:
+                    kws.append(f"{kw.arg}: {self.code(kw.value)}")
+            return f"$fetch({url}, {options}, {{{', '.join(kws)}}})"
+        if name in ("RetryError", "ValidationError", "InvalidEventPayload", "EventNotSupported", "DropEvent"):
+            return f"new ${name}({self.exception_args(node, name, runtime=True)})"
+        if name == "FetchError":
+            raise Reject(node, "FetchError is raised by fetch(), not by functions")
+        raise Reject(node, f"{name} from functions.runtime cannot be used in a function's code")
+
+    # --- the standard library ---------------------------------------------------------------------
+    def std_value(self, qual: str, node: ast.AST) -> str:
+        values = {"math.pi": "Math.PI", "math.e": "Math.E", "math.inf": "Infinity", "math.nan": "NaN",
+                  "datetime.timezone.utc": "$UTC", "json.JSONDecodeError": "$JSONDecodeError",
+                  "copy.deepcopy": "$deepcopy", "copy.copy": "$copy"}
+        if qual in values:
+            return values[qual]
+        if qual.startswith("re.") and qual[3:] in FLAG_NAMES:
+            return str(FLAG_NAMES[qual[3:]])
+        raise Reject(node, f"{qual} can only be called here")
+
+    def std_call(self, qual: str, node: ast.Call, awaited: bool) -> str:
+        simple1 = {
+            "copy.deepcopy": "$deepcopy", "copy.copy": "$copy", "json.loads": "$jsonLoads",
+            "datetime.datetime.fromisoformat": "$fromisoformat", "re.escape": "$reEscape",
+            "urllib.parse.unquote": "$unquote", "urllib.parse.unquote_plus": "$unquote",
+        }
+        if qual in simple1:
+            (x,) = self._n(node, 1, 1, qual.rsplit(".", 1)[1])
+            return f"{simple1[qual]}({x}{', true' if qual.endswith('_plus') else ''})"
+        if qual == "json.dumps":
+            if len(node.args) != 1:
+                raise Reject(node, "json.dumps() takes one positional argument")
+            allowed = ("sort_keys", "separators", "ensure_ascii", "indent", "allow_nan")
+            kws = []
+            for kw in node.keywords:
+                if kw.arg not in allowed:
+                    raise Reject(kw, f"json.dumps() keyword {kw.arg!r} is not supported")
+                kws.append(f"{kw.arg}: {self.code(kw.value)}")
+            return f"$jsonDumps({self.code(node.args[0])}{', {' + ', '.join(kws) + '}' if kws else ''})"
+        if qual == "datetime.datetime.fromtimestamp":
+            vals = self.bind(node, ("timestamp", "tz"), "fromtimestamp", required=1)
+            return f"$dtFromTimestamp({self.args_js(vals)})"
+        if qual in ("datetime.datetime.now", "datetime.datetime.utcnow", "datetime.date.today", "time.time"):
+            raise Reject(node, f"{qual}() is not supported: its value differs between the run that is checked "
+                               "and the run that ships (use the event's timestamp)")
+        if qual.startswith("hashlib."):
+            alg = qual.split(".")[1]
+            args = self._n(node, 0, 1, alg)
+            return f"new $Hash({js_str(alg)}{', ' + args[0] if args else ''})"
+        if qual.startswith("base64."):
+            fn = qual.split(".")[1]
+            (x,) = self._n(node, 1, 1, fn)
+            alt = ', "-_"' if fn.startswith("urlsafe") else ""
+            return f"{'$b64encode' if fn.endswith('encode') else '$b64decode'}({x}{alt})"
+        if qual in ("urllib.parse.quote", "urllib.parse.quote_plus"):
+            vals = self.bind(node, ("string", "safe"), qual.rsplit(".", 1)[1], required=1)
+            return f"$quote({vals[0]}, {vals[1] or 'undefined'}{', true' if qual.endswith('plus') else ''})"
+        if qual == "urllib.parse.urlencode":
+            vals = self.bind(node, ("query", "doseq"), "urlencode", required=1)
+            return f"$urlencode({vals[0]}, {vals[1] or 'false'})"
+        if qual.startswith("math."):
+            fn = qual[5:]
+            (x,) = self._n(node, 1, 1, fn)
+            if fn in ("floor", "ceil", "trunc"):
+                return f"$mathInt({x}, Math.{fn}, {js_str(fn)})"
+            if fn == "sqrt":
+                return f"$mathFloat({x}, Math.sqrt, (v) => v >= 0)"
+            if fn in ("isnan", "isinf", "isfinite"):
+                test = {"isnan": "Number.isNaN", "isinf": "((v) => v === Infinity || v === -Infinity)",
+                        "isfinite": "Number.isFinite"}[fn]
+                return f"$mathFloat({x}, {test})"
+            raise Reject(node, f"math.{fn}() is not supported")
+        if qual.startswith("re."):
+            return self.re_call(qual[3:], node)
+        raise Reject(node, f"{qual}() is not supported (see docs/python-subset.md)")
+
+    def re_call(self, fn: str, node: ast.Call) -> str:
+        params = {"compile": ("pattern", "flags"), "match": ("pattern", "string", "flags"),
+                  "search": ("pattern", "string", "flags"), "fullmatch": ("pattern", "string", "flags"),
+                  "findall": ("pattern", "string", "flags"), "finditer": ("pattern", "string", "flags"),
+                  "sub": ("pattern", "repl", "string", "count", "flags"),
+                  "subn": ("pattern", "repl", "string", "count", "flags"),
+                  "split": ("pattern", "string", "maxsplit", "flags")}
+        if fn not in params:
+            raise Reject(node, f"re.{fn}() is not supported")
+        names = params[fn]
+        nodes: dict[str, ast.AST] = {}
+        for i, arg in enumerate(node.args):
+            if i >= len(names) or isinstance(arg, ast.Starred):
+                raise Reject(node, f"re.{fn}() takes at most {len(names)} arguments")
+            nodes[names[i]] = arg
+        for kw in node.keywords:
+            if kw.arg not in names or kw.arg in nodes:
+                raise Reject(kw, f"re.{fn}() got an unexpected keyword argument {kw.arg!r}")
+            nodes[kw.arg] = kw.value
+        pattern = self.compile_pattern(nodes.get("pattern"), nodes.get("flags"), node)
+        self.module.methods_used.add(fn)
+        if fn == "compile":
+            return pattern
+        rest = [n for n in names[1:] if n != "flags"]
+        args = [self.code(nodes[n]) if n in nodes else None for n in rest]
+        if fn in ("sub", "subn", "match", "search", "fullmatch", "findall", "finditer", "split") and args[0 if fn not in ("sub", "subn") else 1] is None:
+            raise Reject(node, f"re.{fn}() missing required argument")
+        return f"{pattern}.{fn}({self.args_js(args)})"
+
+    def compile_pattern(self, pattern: ast.AST | None, flags: ast.AST | None, node: ast.AST) -> str:
+        if pattern is None:
+            raise Reject(node, "missing pattern")
+        text = self.constant_str(pattern)
+        if text is None:
+            raise Reject(pattern, "regular expressions must be string literals or module constants: the compiler "
+                                  "translates them to JavaScript")
+        flag_value = 0
+        if flags is not None:
+            flag_value = self.constant_flags(flags)
+        try:
+            t = translate(text, flag_value)
+        except RegexError as exc:
+            raise Reject(pattern, f"regular expression: {exc}") from None
+        names = "[" + ", ".join(js_str(n) for n in t.names) + "]"
+        return f"$reCompile({js_str(t.source)}, {js_str(t.flags)}, {js_str(text)}, {t.groups}, {names})"
+
+    def constant_flags(self, node: ast.AST) -> int:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            return self.constant_flags(node.left) | self.constant_flags(node.right)
+        if isinstance(node, ast.Constant) and isinstance(node.value, int):
+            return node.value
+        qual = self.std_name(node)
+        if qual and qual.startswith("re.") and qual[3:] in FLAG_NAMES:
+            return FLAG_NAMES[qual[3:]]
+        raise Reject(node, "re flags must be re.IGNORECASE, re.MULTILINE, ... combined with |")

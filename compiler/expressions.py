@@ -1,0 +1,548 @@
+"""Expressions: operators, literals, names, subscripts, comprehensions, f-strings, lambdas.
+
+Each Python operator becomes a runtime helper that checks operand types like CPython, unless the
+static types (``scope.py``) show that the plain JavaScript operator means the same thing.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+
+from .errors import Reject
+from .names import js_name
+from .scope import NUMERIC, FunctionScope, function_scope, union
+from .symbols import Frame, Symbol
+
+BINOPS = {ast.Add: "$add", ast.Sub: "$sub", ast.Mult: "$mul", ast.Div: "$div", ast.FloorDiv: "$floordiv",
+          ast.Mod: "$mod", ast.Pow: "$pow"}
+BITOPS = {ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>"}
+CMPOPS = {ast.Lt: ("$lt", "<"), ast.LtE: ("$le", "<="), ast.Gt: ("$gt", ">"), ast.GtE: ("$ge", ">=")}
+MAX_SAFE = 2 ** 53
+
+STR_METHODS_STR = {"lower", "upper", "strip", "lstrip", "rstrip", "replace", "title", "capitalize", "zfill",
+                   "ljust", "rjust", "center", "format", "removeprefix", "removesuffix", "casefold", "swapcase",
+                   "expandtabs", "join", "isoformat", "strftime", "hexdigest", "group"}
+BOOL_METHODS = {"startswith", "endswith", "isdigit", "isdecimal", "isnumeric", "isalpha", "isalnum", "isspace",
+                "islower", "isupper", "isascii", "issubset", "issuperset"}
+INT_METHODS = {"find", "rfind", "index", "rindex", "count"}
+
+
+def js_str(value: str) -> str:
+    """A JavaScript string literal for any Python str (lone surrogates included)."""
+    return json.dumps(value, ensure_ascii=True)
+
+
+def simple(node: ast.AST) -> bool:
+    """Evaluating it has no side effects and its value cannot change meanwhile."""
+    return isinstance(node, ast.Constant) or (isinstance(node, ast.Name))
+
+
+class ExpressionMixin:
+    frame: Frame
+
+    # --- entry points -----------------------------------------------------------------------
+    def code(self, node: ast.AST) -> str:
+        method = getattr(self, "x_" + type(node).__name__, None)
+        if method is None:
+            raise Reject(node, f"{type(node).__name__} expressions are not supported")
+        return method(node)
+
+    def truth(self, node: ast.AST) -> str:
+        """A JavaScript boolean with Python's truthiness of ``node``."""
+        t = self.infer(node)
+        if t == "bool":
+            return self.code(node)
+        c = self.code(node)
+        if t == "str":
+            return f"({c} !== \"\")"
+        if t in ("list", "tuple"):
+            return f"({c}.length !== 0)"
+        if t == "none":
+            return "false"
+        return f"$truthy({c})"
+
+    # --- static types -----------------------------------------------------------------------
+    def infer(self, node: ast.AST) -> str:
+        if isinstance(node, ast.Constant):
+            v = node.value
+            if v is None:
+                return "none"
+            return {bool: "bool", int: "int", float: "float", str: "str"}.get(type(v), "any")
+        if isinstance(node, ast.JoinedStr):
+            return "str"
+        if isinstance(node, (ast.List, ast.ListComp)):
+            return "list"
+        if isinstance(node, ast.Tuple):
+            return "tuple"
+        if isinstance(node, (ast.Dict, ast.DictComp)):
+            return "dict"
+        if isinstance(node, (ast.Set, ast.SetComp)):
+            return "set"
+        if isinstance(node, ast.Compare):
+            return "bool"
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.Not):
+                return "bool"
+            t = self.infer(node.operand)
+            return "int" if t == "bool" else t if t in NUMERIC else "any"
+        if isinstance(node, ast.BoolOp):
+            return union(self.infer(v) for v in node.values)
+        if isinstance(node, ast.IfExp):
+            return union([self.infer(node.body), self.infer(node.orelse)])
+        if isinstance(node, ast.NamedExpr):
+            return self.infer(node.value)
+        if isinstance(node, ast.BinOp):
+            return self._infer_binop(node)
+        if isinstance(node, ast.Name):
+            sym = self.lookup(node.id, quiet=True)
+            if sym is not None and sym.kind == "local" and sym.frame is not None:
+                return sym.frame.types.get(node.id, "any")
+            if sym is not None and sym.kind == "global":
+                return self.module.global_types.get(node.id, "any")
+            return "any"
+        if isinstance(node, ast.Await):
+            inner = node.value
+            if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name):
+                sym = self.lookup(inner.func.id, quiet=True)
+                if sym is not None and sym.kind == "runtime" and sym.js == "fetch":
+                    return "response"
+            return "any"
+        if isinstance(node, ast.Call):
+            return self._infer_call(node)
+        return "any"
+
+    def _infer_binop(self, node: ast.BinOp) -> str:
+        a, b = self.infer(node.left), self.infer(node.right)
+        if isinstance(node.op, ast.Div):
+            return "float"
+        if isinstance(node.op, ast.Add) and a == b == "str":
+            return "str"
+        if isinstance(node.op, ast.Mod) and a == "str":
+            return "str"
+        if isinstance(node.op, (ast.Add, ast.Mult)) and a == b == "list":
+            return "list"
+        if a in NUMERIC and b in NUMERIC:
+            if isinstance(node.op, tuple(BITOPS)):
+                return "int"
+            if "float" in (a, b):
+                return "float"
+            if isinstance(node.op, ast.Pow):
+                return "num"
+            if a in ("int", "bool") and b in ("int", "bool"):
+                return "int"
+            return "num"
+        if isinstance(node.op, ast.Mult) and "str" in (a, b) and (a in NUMERIC or b in NUMERIC):
+            return "str"
+        return "any"
+
+    def _infer_call(self, node: ast.Call) -> str:
+        f = node.func
+        if isinstance(f, ast.Name):
+            fixed = {"str": "str", "repr": "str", "int": "int", "len": "int", "float": "float", "bool": "bool",
+                     "list": "list", "sorted": "list", "dict": "dict", "tuple": "tuple", "set": "set",
+                     "isinstance": "bool", "any": "bool", "all": "bool", "chr": "str", "ord": "int",
+                     "hex": "str", "abs": None, "round": None}
+            sym = self.lookup(f.id, quiet=True)
+            if sym is not None and sym.kind == "builtin":
+                t = fixed.get(f.id, "any")
+                if f.id == "round":
+                    return "int" if len(node.args) == 1 else union([self.infer(node.args[0])]) if node.args else "any"
+                if f.id == "abs" and node.args:
+                    t = self.infer(node.args[0])
+                    return "int" if t == "bool" else t if t in NUMERIC else "any"
+                return t or "any"
+            if sym is not None and sym.kind == "func":
+                return self.module.return_types.get(sym.info.js, "any")
+        if isinstance(f, ast.Attribute):
+            if f.attr in STR_METHODS_STR and not (f.attr == "replace" and self.infer(f.value) == "datetime"):
+                if f.attr in ("isoformat", "strftime", "hexdigest", "group"):
+                    return "str" if f.attr != "group" else "any"
+                return "str" if self.infer(f.value) == "str" or f.attr == "join" else "any"
+            if f.attr in BOOL_METHODS:
+                return "bool"
+            if f.attr in INT_METHODS and self.infer(f.value) == "str":
+                return "int"
+            if f.attr in ("split", "rsplit", "splitlines", "keys", "values", "items"):
+                return "list"
+            if f.attr == "timestamp":
+                return "float"
+            if f.attr in ("dumps", "quote", "quote_plus", "urlencode", "unquote", "unquote_plus", "escape"):
+                return "str"
+            if f.attr in ("floor", "ceil") and isinstance(f.value, ast.Name) and f.value.id == "math":
+                return "int"
+            if f.attr == "sqrt":
+                return "float"
+        return "any"
+
+    # --- names ------------------------------------------------------------------------------
+    def x_Name(self, node: ast.Name) -> str:
+        sym = self.lookup(node.id, node=node)
+        return self.load_symbol(sym, node)
+
+    def load_symbol(self, sym: Symbol, node: ast.AST) -> str:
+        name = getattr(node, "id", "")
+        if sym.kind == "local":
+            if sym.frame is self.frame:
+                if self.frame.assigned is not None and name in self.frame.assigned:
+                    return sym.js
+                return f"$chk({sym.js}, {js_str(name)})"
+            if sym.frame is not None and sym.frame.assigned is not None and name in sym.frame.assigned:
+                return sym.js
+            return f"$chk({sym.js}, {js_str(name)})"
+        if sym.kind == "global":
+            if self.frame.kind == "module" and self.frame.assigned is not None and name not in self.frame.assigned:
+                return f"$chk({sym.js}, {js_str(name)})"
+            if self.frame.kind != "module" and name not in self.module.safe_globals:
+                return f"$chk({sym.js}, {js_str(name)})"
+            return sym.js
+        if sym.kind == "func":
+            return sym.info.js
+        if sym.kind == "class":
+            return sym.info.js
+        if sym.kind == "builtin":
+            return self.builtin_value(name, node)
+        if sym.kind == "runtime":
+            if sym.js in ("RetryError", "ValidationError", "InvalidEventPayload", "EventNotSupported", "DropEvent"):
+                return "$" + sym.js
+            raise Reject(node, f"{sym.js} from functions.runtime can only be called here")
+        if sym.kind == "std":
+            return self.std_value(sym.info, node)
+        raise Reject(node, f"the module {name!r} can only be used as {name}.<function>(...)")
+
+    # --- literals ---------------------------------------------------------------------------
+    def x_Constant(self, node: ast.Constant) -> str:
+        v = node.value
+        if v is None:
+            return "null"
+        if v is True:
+            return "true"
+        if v is False:
+            return "false"
+        if isinstance(v, int):
+            if abs(v) > MAX_SAFE:
+                raise Reject(node, "integer literals beyond 2**53 cannot be represented in JavaScript")
+            return str(v)
+        if isinstance(v, float):
+            if v != v:
+                return "NaN"
+            if v in (float("inf"), float("-inf")):
+                return "Infinity" if v > 0 else "-Infinity"
+            return repr(v)
+        if isinstance(v, str):
+            return js_str(v)
+        if isinstance(v, bytes):
+            raise Reject(node, "bytes literals are not supported (use \"...\".encode())")
+        raise Reject(node, f"{type(v).__name__} literals are not supported")
+
+    def x_JoinedStr(self, node: ast.JoinedStr) -> str:
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.Constant):
+                if value.value:
+                    parts.append(js_str(value.value))
+            else:
+                parts.append(self.formatted(value))
+        if not parts:
+            return '""'
+        if len(parts) == 1 and not parts[0].startswith('"'):
+            parts.insert(0, '""')
+        return "(" + " + ".join(parts) + ")"
+
+    def formatted(self, node: ast.FormattedValue) -> str:
+        t = self.infer(node.value)
+        inner = self.code(node.value)
+        conv = {-1: "", 115: "s", 114: "r", 97: "a"}[node.conversion]
+        flt = ", true" if t == "float" else ""
+        if node.format_spec is None:
+            if conv in ("", "s"):
+                return inner if t == "str" else f"$str({inner}{flt})"
+            if conv == "r":
+                return f"$repr({inner}{flt})"
+            return f"$fstr({inner}, {js_str(conv)}, \"\"{flt})"
+        spec = self.x_JoinedStr(node.format_spec)
+        return f"$fstr({inner}, {js_str(conv)}, {spec}{flt})"
+
+    def x_List(self, node: ast.List) -> str:
+        return "[" + ", ".join(self.element(e) for e in node.elts) + "]"
+
+    def x_Tuple(self, node: ast.Tuple) -> str:
+        return "$tuple([" + ", ".join(self.element(e) for e in node.elts) + "])"
+
+    def x_Set(self, node: ast.Set) -> str:
+        return "$mkset([" + ", ".join(self.element(e) for e in node.elts) + "])"
+
+    def element(self, node: ast.AST) -> str:
+        if isinstance(node, ast.Starred):
+            return f"...$iter({self.code(node.value)})"
+        return self.code(node)
+
+    def x_Dict(self, node: ast.Dict) -> str:
+        groups: list[str] = []
+        literal: list[str] = []
+        computed = False
+        pairs: list[str] = []
+        for key, value in zip(node.keys, node.values):
+            if key is None:
+                if pairs:
+                    groups.append(self._dict_group(pairs, computed))
+                    pairs, computed = [], False
+                groups.append(self.code(value))
+                continue
+            if isinstance(key, ast.Constant) and not isinstance(key.value, str):
+                raise Reject(key, f"dict keys must be str (JSON objects have string keys), not {type(key.value).__name__}")
+            if isinstance(key, ast.Constant) and key.value != "__proto__":
+                pairs.append(("c", js_str(key.value), self.code(value)))
+            else:
+                kt = self.infer(key)
+                if kt not in ("str", "any"):
+                    raise Reject(key, f"dict keys must be str (JSON objects have string keys), not {kt}")
+                computed = True
+                pairs.append(("k", self.code(key), self.code(value)))
+        if pairs or not groups:
+            groups.append(self._dict_group(pairs, computed))
+        del literal
+        if len(groups) == 1 and not any(k is None for k in node.keys):
+            return groups[0]
+        return "$dictMerge([" + ", ".join(groups) + "])"
+
+    @staticmethod
+    def _dict_group(pairs, computed: bool) -> str:
+        if computed:
+            return "$dictLit([" + ", ".join(f"{k}, {v}" for _, k, v in pairs) + "])"
+        return "{" + ", ".join(f"{k}: {v}" for _, k, v in pairs) + "}"
+
+    # --- operators --------------------------------------------------------------------------
+    def x_BinOp(self, node: ast.BinOp) -> str:
+        a, b = self.infer(node.left), self.infer(node.right)
+        left, right = self.code(node.left), self.code(node.right)
+        op = type(node.op)
+        if op in BITOPS:
+            return f"$bitop({js_str(BITOPS[op])}, {left}, {right})"
+        if op is ast.MatMult:
+            raise Reject(node, "the @ operator is not supported")
+        flt = "float" in (a, b)
+        if op is ast.Add:
+            if (a == b == "str") or (a in ("int", "float", "num") and b in ("int", "float", "num")):
+                return f"({left} + {right})"
+            return f"$add({left}, {right})"
+        if op is ast.Mod and a == "str":
+            return f"$percentFormat({left}, {right})"
+        if op in (ast.Sub, ast.Mult) and a in ("int", "float", "num") and b in ("int", "float", "num"):
+            return f"({left} {'-' if op is ast.Sub else '*'} {right})"
+        helper = BINOPS[op]
+        if helper in ("$div", "$floordiv", "$mod", "$pow"):
+            return f"{helper}({left}, {right}{', true' if flt else ''})"
+        return f"{helper}({left}, {right})"
+
+    def x_UnaryOp(self, node: ast.UnaryOp) -> str:
+        if isinstance(node.op, ast.Not):
+            return f"!{self.truth(node.operand)}"
+        operand = node.operand
+        if isinstance(node.op, ast.USub) and isinstance(operand, ast.Constant) and type(operand.value) in (int, float):
+            return f"(-{self.code(operand)})"
+        inner = self.code(operand)
+        if isinstance(node.op, ast.USub):
+            return f"(-{inner})" if self.infer(operand) in ("int", "float", "num") else f"$neg({inner})"
+        if isinstance(node.op, ast.UAdd):
+            return f"$pos({inner})"
+        return f"$invert({inner})"
+
+    def x_BoolOp(self, node: ast.BoolOp) -> str:
+        values = node.values
+        if all(self.infer(v) == "bool" for v in values):
+            op = " && " if isinstance(node.op, ast.And) else " || "
+            return "(" + op.join(self.code(v) for v in values) + ")"
+        result = self.code(values[-1])
+        for value in reversed(values[:-1]):
+            t = self.frame.temp()
+            test = f"$truthy({t} = {self.code(value)})"
+            if self.infer(value) == "bool":
+                test = f"({t} = {self.code(value)})"
+            if isinstance(node.op, ast.And):
+                result = f"({test} ? {result} : {t})"
+            else:
+                result = f"({test} ? {t} : {result})"
+        return result
+
+    def x_IfExp(self, node: ast.IfExp) -> str:
+        return f"({self.truth(node.test)} ? {self.code(node.body)} : {self.code(node.orelse)})"
+
+    def x_Compare(self, node: ast.Compare) -> str:
+        operands = [node.left, *node.comparators]
+        codes: list[str] = [self.code(node.left)]
+        pre: list[str] = []
+        for i, operand in enumerate(node.comparators):
+            c = self.code(operand)
+            if i < len(node.comparators) - 1 and not simple(operand):
+                t = self.frame.temp()
+                pre.append(f"{t} = {c}")
+                c = t
+            codes.append(c)
+        parts = []
+        for i, op in enumerate(node.ops):
+            parts.append(self.compare_one(op, operands[i], operands[i + 1], codes[i], codes[i + 1], node))
+        if len(parts) == 1:
+            return parts[0]
+        # evaluate the shared operands lazily and once, like Python's chained comparison
+        out = parts[-1]
+        for i in range(len(parts) - 2, -1, -1):
+            assign = next((p for p in pre if p.startswith(codes[i + 1] + " =")), None)
+            head = f"({assign}, {parts[i]})" if assign else parts[i]
+            out = f"({head} && {out})"
+        return out
+
+    def compare_one(self, op, left_node, right_node, left: str, right: str, node) -> str:
+        lt, rt = self.infer(left_node), self.infer(right_node)
+        if isinstance(op, (ast.Is, ast.IsNot)):
+            neg = isinstance(op, ast.IsNot)
+            for n, other in ((right_node, left), (left_node, right)):
+                if isinstance(n, ast.Constant) and (n.value is None or n.value is True or n.value is False):
+                    lit = {None: "null", True: "true", False: "false"}[n.value]
+                    return f"({other} {'!==' if neg else '==='} {lit})"
+            raise Reject(node, "'is' compares identity, which JavaScript values do not share with Python: "
+                               "use 'is' only with None, True or False, and '==' otherwise")
+        if isinstance(op, (ast.Eq, ast.NotEq)):
+            neg = isinstance(op, ast.NotEq)
+            fast = (("str" in (lt, rt) and (lt == rt or isinstance(left_node, ast.Constant) or isinstance(right_node, ast.Constant)))
+                    or "none" in (lt, rt)
+                    or (lt in ("int", "float", "num") and rt in ("int", "float", "num")))
+            if fast:
+                return f"({left} {'!==' if neg else '==='} {right})"
+            return f"{'!' if neg else ''}$eq({left}, {right})"
+        if isinstance(op, (ast.In, ast.NotIn)):
+            neg = "!" if isinstance(op, ast.NotIn) else ""
+            if not simple(left_node) and not simple(right_node):
+                t = self.frame.temp()
+                return f"({t} = {left}, {neg}$contains({right}, {t}))"
+            return f"{neg}$contains({right}, {left})"
+        helper, jsop = CMPOPS[type(op)]
+        if lt in ("int", "float", "num") and rt in ("int", "float", "num"):
+            return f"({left} {jsop} {right})"
+        return f"{helper}({left}, {right})"
+
+    # --- subscripts and attributes --------------------------------------------------------------
+    def x_Subscript(self, node: ast.Subscript) -> str:
+        obj = self.code(node.value)
+        if isinstance(node.slice, ast.Slice):
+            s = node.slice
+            parts = [self.code(p) if p is not None else "null" for p in (s.lower, s.upper, s.step)]
+            return f"$slice({obj}, {', '.join(parts)})"
+        return f"$getitem({obj}, {self.code(node.slice)})"
+
+    def x_Attribute(self, node: ast.Attribute) -> str:
+        v = node.value
+        if (node.attr == "__name__" and isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id == "type"
+                and len(v.args) == 1 and not v.keywords and self.lookup("type", quiet=True) is not None
+                and self.lookup("type").kind == "builtin"):
+            return f"$typeName({self.code(v.args[0])})"
+        special = self.module_attribute(node)
+        if special is not None:
+            return special
+        t = self.infer(node.value)
+        obj = self.code(node.value)
+        if t == "response":
+            if node.attr in ("status", "ok", "headers", "url"):
+                return f"{obj}.{node.attr}"
+            if node.attr == "status_text":
+                return f"{obj}.statusText"
+            raise Reject(node, f"a fetch response has no attribute {node.attr!r} in Segment's runtime "
+                               "(status, ok, status_text, headers, url, await res.json(), await res.text())")
+        if node.attr == "status_text":
+            return f"$attr({obj}, \"statusText\")"
+        if node.attr.startswith("__"):
+            raise Reject(node, f"the attribute {node.attr} is not supported")
+        return f"$attr({obj}, {js_str(node.attr)})"
+
+    def x_Await(self, node: ast.Await) -> str:
+        if not self.frame.is_async:
+            raise Reject(node, "'await' outside an async function")
+        return f"(await {self.code_awaited(node.value)})"
+
+    def x_NamedExpr(self, node: ast.NamedExpr) -> str:
+        value = self.code(node.value)
+        target = self.assign_name(node.target.id, node.target)
+        self.mark_assigned(node.target.id)
+        return f"({target} = {value})"
+
+    def x_Starred(self, node: ast.Starred) -> str:
+        raise Reject(node, "a starred expression is only allowed in a list, tuple, set or call")
+
+    def x_Slice(self, node: ast.Slice) -> str:
+        raise Reject(node, "a slice is only allowed inside [...]")
+
+    # --- functions and comprehensions ---------------------------------------------------------
+    def x_Lambda(self, node: ast.Lambda) -> str:
+        a = node.args
+        if a.defaults or a.kw_defaults and any(d is not None for d in a.kw_defaults) or a.vararg or a.kwarg or a.kwonlyargs:
+            raise Reject(node, "lambda may only take plain positional parameters (use a def for defaults)")
+        if any(isinstance(n, ast.NamedExpr) for n in ast.walk(node.body)):
+            raise Reject(node, "':=' inside a lambda is not supported")
+        scope = function_scope(node)
+        frame = self.child_frame("lambda", scope, is_async=False)
+        for p in a.args:
+            frame.assigned.add(p.arg)
+        with self.in_frame(frame):
+            body = self.code(node.body)
+        params = ", ".join(js_name(p.arg) for p in a.args)
+        if frame.temps:
+            return f"(({params}) => {{ let {', '.join(frame.temps)}; return {body}; }})"
+        return f"(({params}) => {body})"
+
+    def comprehension(self, node, kind: str) -> str:
+        scope = FunctionScope()
+        for gen in node.generators:
+            for target in ast.walk(gen.target):
+                if isinstance(target, ast.Name):
+                    scope.locals.add(target.id)
+        has_await = any(isinstance(n, ast.Await) for n in ast.walk(node)) or any(g.is_async for g in node.generators)
+        if has_await and kind == "gen":
+            raise Reject(node, "'await' inside a generator expression makes an async generator; use a list comprehension")
+        if has_await and not self.frame.is_async:
+            raise Reject(node, "'await' outside an async function")
+        if any(g.is_async for g in node.generators):
+            raise Reject(node, "'async for' is not supported")
+        first_iter = self.code(node.generators[0].iter)
+        frame = self.child_frame("comprehension", scope, is_async=has_await)
+        with self.in_frame(frame):
+            if kind == "dict":
+                key, value = self.code(node.key), self.code(node.value)
+                # Python evaluates the key first, then the value
+                body = f"$setitem($r, {key}, {value});"
+            elif kind == "gen":
+                body = f"yield {self.code(node.elt)};"
+            else:
+                body = f"$r.push({self.code(node.elt)});"
+            for gen in reversed(node.generators):
+                for cond in reversed(gen.ifs):
+                    body = f"if ({self.truth(cond)}) {{ {body} }}"
+                it = "$it" if gen is node.generators[0] else f"$iter({self.code(gen.iter)})"
+                if gen is node.generators[0]:
+                    it = "$iter($it)"
+                var, unpack = self.loop_target(gen.target)
+                body = f"for ({var} of {it}) {{ {unpack}{body} }}"
+        names = sorted(js_name(n) for n in scope.locals)
+        decls = names + frame.temps + [v for v in self._loop_vars_of(frame)]
+        decl = f"let {', '.join(decls)}; " if decls else ""
+        init = {"list": "const $r = []; ", "set": "const $r = []; ", "dict": "const $r = {}; ", "gen": ""}[kind]
+        ret = {"list": " return $r;", "set": " return $mkset($r);", "dict": " return $r;", "gen": ""}[kind]
+        if kind == "gen":
+            return f"(function* ($it) {{ {decl}{body} }})({first_iter})"
+        asyn = "async " if has_await else ""
+        call = f"({asyn}($it) => {{ {decl}{init}{body}{ret} }})({first_iter})"
+        return f"(await {call})" if has_await else call
+
+    def _loop_vars_of(self, frame: Frame) -> list[str]:
+        return []
+
+    def x_ListComp(self, node: ast.ListComp) -> str:
+        return self.comprehension(node, "list")
+
+    def x_SetComp(self, node: ast.SetComp) -> str:
+        return self.comprehension(node, "set")
+
+    def x_DictComp(self, node: ast.DictComp) -> str:
+        return self.comprehension(node, "dict")
+
+    def x_GeneratorExp(self, node: ast.GeneratorExp) -> str:
+        return self.comprehension(node, "gen")

@@ -1,0 +1,424 @@
+// Python semantics for JavaScript values: types, truthiness, equality, ordering, exceptions.
+// Each "@helper" block is included in a bundle only when the bundle (or another included helper)
+// names it; blocks refer to each other by their $-names.
+
+// @helper $isDict
+function $isDict(x) {
+  if (x === null || typeof x !== "object") return false;
+  if (x.constructor === Object) return true;  // the common case; a "constructor" key falls through
+  if (Array.isArray(x)) return false;
+  const p = Object.getPrototypeOf(x);
+  return p === null || Object.getPrototypeOf(p) === null;
+}
+
+// @helper $isTuple
+function $isTuple(x) { return Array.isArray(x) && Object.isFrozen(x); }
+
+// @helper $tuple
+function $tuple(items) { return Object.freeze(items); }
+
+// @helper $isFloat
+function $isFloat(x) { return typeof x === "number" && !Number.isInteger(x); }
+
+// @helper $isList
+function $isList(x) { return Array.isArray(x) && !Object.isFrozen(x); }
+
+// @helper $isIntLike
+function $isIntLike(x) { return typeof x === "boolean" || (typeof x === "number" && Number.isInteger(x)); }
+
+// @helper $typeName
+function $typeName(x) {
+  if (x === null || x === undefined) return "NoneType";
+  switch (typeof x) {
+    case "string": return "str";
+    case "boolean": return "bool";
+    case "number": return Number.isInteger(x) ? "int" : "float";
+    case "function": return "function";
+  }
+  if (Array.isArray(x)) return Object.isFrozen(x) ? "tuple" : "list";
+  if (x instanceof Set) return x.$frozen ? "frozenset" : "set";
+  if (x instanceof Uint8Array) return "bytes";
+  if ($isDict(x)) return "dict";
+  if (x.$pytype) return x.$pytype;
+  if (typeof x.next === "function" && typeof x[Symbol.iterator] === "function") return "generator";
+  return (x.constructor && x.constructor.name) || "object";
+}
+
+// @helper $truthy
+function $truthy(x) {
+  if (x === null || x === undefined || x === false || x === 0 || x === "") return false;
+  if (typeof x !== "object") return true;
+  if (Array.isArray(x)) return x.length > 0;
+  if (x instanceof Set) return x.size > 0;
+  if (x instanceof Uint8Array) return x.length > 0;
+  if (x.$len) return x.$len() > 0;
+  if ($isDict(x)) { for (const k in x) return true; return false; }
+  return true;
+}
+
+// @helper $eq
+function $eq(a, b) {
+  if (a === b) return a === a;
+  const ta = typeof a, tb = typeof b;
+  if (ta === "number" || ta === "boolean") return (tb === "number" || tb === "boolean") && +a === +b;
+  if (a === null || b === null || ta !== "object" || tb !== "object") return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || Object.isFrozen(a) !== Object.isFrozen(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !$eq(a[i], b[i])) return false;
+    return true;
+  }
+  if ($isDict(a)) {
+    if (!$isDict(b)) return false;
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length) return false;
+    for (const k of ka) if (!Object.hasOwn(b, k) || (a[k] !== b[k] && !$eq(a[k], b[k]))) return false;
+    return true;
+  }
+  if (a instanceof Set) {
+    if (!(b instanceof Set) || a.size !== b.size) return false;
+    for (const v of a) if (!$setHas(b, v)) return false;
+    return true;
+  }
+  if (a instanceof Uint8Array) {
+    if (!(b instanceof Uint8Array) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+  if (typeof a.$eq === "function") return a.$eq(b);
+  return false;
+}
+
+// @helper $strcmp
+function $strcmp(a, b) {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i), y = b.charCodeAt(i);
+    if (x !== y) {
+      if (x >= 0xD800 && y >= 0xD800) {  // order by code point, not by UTF-16 unit
+        x = x >= 0xE000 ? x - 0x800 : x + 0x2000;
+        y = y >= 0xE000 ? y - 0x800 : y + 0x2000;
+      }
+      return x < y ? -1 : 1;
+    }
+  }
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
+}
+
+// @helper $compare
+// Python's rich comparison for op in "<", "<=", ">", ">=": a boolean, or TypeError.
+function $compare(a, b, op) {
+  const ta = typeof a, tb = typeof b;
+  if ((ta === "number" || ta === "boolean") && (tb === "number" || tb === "boolean")) {
+    a = +a; b = +b;
+  } else if (ta === "string" && tb === "string") {
+    const c = $strcmp(a, b);
+    return op === "<" ? c < 0 : op === "<=" ? c <= 0 : op === ">" ? c > 0 : c >= 0;
+  } else if (Array.isArray(a) && Array.isArray(b) && Object.isFrozen(a) === Object.isFrozen(b)) {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      if (a[i] !== b[i] && !$eq(a[i], b[i])) {
+        if (op === "<" || op === "<=") return $compare(a[i], b[i], "<");
+        return $compare(a[i], b[i], ">");
+      }
+    }
+    a = a.length; b = b.length;
+  } else if (a instanceof Set && b instanceof Set) {
+    const sub = (x, y) => { for (const v of x) if (!$setHas(y, v)) return false; return true; };
+    if (op === "<=") return sub(a, b);
+    if (op === ">=") return sub(b, a);
+    if (op === "<") return a.size < b.size && sub(a, b);
+    return a.size > b.size && sub(b, a);
+  } else if (a !== null && b !== null && ta === "object" && tb === "object" && typeof a.$cmp === "function"
+             && a.constructor === b.constructor) {
+    const c = a.$cmp(b);
+    return op === "<" ? c < 0 : op === "<=" ? c <= 0 : op === ">" ? c > 0 : c >= 0;
+  } else {
+    throw new TypeError(`'${op}' not supported between instances of '${$typeName(a)}' and '${$typeName(b)}'`);
+  }
+  return op === "<" ? a < b : op === "<=" ? a <= b : op === ">" ? a > b : a >= b;
+}
+
+// @helper $lt
+function $lt(a, b) { return typeof a === "number" && typeof b === "number" ? a < b : $compare(a, b, "<"); }
+// @helper $le
+function $le(a, b) { return typeof a === "number" && typeof b === "number" ? a <= b : $compare(a, b, "<="); }
+// @helper $gt
+function $gt(a, b) { return typeof a === "number" && typeof b === "number" ? a > b : $compare(a, b, ">"); }
+// @helper $ge
+function $ge(a, b) { return typeof a === "number" && typeof b === "number" ? a >= b : $compare(a, b, ">="); }
+
+// @helper $hashable
+function $hashable(x) {
+  if (x === null || typeof x !== "object") return x;
+  throw new TypeError(`unhashable type: '${$typeName(x)}'`);
+}
+
+// @helper $contains
+function $contains(container, x) {
+  if (typeof container === "string") {
+    if (typeof x !== "string") throw new TypeError(`'in <string>' requires string as left operand, not ${$typeName(x)}`);
+    return container.includes(x);
+  }
+  if (Array.isArray(container)) {
+    if (x === null || typeof x !== "object") {
+      for (let i = 0; i < container.length; i++) {
+        const v = container[i];
+        if (v === x || (typeof v !== "string" && $eq(v, x))) return true;
+      }
+      return false;
+    }
+    for (let i = 0; i < container.length; i++) if ($eq(container[i], x)) return true;
+    return false;
+  }
+  if ($isDict(container)) {
+    if (x !== null && typeof x === "object") $hashable(x);
+    return typeof x === "string" && Object.hasOwn(container, x);
+  }
+  if (container instanceof Set) return $setHas(container, $hashable(x));
+  if (container !== null && typeof container === "object" && typeof container.$contains === "function") return container.$contains(x);
+  if (container !== null && typeof container === "object" && typeof container[Symbol.iterator] === "function" && !(container instanceof Uint8Array)) {
+    for (const v of container) if ($eq(v, x)) return true;
+    return false;
+  }
+  if (container instanceof Uint8Array) return container.includes(x);
+  throw new TypeError(`argument of type '${$typeName(container)}' is not iterable`);
+}
+
+// @helper $setHas
+function $setHas(s, x) {
+  if (s.has(x)) return true;
+  if (typeof x === "boolean") return s.has(+x);
+  if (x === 1) return s.has(true);
+  if (x === 0) return s.has(false);
+  return false;
+}
+
+// @helper $mkset
+function $mkset(items, frozen) {
+  const s = new Set();
+  for (const v of items) if (!$setHas(s, $setElem(v))) s.add(v);
+  if (frozen) s.$frozen = true;
+  return s;
+}
+
+// @helper $setElem
+function $setElem(v) {
+  if (v === null || typeof v !== "object") return v;
+  if (Array.isArray(v) && Object.isFrozen(v)) throw new TypeError("segfn: set elements must be str, int, float, bool or None, not tuple");
+  throw new TypeError(`unhashable type: '${$typeName(v)}'`);
+}
+
+// @helper $iter
+function $iter(x) {
+  if (Array.isArray(x) || typeof x === "string" || x instanceof Set) return x;
+  if ($isDict(x)) return Object.keys(x);
+  if (x !== null && typeof x === "object") {
+    if (x instanceof Uint8Array) return Array.from(x);
+    if (typeof x[Symbol.iterator] === "function") return x;
+  }
+  throw new TypeError(`'${$typeName(x)}' object is not iterable`);
+}
+
+// @helper $list
+function $list(x) {
+  if (x === undefined) return [];
+  if (typeof x === "string") return Array.from(x);
+  if (Array.isArray(x)) return x.slice();
+  return Array.from($iter(x));
+}
+
+// @helper $unpack
+function $unpack(x, n, star) {
+  if (!Array.isArray(x) && typeof x !== "string" && !(x !== null && typeof x === "object")) {
+    throw new TypeError(`cannot unpack non-iterable ${$typeName(x)} object`);
+  }
+  const items = Array.isArray(x) ? x : $list(x);
+  if (star === undefined) {
+    if (items.length === n) return items;
+    if (items.length > n) throw new $ValueError(`too many values to unpack (expected ${n})`);
+    throw new $ValueError(`not enough values to unpack (expected ${n}, got ${items.length})`);
+  }
+  // n names, one of them starred at index star
+  if (items.length < n - 1) throw new $ValueError(`not enough values to unpack (expected at least ${n - 1}, got ${items.length})`);
+  const after = n - 1 - star;
+  return [...items.slice(0, star), items.slice(star, items.length - after), ...items.slice(items.length - after)];
+}
+
+// @helper $len
+function $len(x) {
+  if (typeof x === "string") {
+    let n = x.length;
+    for (let i = 0; i < x.length; i++) {
+      const c = x.charCodeAt(i);
+      if (c >= 0xD800 && c <= 0xDBFF && i + 1 < x.length) {
+        const d = x.charCodeAt(i + 1);
+        if (d >= 0xDC00 && d <= 0xDFFF) { n--; i++; }
+      }
+    }
+    return n;
+  }
+  if (Array.isArray(x) || x instanceof Uint8Array) return x.length;
+  if (x instanceof Set) return x.size;
+  if ($isDict(x)) return Object.keys(x).length;
+  if (x !== null && typeof x === "object" && typeof x.$len === "function") return x.$len();
+  throw new TypeError(`object of type '${$typeName(x)}' has no len()`);
+}
+
+// @helper $cps
+// A string's code points, as an array of one-code-point strings (only when it has surrogates).
+function $cps(s) { return /[\uD800-\uDFFF]/.test(s) ? Array.from(s) : null; }
+
+// @helper $index
+function $index(i, n, what) {
+  if (typeof i === "boolean") i = +i;
+  if (i < 0) i += n;
+  if (i < 0 || i >= n) throw new $IndexError(`${what} index out of range`);
+  return i;
+}
+
+// @helper $getitem
+function $getitem(o, k) {
+  if ($isDict(o)) {
+    if (typeof k === "string") { if (Object.hasOwn(o, k)) return o[k]; throw new $KeyError(k); }
+    $hashable(k);
+    throw new $KeyError(k);
+  }
+  if (Array.isArray(o)) {
+    if ($isIntLike(k)) return o[$index(k, o.length, Object.isFrozen(o) ? "tuple" : "list")];
+    throw new TypeError(`${Object.isFrozen(o) ? "tuple" : "list"} indices must be integers or slices, not ${$typeName(k)}`);
+  }
+  if (typeof o === "string") {
+    if (!$isIntLike(k)) throw new TypeError(`string indices must be integers, not '${$typeName(k)}'`);
+    const cps = $cps(o);
+    if (cps === null) return o[$index(k, o.length, "string")];
+    return cps[$index(k, cps.length, "string")];
+  }
+  if (o instanceof Uint8Array) {
+    if (!$isIntLike(k)) throw new TypeError(`byte indices must be integers or slices, not ${$typeName(k)}`);
+    return o[$index(k, o.length, "index")];
+  }
+  if (o !== null && typeof o === "object" && typeof o.$getitem === "function") return o.$getitem(k);
+  throw new TypeError(`'${$typeName(o)}' object is not subscriptable`);
+}
+
+// @helper $setitem
+function $setitem(o, k, v) {
+  if ($isDict(o)) {
+    if (typeof k !== "string") {
+      $hashable(k);
+      throw new TypeError(`segfn: dict keys must be str (JSON objects), not ${$typeName(k)}`);
+    }
+    if (k === "__proto__") Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+    else o[k] = v;
+    return;
+  }
+  if (Array.isArray(o) && !Object.isFrozen(o)) {
+    if (!$isIntLike(k)) throw new TypeError(`list indices must be integers or slices, not ${$typeName(k)}`);
+    o[$index(k, o.length, "list assignment")] = v;
+    return;
+  }
+  throw new TypeError(`'${$typeName(o)}' object does not support item assignment`);
+}
+
+// @helper $delitem
+function $delitem(o, k) {
+  if ($isDict(o)) {
+    if (typeof k === "string" && Object.hasOwn(o, k)) { delete o[k]; return; }
+    $hashable(k);
+    throw new $KeyError(k);
+  }
+  if (Array.isArray(o) && !Object.isFrozen(o)) {
+    if (!$isIntLike(k)) throw new TypeError(`list indices must be integers or slices, not ${$typeName(k)}`);
+    o.splice($index(k, o.length, "list assignment"), 1);
+    return;
+  }
+  throw new TypeError(`'${$typeName(o)}' object doesn't support item deletion`);
+}
+
+// @helper $sliceIndices
+function $sliceIndices(n, start, stop, step) {
+  if (step === null || step === undefined) step = 1;
+  else if (!$isIntLike(step)) throw new TypeError("slice indices must be integers or None or have an __index__ method");
+  step = +step;
+  if (step === 0) throw new $ValueError("slice step cannot be zero");
+  const fix = (v, dflt, lo, hi) => {
+    if (v === null || v === undefined) return dflt;
+    if (!$isIntLike(v)) throw new TypeError("slice indices must be integers or None or have an __index__ method");
+    v = +v;
+    if (v < 0) { v += n; if (v < lo) v = lo; } else if (v > hi) v = hi;
+    return v;
+  };
+  if (step > 0) return [fix(start, 0, 0, n), fix(stop, n, 0, n), step];
+  return [fix(start, n - 1, -1, n - 1), fix(stop, -1, -1, n - 1), step];
+}
+
+// @helper $slice
+function $slice(o, start, stop, step) {
+  let items, kind;
+  if (typeof o === "string") {
+    const cps = $cps(o);
+    if (cps === null && (step === null || step === undefined || step === 1)) {
+      const [a, b] = $sliceIndices(o.length, start, stop, 1);
+      return a < b ? o.slice(a, b) : "";
+    }
+    items = cps || o.split(""); kind = "str";
+  } else if (Array.isArray(o)) { items = o; kind = Object.isFrozen(o) ? "tuple" : "list"; }
+  else if (o instanceof Uint8Array) { items = Array.from(o); kind = "bytes"; }
+  else if (o !== null && typeof o === "object" && typeof o.$getitem === "function") return o.$getitem({ $slice: [start, stop, step] });
+  else throw new TypeError(`'${$typeName(o)}' object is not subscriptable`);
+  const [a, b, s] = $sliceIndices(items.length, start, stop, step);
+  let out;
+  if (s === 1) out = a < b ? items.slice(a, b) : [];
+  else { out = []; if (s > 0) for (let i = a; i < b; i += s) out.push(items[i]); else for (let i = a; i > b; i += s) out.push(items[i]); }
+  if (kind === "str") return out.join("");
+  if (kind === "tuple") return Object.freeze(out);
+  if (kind === "bytes") return Uint8Array.from(out);
+  return out;
+}
+
+// @helper $attrError
+function $attrError(o, name) {
+  return new $AttributeError(`'${$typeName(o)}' object has no attribute '${name}'`);
+}
+
+// @helper $attr
+// Attribute access on a value the compiler could not type: Python values have no data attributes.
+function $attr(o, name) {
+  if (o !== null && typeof o === "object" && !Array.isArray(o) && !$isDict(o) && !(o instanceof Set) && !(o instanceof Uint8Array)) {
+    const v = o[name];
+    if (v !== undefined && typeof v !== "function") return v;
+  }
+  throw $attrError(o, name);
+}
+
+// @helper $setattr
+function $setattr(o, name, v) {
+  if (o instanceof Error) { o[name] = v; return; }
+  throw $attrError(o, name);
+}
+
+// @helper $chk
+// A read of a local that may not be assigned yet (Python: UnboundLocalError).
+function $chk(v, name) {
+  if (v === undefined) throw new $UnboundLocalError(`cannot access local variable '${name}' where it is not associated with a value`);
+  return v;
+}
+
+// @helper $callable
+function $callable(f, what) {
+  if (typeof f !== "function") throw new TypeError(`'${$typeName(f)}' object is not callable`);
+  return f;
+}
+
+// @helper $ret
+function $ret(v) { return v === undefined ? null : v; }
+
+// @helper $ranges
+// Decode a generated code point table (delta-encoded, base 36).
+function $ranges(text) {
+  const out = [];
+  let v = 0;
+  for (const d of text.split(",")) { v += parseInt(d, 36); out.push(v); }
+  return out;
+}

@@ -1,0 +1,103 @@
+"""The JavaScript runtime of Python-semantics helpers, and which of them a bundle needs.
+
+``compiler/js/*.js`` is split into helpers at ``// @helper $name`` lines. A helper declares one or
+more ``$``-names; it needs every helper whose names its text mentions. A bundle includes the closure
+of the helpers its own code mentions, in the files' order, so that the output is deterministic and
+only as large as the function requires (pscript's partial standard library, by name).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import unicode_tables
+
+JS_DIR = Path(__file__).with_name("js")
+FILES = ("core.js", "exceptions.js", "numbers.js", "format.js", "strings.js", "collections.js", "stdlib.js",
+         "datetime.js", "re.js", "hashlib.js")
+_MARK = re.compile(r"^// @helper (\$\w+)\s*$", re.M)
+_DECL = re.compile(r"^(?:async\s+)?(?:function\*?|const|let|class)\s+(\$\w+)", re.M)
+_REF = re.compile(r"\$[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Helper:
+    name: str
+    order: int
+    text: str
+    declares: frozenset[str]
+
+
+@functools.lru_cache(maxsize=None)
+def helpers() -> tuple[dict[str, Helper], dict[str, str]]:
+    """All helpers by name, and which helper declares each ``$`` name."""
+    by_name: dict[str, Helper] = {}
+    declared_by: dict[str, str] = {}
+    order = 0
+    for filename in FILES:
+        text = (JS_DIR / filename).read_text(encoding="utf-8")
+        marks = list(_MARK.finditer(text))
+        for i, mark in enumerate(marks):
+            end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+            body = text[mark.end():end].strip("\n")
+            body = "\n".join(line for line in body.split("\n") if not line.startswith("// @")).rstrip() + "\n"
+            declares = frozenset(_DECL.findall(body)) | {mark.group(1)}
+            helper = Helper(mark.group(1), order, body, declares)
+            order += 1
+            by_name[helper.name] = helper
+            for name in declares:
+                declared_by[name] = helper.name
+    for name in unicode_tables.NAMES:
+        declared_by[name] = name
+    return by_name, declared_by
+
+
+def _text(name: str) -> str:
+    by_name, _ = helpers()
+    if name in by_name:
+        return by_name[name].text
+    return unicode_tables.table(name) + "\n"
+
+
+# Methods of the runtime's classes that are installed only when a bundle calls a method of that name
+# (a datetime without strftime() calls does not carry strftime): method -> (class helper, patch helper).
+PATCHES = {
+    "astimezone": ("$DateTime", "$dt_astimezone"), "replace": ("$DateTime", "$dt_replace"),
+    "weekday": ("$DateTime", "$dt_weekday"), "isoweekday": ("$DateTime", "$dt_weekday"),
+    "strftime": ("$DateTime", "$dt_strftime"), "finditer": ("$Pattern", "$re_iterate"),
+    "findall": ("$Pattern", "$re_iterate"), "sub": ("$Pattern", "$re_sub"), "subn": ("$Pattern", "$re_sub"),
+    "split": ("$Pattern", "$re_split"), "groups": ("$Match", "$match_groups"),
+    "groupdict": ("$Match", "$match_groups"), "start": ("$Match", "$match_span"), "end": ("$Match", "$match_span"),
+    "span": ("$Match", "$match_span"),
+}
+
+
+def closure(code: str, methods: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """Helper names needed by ``code`` (which calls ``methods``), dependencies included, in runtime order."""
+    by_name, declared_by = helpers()
+    needed: set[str] = set()
+    pending = [declared_by[ref] for ref in set(_REF.findall(code)) if ref in declared_by]
+    while True:
+        while pending:
+            name = pending.pop()
+            if name in needed:
+                continue
+            needed.add(name)
+            for ref in set(_REF.findall(_text(name))):
+                owner = declared_by.get(ref)
+                if owner is not None and owner not in needed:
+                    pending.append(owner)
+        pending = [patch for method, (cls, patch) in PATCHES.items()
+                   if method in methods and cls in needed and patch not in needed]
+        if not pending:
+            break
+    tables = sorted(n for n in needed if n not in by_name)
+    return tables + sorted((n for n in needed if n in by_name), key=lambda n: by_name[n].order)
+
+
+def runtime_for(code: str, methods: frozenset[str] | set[str] = frozenset()) -> str:
+    """The JavaScript text of every helper ``code`` needs."""
+    return "".join(_text(name) for name in closure(code, methods))

@@ -1,0 +1,563 @@
+"""Statements and control flow: assignment and unpacking, if/for/while with else, try/except/else/finally,
+raise, functions (defaults evaluated once), exception classes.
+
+Definite assignment is tracked while compiling, so that a read of a local that may not be bound yet
+raises UnboundLocalError as in Python instead of reading ``undefined``.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+
+from .errors import Reject
+from .expressions import js_str, simple
+from .names import js_name
+from .scope import function_scope, union
+from .symbols import BUILTIN_EXCEPTIONS, ClassInfo, Frame, FuncInfo
+
+AUG = {ast.Add: "$iadd", ast.Sub: "$sub", ast.Mult: "$mul", ast.Div: "$div", ast.FloorDiv: "$floordiv",
+       ast.Mod: "$mod", ast.Pow: "$pow"}
+
+
+class StatementMixin:
+    frame: Frame
+
+    # --- frames ---------------------------------------------------------------------------------
+    def child_frame(self, kind: str, scope, is_async: bool) -> Frame:
+        frame = Frame(kind=kind, scope=scope, parent=self.frame, is_async=is_async, counter=self.frame.counter)
+        if kind == "comprehension":
+            frame.assigned = set(scope.locals)
+        return frame
+
+    @contextlib.contextmanager
+    def in_frame(self, frame: Frame):
+        saved = self.frame
+        self.frame = frame
+        try:
+            yield frame
+        finally:
+            self.frame = saved
+
+    def mark_assigned(self, name: str) -> None:
+        frame = self.frame
+        while frame.kind == "comprehension" and name not in frame.scope.locals and frame.parent is not None:
+            frame = frame.parent
+        if name in frame.scope.globals and frame.kind != "module":
+            return
+        if frame.assigned is not None:
+            frame.assigned.add(name)
+
+    def assign_name(self, name: str, node: ast.AST) -> str:
+        sym = self.lookup(name, node=node, store=True)
+        if sym.kind not in ("local", "global"):
+            raise Reject(node, f"cannot assign to {name!r} here")
+        return sym.js
+
+    # --- blocks ---------------------------------------------------------------------------------
+    def block(self, stmts: list[ast.stmt], indent: str) -> list[str]:
+        out: list[str] = []
+        for stmt in stmts:
+            if self.frame.assigned is None:
+                break  # unreachable after return/raise/break/continue, as CPython would never run it
+            try:
+                for line in self.stmt(stmt):
+                    out.append(indent + line if line else line)
+            except Reject as exc:
+                self.report(exc)
+        return out
+
+    def sub_block(self, stmts, indent: str) -> tuple[list[str], set[str] | None]:
+        saved = self.frame.assigned
+        self.frame.assigned = None if saved is None else set(saved)
+        lines = self.block(stmts, indent)
+        after = self.frame.assigned
+        self.frame.assigned = saved
+        return lines, after
+
+    @staticmethod
+    def merge(*sets):
+        live = [s for s in sets if s is not None]
+        if not live:
+            return None
+        out = set(live[0])
+        for s in live[1:]:
+            out &= s
+        return out
+
+    def stmt(self, node: ast.stmt) -> list[str]:
+        method = getattr(self, "s_" + type(node).__name__, None)
+        if method is None:
+            raise Reject(node, f"the {type(node).__name__.lower()} statement is not supported")
+        return method(node)
+
+    # --- simple statements ------------------------------------------------------------------------
+    def s_Expr(self, node: ast.Expr) -> list[str]:
+        if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            return []  # a docstring or a bare string
+        if isinstance(node.value, ast.Await):
+            return [self.code(node.value) + ";"]
+        return [self.code(node.value) + ";"]
+
+    def s_Pass(self, node) -> list[str]:
+        return []
+
+    def s_Global(self, node) -> list[str]:
+        if self.frame.kind == "module":
+            raise Reject(node, "'global' at module level has no effect; remove it")
+        return []
+
+    def s_Nonlocal(self, node) -> list[str]:
+        return []
+
+    def s_Return(self, node: ast.Return) -> list[str]:
+        if self.frame.kind not in ("function", "method"):
+            raise Reject(node, "'return' outside a function")
+        value = "null" if node.value is None else self.code(node.value)
+        self.frame.assigned = None
+        return [f"return {value};"]
+
+    def s_Assign(self, node: ast.Assign) -> list[str]:
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            value = self.code(node.value)
+            name = node.targets[0].id
+            target = self.assign_name(name, node.targets[0])
+            self.mark_assigned(name)
+            return [f"{target} = {value};"]
+        value = self.code(node.value)
+        out = []
+        if len(node.targets) > 1 or not all(self._simple_target(t) for t in node.targets):
+            t = self.frame.temp()
+            out.append(f"{t} = {value};")
+            value = t
+        for target in node.targets:
+            out += self.assign(target, value)
+        return out
+
+    @staticmethod
+    def _simple_target(node: ast.AST) -> bool:
+        if isinstance(node, ast.Name):
+            return True
+        if isinstance(node, ast.Subscript):
+            return simple(node.value) and not isinstance(node.slice, ast.Slice) and simple(node.slice)
+        if isinstance(node, ast.Attribute):
+            return simple(node.value)
+        return False
+
+    def assign(self, target: ast.AST, value: str) -> list[str]:
+        """Assign an already evaluated JS expression ``value`` to a Python target."""
+        if isinstance(target, ast.Name):
+            js = self.assign_name(target.id, target)
+            self.mark_assigned(target.id)
+            return [f"{js} = {value};"]
+        if isinstance(target, (ast.Tuple, ast.List)):
+            stars = [i for i, e in enumerate(target.elts) if isinstance(e, ast.Starred)]
+            if len(stars) > 1:
+                raise Reject(target, "multiple starred expressions in assignment")
+            t = self.frame.temp()
+            star = f", {stars[0]}" if stars else ""
+            out = [f"{t} = $unpack({value}, {len(target.elts)}{star});"]
+            for i, elt in enumerate(target.elts):
+                if isinstance(elt, ast.Starred):
+                    elt = elt.value
+                out += self.assign(elt, f"{t}[{i}]")
+            return out
+        if isinstance(target, ast.Subscript):
+            if isinstance(target.slice, ast.Slice):
+                raise Reject(target, "assigning to a slice is not supported")
+            return [f"$setitem({self.code(target.value)}, {self.code(target.slice)}, {value});"]
+        if isinstance(target, ast.Attribute):
+            obj = target.value
+            if self.frame.cls is not None and isinstance(obj, ast.Name) and obj.id == self.frame.self_name:
+                if target.attr in ("args", "message", "name", "stack") or target.attr.startswith("__"):
+                    raise Reject(target, f"the attribute {target.attr!r} is reserved on exceptions")
+                return [f"this.{js_name(target.attr)} = {value};"]
+            return [f"$setattr({self.code(obj)}, {js_str(target.attr)}, {value});"]
+        if isinstance(target, ast.Starred):
+            raise Reject(target, "a starred assignment target must be in a list or tuple")
+        raise Reject(target, "cannot assign to this expression")
+
+    def s_AnnAssign(self, node: ast.AnnAssign) -> list[str]:
+        if node.value is None:
+            return []
+        return self.s_Assign(ast.Assign(targets=[node.target], value=node.value, lineno=node.lineno,
+                                        col_offset=node.col_offset))
+
+    def s_AugAssign(self, node: ast.AugAssign) -> list[str]:
+        op = type(node.op)
+        target = node.target
+        flt = self.infer(target) == "float" or self.infer(node.value) == "float"
+        if op in AUG:
+            helper = AUG[op]
+
+            def combine(cur: str, val: str) -> str:
+                if helper == "$iadd" and self.infer(target) in ("int", "float", "num") and \
+                        self.infer(node.value) in ("int", "float", "num"):
+                    return f"({cur} + {val})"
+                extra = ", true" if flt and helper in ("$div", "$floordiv", "$mod", "$pow") else ""
+                return f"{helper}({cur}, {val}{extra})"
+        else:
+            bit = {ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>"}.get(op)
+            if bit is None:
+                raise Reject(node, "this augmented assignment is not supported")
+
+            def combine(cur: str, val: str) -> str:
+                return f"$bitop({js_str(bit)}, {cur}, {val})"
+        if isinstance(target, ast.Name):
+            cur = self.code(target)
+            js = self.assign_name(target.id, target)
+            return [f"{js} = {combine(cur, self.code(node.value))};"]
+        if isinstance(target, ast.Subscript) and not isinstance(target.slice, ast.Slice):
+            o, k = self.frame.temp(), self.frame.temp()
+            return [f"{o} = {self.code(target.value)};", f"{k} = {self.code(target.slice)};",
+                    f"$setitem({o}, {k}, {combine(f'$getitem({o}, {k})', self.code(node.value))});"]
+        if isinstance(target, ast.Attribute):
+            o = self.frame.temp()
+            if self.frame.cls is not None and isinstance(target.value, ast.Name) and target.value.id == self.frame.self_name:
+                return [f"this.{js_name(target.attr)} = {combine(f'this.{js_name(target.attr)}', self.code(node.value))};"]
+            return [f"{o} = {self.code(target.value)};",
+                    f"$setattr({o}, {js_str(target.attr)}, {combine(f'$attr({o}, {js_str(target.attr)})', self.code(node.value))});"]
+        raise Reject(node, "this augmented assignment target is not supported")
+
+    def s_Delete(self, node: ast.Delete) -> list[str]:
+        out = []
+        for target in node.targets:
+            if isinstance(target, ast.Subscript) and not isinstance(target.slice, ast.Slice):
+                out.append(f"$delitem({self.code(target.value)}, {self.code(target.slice)});")
+            else:
+                raise Reject(target, "only 'del container[key]' is supported")
+        return out
+
+    def s_Assert(self, node: ast.Assert) -> list[str]:
+        msg = self.code(node.msg) if node.msg is not None else ""
+        return [f"if (!{self.truth(node.test)}) throw new $AssertionError({msg});"]
+
+    def s_Raise(self, node: ast.Raise) -> list[str]:
+        if node.exc is None:
+            if not self.frame.catch:
+                raise Reject(node, "a bare 'raise' is only supported inside an except block")
+            out = [f"throw {self.frame.catch[-1]};"]
+        else:
+            out = [f"throw {self.raise_value(node.exc)};"]
+        self.frame.assigned = None
+        return out
+
+    def raise_value(self, exc: ast.AST) -> str:
+        if isinstance(exc, (ast.Name, ast.Attribute)):
+            cls = self.exception_class(exc, quiet=True)
+            if cls is not None:
+                return f"new {cls}()"
+        if isinstance(exc, ast.Call):
+            return self.code(exc)
+        return f"$raisable({self.code(exc)})"
+
+    # --- control flow -----------------------------------------------------------------------------
+    def s_If(self, node: ast.If) -> list[str]:
+        test = self.truth(node.test)
+        body, after_body = self.sub_block(node.body, "  ")
+        out = [f"if ({test}) {{", *body]
+        if node.orelse:
+            orelse, after_else = self.sub_block(node.orelse, "  ")
+            out += ["} else {", *orelse]
+        else:
+            after_else = self.frame.assigned
+        out.append("}")
+        self.frame.assigned = self.merge(after_body, after_else)
+        return out
+
+    def _loop(self, head: list[str], loop_line: str, prelude: list[str], node, orelse) -> list[str]:
+        flag = None
+        if orelse:
+            flag = self.frame.temp("$broke")
+        self.frame.loops.append(flag)
+        before = self.frame.assigned
+        body, _ = self.sub_block(node.body, "  ")
+        self.frame.loops.pop()
+        self.frame.assigned = before
+        out = list(head)
+        if flag:
+            out.append(f"{flag} = false;")
+        out += [loop_line, *["  " + p for p in prelude], *body, "}"]
+        if orelse:
+            orelse_lines, after = self.sub_block(orelse, "  ")
+            out += [f"if (!{flag}) {{", *orelse_lines, "}"]
+            self.frame.assigned = self.merge(before, after) if before is not None else after
+        return out
+
+    def s_While(self, node: ast.While) -> list[str]:
+        test = self.truth(node.test)
+        infinite = isinstance(node.test, ast.Constant) and node.test.value is True
+        lines = self._loop([], f"while ({test}) {{", [], node, node.orelse)
+        if infinite and not node.orelse and not any(isinstance(n, ast.Break) for n in ast.walk(node)):
+            self.frame.assigned = None
+        return lines
+
+    def s_For(self, node: ast.For) -> list[str]:
+        it = node.iter
+        # fast paths that iterate like Python without building a list
+        if (isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range"
+                and self.lookup("range", quiet=True) is not None and self.lookup("range").kind == "builtin"
+                and not it.keywords and 1 <= len(it.args) <= 2 and isinstance(node.target, ast.Name)
+                and all(self.infer(a) in ("int",) for a in it.args)):
+            args = [self.code(a) for a in it.args]
+            start, stop = ("0", args[0]) if len(args) == 1 else args
+            i, end = self.frame.temp("$i"), self.frame.temp("$n")
+            target = self.assign_name(node.target.id, node.target)
+            loop = f"for ({i} = {start}, {end} = {stop}; {i} < {end}; {i}++) {{"
+            saved = None if self.frame.assigned is None else set(self.frame.assigned)
+            self.mark_assigned(node.target.id)
+            lines = self._loop([], loop, [f"{target} = {i};"], node, node.orelse)
+            if saved is not None:
+                self.frame.assigned = self.merge(self.frame.assigned, saved)
+            return lines
+        iterable = self.code(it)
+        if self.infer(it) == "set":
+            raise Reject(it, "iterating over a set: Python's set order is not defined; iterate sorted(the_set)")
+        saved = None if self.frame.assigned is None else set(self.frame.assigned)
+        var, unpack = self.loop_target(node.target)
+        loop = f"for ({var} of $iter({iterable})) {{"
+        lines = self._loop([], loop, [unpack] if unpack else [], node, node.orelse)
+        if saved is not None:
+            self.frame.assigned = self.merge(self.frame.assigned, saved)
+        return lines
+
+    def loop_target(self, target: ast.AST) -> tuple[str, str]:
+        """(the for-of variable, the statements that assign the Python target from it)."""
+        if isinstance(target, ast.Name):
+            js = self.assign_name(target.id, target)
+            self.mark_assigned(target.id)
+            return js, ""
+        v = self.frame.temp("$v")
+        return v, " ".join(self.assign(target, v)) + " "
+
+    def s_Break(self, node) -> list[str]:
+        if not self.frame.loops:
+            raise Reject(node, "'break' outside a loop")
+        flag = self.frame.loops[-1]
+        self.frame.assigned = None
+        return [f"{flag} = true;", "break;"] if flag else ["break;"]
+
+    def s_Continue(self, node) -> list[str]:
+        if not self.frame.loops:
+            raise Reject(node, "'continue' outside a loop")
+        self.frame.assigned = None
+        return ["continue;"]
+
+    def s_Try(self, node: ast.Try) -> list[str]:
+        before = self.frame.assigned
+        body, after_body = self.sub_block(node.body, "  ")
+        out: list[str] = []
+        ends = []
+        if node.handlers:
+            ok = self.frame.temp("$ok") if node.orelse else None
+            e = self.frame.temp("$e")
+            inner = ["try {", *body]
+            if ok:
+                inner.append(f"  {ok} = true;")
+            inner.append(f"}} catch ({e}) {{")
+            first = True
+            has_catch_all = False
+            for handler in node.handlers:
+                cond = "true" if handler.type is None else self.except_test(handler.type, e)
+                self.frame.catch.append(e)
+                self.frame.assigned = None if before is None else set(before)
+                lines: list[str] = []
+                if handler.name:
+                    lines.append(f"  {self.assign_name(handler.name, handler)} = {e};")
+                    self.mark_assigned(handler.name)
+                lines += self.block(handler.body, "  ")
+                ends.append(self.frame.assigned)
+                self.frame.catch.pop()
+                keyword = "if" if first else "} else if"
+                inner.append(f"  {keyword} ({cond}) {{")
+                inner += ["  " + line for line in lines]
+                first = False
+                if cond == "true":
+                    has_catch_all = True
+                    break
+            if not has_catch_all:
+                inner += ["  } else {", f"    throw {e};", "  }"]
+            else:
+                inner.append("  }")
+            inner.append("}")
+            if ok:
+                self.frame.assigned = after_body
+                orelse, after_else = self.sub_block(node.orelse, "  ")
+                inner += [f"if ({ok}) {{", *orelse, "}"]
+                after_body = after_else
+                out.append(f"{ok} = false;")
+            ends.append(after_body)
+            body = inner
+        else:
+            ends.append(after_body)
+        merged = self.merge(*ends)
+        if node.finalbody:
+            self.frame.assigned = before
+            fin, after_fin = self.sub_block(node.finalbody, "  ")
+            out += ["try {", *["  " + line for line in body], "} finally {", *fin, "}"]
+            if after_fin is None:
+                merged = None
+            elif merged is not None:
+                merged |= after_fin
+        else:
+            out += body
+        self.frame.assigned = merged
+        return out
+
+    def except_test(self, node: ast.AST, e: str) -> str:
+        if isinstance(node, ast.Tuple):
+            return "(" + " || ".join(self.except_test(elt, e) for elt in node.elts) + ")"
+        if isinstance(node, ast.Name) and node.id in ("Exception", "BaseException"):
+            sym = self.lookup(node.id, node=node)
+            if sym.kind == "builtin":
+                return f"$isExc({e})"
+        if isinstance(node, ast.Name) and node.id == "FetchError":
+            sym = self.lookup(node.id, node=node)
+            if sym.kind == "runtime":
+                return f"$isFetchError({e})"
+        cls = self.exception_class(node)
+        return f"({e} instanceof {cls})"
+
+    def exception_class(self, node: ast.AST, quiet: bool = False) -> str | None:
+        """The JS class of an exception class named in ``except``/``raise``."""
+        if isinstance(node, ast.Name):
+            sym = self.lookup(node.id, node=node, quiet=quiet)
+            if sym is None:
+                return None
+            if sym.kind == "class":
+                return sym.info.js
+            if sym.kind == "builtin" and node.id in BUILTIN_EXCEPTIONS:
+                return BUILTIN_EXCEPTIONS[node.id]
+            if sym.kind == "runtime" and sym.js in ("RetryError", "ValidationError", "InvalidEventPayload",
+                                                    "EventNotSupported", "DropEvent"):
+                return "$" + sym.js
+        elif isinstance(node, ast.Attribute):
+            qual = self.std_name(node)
+            if qual == "json.JSONDecodeError":
+                return "$JSONDecodeError"
+            target = self.module_callable(node)
+            if target is not None and target[0] == "class":
+                return target[1].js
+        if quiet:
+            return None
+        raise Reject(node, "expected an exception class")
+
+    # --- functions and classes ----------------------------------------------------------------------
+    def function_js(self, node, js: str, cls: ClassInfo | None = None, declaration: bool = False,
+                    info: FuncInfo | None = None) -> tuple[list[str], list[str]]:
+        """(lines evaluating the defaults, lines of the function) for a def."""
+        if node.decorator_list:
+            raise Reject(node.decorator_list[0], "decorators are not supported")
+        a = node.args
+        is_async = isinstance(node, ast.AsyncFunctionDef)
+        scope = function_scope(node)
+        frame = self.child_frame("method" if cls else "function", scope, is_async)
+        frame.cls = cls
+        pre: list[str] = []
+        params: list[str] = []
+        positional = [*a.posonlyargs, *a.args]
+        defaults = [None] * (len(positional) - len(a.defaults)) + list(a.defaults)
+        all_params = list(zip(positional, defaults))
+        if a.vararg:
+            all_params.append((a.vararg, "vararg"))
+        all_params += list(zip(a.kwonlyargs, a.kw_defaults))
+        if a.kwarg:
+            all_params.append((a.kwarg, "kwarg"))
+        default_frame = self.frame
+        for i, (arg, default) in enumerate(all_params):
+            name = js_name(arg.arg)
+            if cls is not None and i == 0:
+                frame.self_name = arg.arg
+                continue
+            if default == "vararg":
+                params.append(f"{name} = $tuple([])")
+            elif default == "kwarg":
+                params.append(f"{name} = {{}}")
+            elif default is not None:
+                if isinstance(default, ast.Constant) and not isinstance(default.value, (list, dict)):
+                    params.append(f"{name} = {self.code(default)}")
+                else:
+                    holder = default_frame.temp("$dflt")
+                    pre.append(f"{holder} = {self.code(default)};")
+                    params.append(f"{name} = {holder}")
+            else:
+                params.append(name)
+        for arg in [*positional, *a.kwonlyargs, *(x for x in (a.vararg, a.kwarg) if x is not None)]:
+            frame.assigned.add(arg.arg)
+        with self.in_frame(frame):
+            self.infer_locals(frame)
+            body = self.block(node.body, "  ")
+        if cls is not None and frame.self_name is None:
+            raise Reject(node, "a method needs 'self'")
+        decl_names = sorted(js_name(n) for n in scope.locals if n not in {p.arg for p in [*positional, *a.kwonlyargs, *(x for x in (a.vararg, a.kwarg) if x)]})
+        head: list[str] = []
+        if cls is not None:
+            head.append(f"  const {js_name(frame.self_name)} = this;")
+        names = decl_names + frame.temps
+        if names:
+            head.append(f"  let {', '.join(names)};")
+        if not body or not body[-1].strip().startswith(("return", "throw")):
+            body.append("  return null;")
+        asyn = "async " if is_async else ""
+        signature = f"({', '.join(params)})"
+        if cls is not None:
+            lines = [f"{asyn}{js}{signature} {{", *head, *body, "}"]
+        elif declaration:
+            lines = [f"{asyn}function {js}{signature} {{", *head, *body, "}"]
+        else:
+            lines = [f"{asyn}function {signature} {{", *head, *body, "}"]
+        if info is not None:
+            returns = [self_ret for self_ret in self._return_types(node, frame)]
+            self.module.return_types[info.js] = union(returns) if returns else "none"
+        return pre, lines
+
+    def _return_types(self, node, frame: Frame):
+        saved = self.frame
+        self.frame = frame
+        try:
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Return) and sub.value is not None:
+                    yield self.infer(sub.value)
+        finally:
+            self.frame = saved
+
+    def infer_locals(self, frame: Frame) -> None:
+        """Static types of locals assigned only from typed expressions (two passes reach a fixpoint
+        for the usual ``x = 0; x = x + 1`` shapes)."""
+        for _ in range(2):
+            for name, values in frame.scope.assign_values.items():
+                if any(v is None for v in values):
+                    frame.types[name] = "any"
+                    continue
+                frame.types[name] = union(self.infer(v) for v in values)
+
+    def s_FunctionDef(self, node) -> list[str]:
+        info = self.frame.funcs.get(node.name)
+        pre, lines = self.function_js(node, "", info=info)
+        target = self.assign_name(node.name, node)
+        self.mark_assigned(node.name)
+        lines[0] = f"{target} = {lines[0]}"
+        lines[-1] = lines[-1] + ";"
+        return pre + lines
+
+    s_AsyncFunctionDef = s_FunctionDef
+
+    def s_ClassDef(self, node) -> list[str]:
+        raise Reject(node, "classes are only supported at module level, and only exception classes")
+
+    def s_Import(self, node) -> list[str]:
+        raise Reject(node, "imports are only supported at module level")
+
+    s_ImportFrom = s_Import
+
+    def s_With(self, node) -> list[str]:
+        raise Reject(node, "'with' is not supported")
+
+    def s_AsyncFor(self, node) -> list[str]:
+        raise Reject(node, "'async for' is not supported")
+
+    def s_AsyncWith(self, node) -> list[str]:
+        raise Reject(node, "'async with' is not supported")
+
+    def s_Match(self, node) -> list[str]:
+        raise Reject(node, "'match' statements are not supported")

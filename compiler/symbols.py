@@ -1,0 +1,110 @@
+"""What a name refers to: the module-level symbol table of each compiled module, and the frames of
+the function being compiled (Python's LEGB lookup, resolved at compile time)."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from .scope import FunctionScope
+
+BUILTIN_EXCEPTIONS = {
+    "Exception": "$PyException", "BaseException": "$PyException", "ValueError": "$ValueError",
+    "KeyError": "$KeyError", "IndexError": "$IndexError", "TypeError": "TypeError",
+    "AttributeError": "$AttributeError", "ZeroDivisionError": "$ZeroDivisionError",
+    "LookupError": "$LookupError", "ArithmeticError": "$ArithmeticError", "RuntimeError": "$RuntimeError",
+    "NotImplementedError": "$NotImplementedError", "AssertionError": "$AssertionError",
+    "OverflowError": "$OverflowError", "NameError": "$NameError", "UnboundLocalError": "$UnboundLocalError",
+    "UnicodeError": "$UnicodeError", "UnicodeEncodeError": "$UnicodeError", "UnicodeDecodeError": "$UnicodeError",
+    "StopIteration": "$StopIteration",
+}
+RUNTIME_ERRORS = {"EventNotSupported", "InvalidEventPayload", "ValidationError", "RetryError", "DropEvent"}
+RUNTIME_NAMES = RUNTIME_ERRORS | {"fetch", "Setting", "FetchError", "Headers", "Request", "Response",
+                                  "current_transport", "dumps", "Transport"}
+
+
+@dataclass
+class FuncInfo:
+    name: str
+    js: str  # how to refer to it
+    args: ast.arguments
+    is_async: bool
+    node: ast.AST | None = None
+
+    def params(self) -> list[str]:
+        a = self.args
+        out = [p.arg for p in [*a.posonlyargs, *a.args]]
+        if a.vararg:
+            out.append(a.vararg.arg)
+        out += [p.arg for p in a.kwonlyargs]
+        if a.kwarg:
+            out.append(a.kwarg.arg)
+        return out
+
+
+@dataclass
+class ClassInfo:
+    name: str
+    js: str
+    base: "ClassInfo | str"  # a ClassInfo, or a builtin/runtime exception name
+    init: FuncInfo | None = None
+    methods: set[str] = field(default_factory=set)
+    attrs: set[str] = field(default_factory=set)
+
+    def init_signature(self) -> FuncInfo | None:
+        """The __init__ that runs for this class (its own or an ancestor's), or None (Exception's)."""
+        cls: ClassInfo | str = self
+        while isinstance(cls, ClassInfo):
+            if cls.init is not None:
+                return cls.init
+            cls = cls.base
+        return None
+
+    def root(self) -> str:
+        cls: ClassInfo | str = self
+        while isinstance(cls, ClassInfo):
+            cls = cls.base
+        return cls
+
+    def has_method(self, name: str) -> bool:
+        cls: ClassInfo | str = self
+        while isinstance(cls, ClassInfo):
+            if name in cls.methods:
+                return True
+            cls = cls.base
+        return False
+
+
+@dataclass
+class Symbol:
+    """What a name resolves to. ``kind``: local, global, func, class, builtin, runtime, module, std."""
+
+    kind: str
+    js: str = ""
+    info: object = None  # FuncInfo, ClassInfo, module path, std qualified name
+    frame: "Frame | None" = None
+
+
+@dataclass
+class Frame:
+    """One function-like scope being compiled."""
+
+    kind: str  # module | function | lambda | comprehension | method
+    scope: FunctionScope
+    parent: "Frame | None" = None
+    is_async: bool = False
+    temps: list[str] = field(default_factory=list)
+    assigned: set[str] | None = field(default_factory=set)  # definitely assigned names; None: unreachable
+    types: dict[str, str] = field(default_factory=dict)
+    funcs: dict[str, FuncInfo] = field(default_factory=dict)  # local defs bound once
+    catch: list[str] = field(default_factory=list)  # innermost caught exception variable last
+    loops: list[str | None] = field(default_factory=list)  # for/while: the else-flag variable, if any
+    counter: list[int] = field(default_factory=lambda: [0])
+    self_name: str | None = None
+    cls: ClassInfo | None = None
+
+    def temp(self, prefix: str = "$t") -> str:
+        self.counter[0] += 1
+        name = f"{prefix}{self.counter[0]}"
+        self.temps.append(name)
+        return name

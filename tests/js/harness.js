@@ -1,0 +1,216 @@
+#!/usr/bin/env node
+// A Segment-like runtime for compiled bundles, serving newline-delimited JSON on stdin/stdout.
+//
+// A bundle is loaded the way Segment's Functions runtime loads user code: inside a `vm` context that
+// holds only the documented globals (fetch, Headers, URLSearchParams, URL, btoa, atob, crypto, console,
+// timers and Segment's error classes), with no `require`, the code wrapped in a function so that the
+// handlers are its top-level function declarations.
+//
+// Requests (one JSON object a line, answered in any order, so callers may pipeline):
+//   {"id": 1, "op": "load", "code": "...", "filename": "sprig.js", "errorClasses": true}
+//       -> {"id": 1, "ok": true, "bundle": "b1", "handlers": ["onTrack", ...]}
+//   {"id": 2, "op": "call", "bundle": "b1", "handler": "onTrack", "event": "<json>", "settings": "<json>"}
+//       -> {"id": 2, "ok": true, "returned": "<json or null>", "error": null | {"name", "message"}, "logs": [...]}
+//   {"id": 3, "op": "unload", "bundle": "b1"}
+// While a call runs, every fetch it makes is sent to the parent, which answers with its transport:
+//   <- {"fetch": 7, "call": 2, "request": {"method", "url", "headers": {...}, "body": "..." | null}}
+//   -> {"fetch": 7, "response": {"status", "statusText", "headers": {...}, "body": "...", "url"}}
+//   -> {"fetch": 7, "error": {"message": "...", "code": "ECONNREFUSED"}}
+"use strict";
+
+const vm = require("vm");
+const nodeCrypto = require("crypto");
+const readline = require("readline");
+const util = require("util");
+const { AsyncLocalStorage } = require("async_hooks");
+
+const HANDLERS = ["onIdentify", "onTrack", "onPage", "onScreen", "onGroup", "onAlias", "onDelete", "onBatch"];
+const TIMEOUT_MS = Number(process.env.SEGFN_HARNESS_TIMEOUT_MS || 5000);
+const current = new AsyncLocalStorage();
+const bundles = new Map();
+const pendingFetches = new Map();
+let nextBundle = 0;
+let nextFetch = 0;
+
+function send(obj) {
+  process.stdout.write(JSON.stringify(obj) + "\n");
+}
+
+class FetchError extends Error {
+  constructor(message, type, systemError) {
+    super(message);
+    this.name = "FetchError";
+    this.type = type;
+    if (systemError) { this.code = this.errno = systemError.code; }
+  }
+}
+
+// node-fetch 2.x's Response, as far as functions use it.
+class HarnessResponse {
+  constructor(answer, context) {
+    this.status = answer.status;
+    this.statusText = answer.statusText || "";
+    this.ok = answer.status >= 200 && answer.status < 300;
+    this.url = answer.url;
+    this.headers = new Headers(answer.headers || {});
+    this._body = answer.body === undefined || answer.body === null ? "" : String(answer.body);
+    this._context = context;
+    this.bodyUsed = false;
+  }
+  async text() { this.bodyUsed = true; return this._body; }
+  async json() {
+    this.bodyUsed = true;
+    try {
+      return vm.runInContext("JSON", this._context).parse(this._body);
+    } catch (err) {
+      throw new FetchError(`invalid json response body at ${this.url} reason: ${err.message}`, "invalid-json");
+    }
+  }
+}
+
+function makeFetch(context) {
+  return function fetch(url, init) {
+    init = init || {};
+    const call = current.getStore();
+    const headers = {};
+    if (init.headers) {
+      const h = new Headers(init.headers);
+      for (const [k, v] of Object.entries(init.headers)) if (h.has(k)) headers[k] = String(v);
+    }
+    const request = {
+      method: String(init.method || "GET").toUpperCase(),
+      url: String(url),
+      headers,
+      body: init.body === undefined || init.body === null ? null : String(init.body),
+    };
+    const id = ++nextFetch;
+    if (call) call.requests.push(request);
+    return new Promise((resolve, reject) => {
+      pendingFetches.set(id, { resolve, reject, context, url: request.url });
+      send({ fetch: id, call: call ? call.id : null, request });
+    });
+  };
+}
+
+function makeConsole() {
+  const log = (...args) => {
+    const call = current.getStore();
+    const line = util.format(...args);
+    if (call) call.logs.push(line);
+  };
+  return { log, info: log, warn: log, error: log, debug: log };
+}
+
+const ERROR_CLASSES = `
+  for (const name of ["EventNotSupported", "InvalidEventPayload", "ValidationError", "RetryError", "DropEvent"]) {
+    const C = class extends Error { constructor(message) { super(message); this.name = name; } };
+    Object.defineProperty(C, "name", { value: name });
+    globalThis[name] = C;
+  }
+`;
+
+function load(req) {
+  const context = vm.createContext({
+    console: makeConsole(),
+    Headers, URLSearchParams, URL, btoa, atob, crypto: nodeCrypto,
+    setTimeout, clearTimeout, setInterval, clearInterval,
+  });
+  context.fetch = makeFetch(context);
+  if (req.errorClasses !== false) vm.runInContext(ERROR_CLASSES, context);
+  const exportsList = HANDLERS.map((h) => `${h}: typeof ${h} === "function" ? ${h} : undefined`).join(", ");
+  const wrapped = `(function (__exports) {\n${req.code}\n;return { ${exportsList} };\n})`;
+  const factory = vm.runInContext(wrapped, context, { filename: req.filename || "bundle.js" });
+  const handlers = factory({});
+  const id = "b" + ++nextBundle;
+  const JSONin = vm.runInContext("JSON", context);
+  const notSupported = vm.runInContext("typeof EventNotSupported === 'function' ? EventNotSupported : Error", context);
+  bundles.set(id, { context, handlers, JSON: JSONin, EventNotSupported: notSupported });
+  return { bundle: id, handlers: HANDLERS.filter((h) => handlers[h] !== undefined) };
+}
+
+function serialise(value) {
+  if (value === undefined) return null;
+  return JSON.stringify(value, function (key, v) {
+    if (v === undefined) return { $undefined: true };
+    if (typeof v === "number" && !Number.isFinite(v)) return { $number: String(v) };
+    if (v instanceof Set) return { $set: [...v] };
+    if (v instanceof Uint8Array) return { $bytes: Array.from(v) };
+    if (typeof v === "function") return { $function: v.name || "anonymous" };
+    if (v !== null && typeof v === "object") {
+      const proto = Object.getPrototypeOf(v);
+      if (!Array.isArray(v) && proto !== null && Object.getPrototypeOf(proto) !== null) {
+        return { $object: (v.constructor && v.constructor.name) || "object" };
+      }
+    }
+    return v;
+  });
+}
+
+function errorOf(err) {
+  if (err === null || typeof err !== "object") return { name: typeof err, message: String(err) };
+  const name = (err.constructor && err.constructor.name) || err.name || "Error";
+  return { name, message: err.message === undefined ? "" : String(err.message) };
+}
+
+async function call(req) {
+  const bundle = bundles.get(req.bundle);
+  if (!bundle) throw new Error(`no bundle ${req.bundle}`);
+  const event = bundle.JSON.parse(req.event);
+  const settings = bundle.JSON.parse(req.settings || "{}");
+  const state = { id: req.id, requests: [], logs: [] };
+  const handler = bundle.handlers[req.handler];
+  let returned = null, error = null, timer;
+  try {
+    if (handler === undefined) {
+      const type = req.handler === "onBatch" ? "batch" : (event && event.type) || "unknown";
+      const C = bundle.EventNotSupported;
+      throw new C(`${type} not supported`);
+    }
+    const run = current.run(state, () => Promise.resolve().then(() => handler(event, settings)));
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject({ $timeout: true }), TIMEOUT_MS);
+    });
+    returned = serialise(await Promise.race([run, timeout]));
+  } catch (err) {
+    error = err && err.$timeout ? { name: "Timeout", message: `the function ran past its ${TIMEOUT_MS / 1000} s timeout` } : errorOf(err);
+  } finally {
+    clearTimeout(timer);
+  }
+  return { returned, error, logs: state.logs };
+}
+
+function answerFetch(msg) {
+  const pending = pendingFetches.get(msg.fetch);
+  if (!pending) return;
+  pendingFetches.delete(msg.fetch);
+  if (msg.error) {
+    pending.reject(new FetchError(msg.error.message, "system", { code: msg.error.code || "" }));
+  } else {
+    pending.resolve(new HarnessResponse({ url: pending.url, ...msg.response }, pending.context));
+  }
+}
+
+async function handle(line) {
+  if (!line.trim()) return;
+  let req;
+  try {
+    req = JSON.parse(line);
+  } catch (err) {
+    send({ id: null, ok: false, error: { name: "ProtocolError", message: `not JSON: ${err.message}` } });
+    return;
+  }
+  if (req.fetch !== undefined) { answerFetch(req); return; }
+  try {
+    if (req.op === "load") send({ id: req.id, ok: true, ...load(req) });
+    else if (req.op === "call") send({ id: req.id, ok: true, ...(await call(req)) });
+    else if (req.op === "unload") { bundles.delete(req.bundle); send({ id: req.id, ok: true }); }
+    else if (req.op === "ping") send({ id: req.id, ok: true });
+    else send({ id: req.id, ok: false, error: { name: "ProtocolError", message: `unknown op ${req.op}` } });
+  } catch (err) {
+    send({ id: req.id, ok: false, error: errorOf(err) });
+  }
+}
+
+const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+rl.on("line", (line) => { handle(line); });
+rl.on("close", () => process.exit(0));
