@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
+from urllib.parse import urlsplit
 
 from . import goldens
 from . import outcomes as oc
@@ -24,6 +25,8 @@ from .fixtures import Call, FixtureProblem, discover, is_archive, read_calls
 from .messages import Deduper, parse_date
 from .outcomes import Outcome
 from .pipeline import Pipeline
+from .sprig import HOSTS, MockSprig
+from .transport import AnswerOk, ByHost
 
 DEFAULT_RECEIVED = datetime(2025, 1, 1, tzinfo=timezone.utc)
 
@@ -152,6 +155,19 @@ class Replay:
             result.diff = goldens.diff(expected, actual, result.fixture)
 
 
-def replay_pipeline(workspace: Any, *, seed: int = 0) -> Pipeline:
-    """The pipeline replay uses: offline, every request answered in-process."""
-    return Pipeline(workspace, seed=seed)
+def sprig_hosts(workspace: Any) -> set[str]:
+    """Sprig's hosts, plus the host of every ``baseUrl`` setting a destination sets."""
+    hosts = set(HOSTS)
+    for destination in workspace.destinations:
+        base = destination.settings.get("baseUrl")
+        if isinstance(base, str) and urlsplit(base).hostname:
+            hosts.add(urlsplit(base).hostname)
+    return hosts
+
+
+def replay_pipeline(workspace: Any, *, seed: int = 0, sprig: MockSprig | None = None) -> Pipeline:
+    """The pipeline replay uses: offline, Sprig's hosts answered by the mock Sprig API (``sprig``,
+    else a fresh one), any other request answered ``200 {}``."""
+    sprig = sprig or MockSprig()
+    transport = ByHost({host: sprig.transport for host in sprig_hosts(workspace)}, default=AnswerOk())
+    return Pipeline(workspace, transport=transport, seed=seed)
