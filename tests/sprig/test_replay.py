@@ -1,0 +1,72 @@
+"""Replay against the mock Sprig: secrets never leak, and injected failures end delivered after retries."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+from emulator.replay import Replay, replay_pipeline
+from emulator.sprig import Faults, MockSprig
+from emulator.workspace import load_workspace
+from segfn.cli import main
+from tests.conftest import REPO
+
+CANARY = "sk_live_CANARY_7f3a9e1b2c"
+
+
+def project(tmp_path: Path) -> Path:
+    for name in ("functions", "fixtures"):
+        shutil.copytree(REPO / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "workspace.toml", tmp_path / "workspace.toml")
+    shutil.rmtree(tmp_path / "fixtures" / "expected")
+    return tmp_path
+
+
+def test_the_api_key_never_reaches_goldens_reports_or_logs(cli, tmp_path, monkeypatch, caplog):
+    root = project(tmp_path)
+    monkeypatch.chdir(root)
+    env = {"SPRIG_API_KEY": CANARY, "SPRIG_MARKETING_API_KEY": CANARY}
+    caplog.set_level(logging.DEBUG)
+    updated = cli.invoke(main, ["replay", "--update"], env=env)
+    assert updated.exit_code == 0, updated.output
+    table = cli.invoke(main, ["replay"], env=env)
+    report = cli.invoke(main, ["replay", "--format", "json"], env=env)
+    assert table.exit_code == report.exit_code == 0
+    goldens = [p.read_text() for p in (root / "fixtures" / "expected").rglob("*.json")]
+    assert len(goldens) >= 11
+    assert '"Authorization": "API-Key ***"' in report.output  # the header is there, masked
+    for text in [*goldens, updated.output, table.output, report.output, caplog.text]:
+        assert CANARY not in text
+        assert CANARY[:12] not in text
+
+
+def test_30_percent_injected_500s_end_delivered_after_retries(tmp_path):
+    workspace = load_workspace(REPO / "workspace.toml", env={})
+    fixtures = sorted((REPO / "fixtures" / "messages" / "sprig").glob("*.json"))
+
+    def replay(mock: MockSprig) -> dict:
+        pipeline = replay_pipeline(workspace, sprig=mock)
+        outcomes = {}
+        try:
+            replay = Replay(pipeline, REPO)
+            for path in fixtures:
+                replay.run(path, on_outcome=lambda o: outcomes.__setitem__((o.message_id, o.destination, len(outcomes)), o))
+        finally:
+            pipeline.close()
+        return outcomes
+
+    calm = replay(MockSprig())
+    stormy_mock = MockSprig(faults=Faults(error_rate=0.3, status=500, seed=11))
+    stormy = replay(stormy_mock)
+    assert [(k, o.outcome) for k, o in calm.items()] == [(k, o.outcome) for k, o in stormy.items()]
+    delivered = [o for o in stormy.values() if o.outcome == "delivered"]
+    assert len(delivered) >= 25
+    retried = [o for o in delivered if len(o.attempts) > 1]
+    assert len(retried) >= 5, "30% failures should have made several messages retry"
+    for outcome in retried:
+        assert all(a.requests and a.requests[-1].status == 500 for a in outcome.attempts[:-1])
+        assert outcome.attempts[-1].requests[-1].status in (200, 202)
+    assert sum(1 for r in stormy_mock.received if r.status == 500) >= 10
+    assert sum(len(o.attempts) for o in delivered) > sum(len(o.attempts) for o in calm.values()
+                                                        if o.outcome == "delivered")
