@@ -6,6 +6,7 @@ import threading
 from typing import Any
 
 import waitress
+from waitress import wasyncore
 from flask import Flask
 
 MAX_REQUEST_BODY = 16 * 1024 * 1024  # waitress refuses bigger bodies before Flask sees them
@@ -22,8 +23,9 @@ class WebServer:
         self.server: Any = waitress.create_server(app, host=host, port=port, threads=threads, ident="segfn",
                                                   max_request_body_size=MAX_REQUEST_BODY, clear_untrusted_proxy_headers=True)
         self.host = host
-        self.port = self.server.effective_port
+        self.port = int(self.server.effective_port)  # waitress reports it as a string
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
         app.extensions["segfn"].listening(self.port)
 
     @property
@@ -32,21 +34,38 @@ class WebServer:
         return f"http://{host}:{self.port}"
 
     def run(self) -> None:
-        self.server.run()
+        """Serve in this thread until Ctrl-C or SIGTERM (waitress's own loop), then close."""
+        try:
+            self.server.run()
+        finally:
+            self._close()
 
     def start(self) -> "WebServer":
-        self._thread = threading.Thread(target=self.run, name="segfn-web", daemon=True)
+        """Serve on a thread until ``stop``."""
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._serve_until_stopped, name="segfn-web", daemon=True)
         self._thread.start()
         return self
 
-    def stop(self) -> None:
-        """Stop listening; the caller closes the ``LocalSegment``."""
+    def _serve_until_stopped(self) -> None:
+        try:
+            while not self._stopping.is_set():
+                wasyncore.poll(0.1, self.server._map)
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        """In the serving thread: let running requests finish, then close every socket."""
         self.server.task_dispatcher.shutdown(timeout=5)
-        for channel in list(self.server._map.values()):  # the server socket, its trigger, open connections
+        for channel in list(self.server._map.values()):  # the listening socket, its trigger, connections
             try:
                 channel.close()
             except OSError:
                 pass
+
+    def stop(self) -> None:
+        """Stop serving (the caller closes the ``LocalSegment``)."""
+        self._stopping.set()
         if self._thread is not None:
-            self._thread.join(timeout=5)
+            self._thread.join(timeout=10)
             self._thread = None
