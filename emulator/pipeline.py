@@ -17,12 +17,12 @@ import json
 import random
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from functions import runtime
 
 from . import outcomes as oc
-from .errors import (BadRequest, ConfigError, DeliveryError, RetriesExhausted, Unauthorized,
+from .errors import (BadRequest, ConfigError, DeliveryError, RetriesExhausted, RetryRequested, Unauthorized,
                      UnsupportedEventType)
 from .filters import DestinationFilters
 from .messages import Deduper, TrackingApi, format_date, parse_date, utcnow
@@ -281,53 +281,99 @@ class Pipeline:
 
     def attempt(self, route: Route, number: int, at: datetime) -> AttemptResult:
         """Run the insert function (if any) and the destination function once."""
-        c, event = route.connection, route.event
-        requests: list[Exchange] = []
-        logs: list[str] = []
-        duration = 0.0
-        stages: list[StageRecord] = []
-
-        def finish(kind: str, stage: str, invocation: Invocation | None, delivered_event: Any = None,
-                   error: DeliveryError | None = None, reason: str | None = None) -> AttemptResult:
-            reason = self.redactor.text(reason if reason is not None else (error.reason if error else ""))
-            attempt = Attempt(number=number, at=format_date(at), result=kind,
-                              category=error.category if error else None, reason=reason or None,
-                              duration_ms=duration, requests=tuple(self.redactor.exchange(x) for x in requests),
-                              logs=tuple(self.redactor.text(line) for line in logs))
-            return AttemptResult(attempt, kind, stage, self.redactor.value(delivered_event), error, tuple(stages))
-
-        def absorb(invocation: Invocation) -> None:
-            nonlocal duration
-            requests.extend(invocation.requests)
-            logs.extend(invocation.logs)
-            duration += invocation.duration_ms
-
-        if c.insert is not None:
-            inv = self.runner.invoke(c.insert, clone(event), c.destination.insert_settings, self.transport)
-            absorb(inv)
-            if inv.dropped:
-                reason = f"DropEvent: {inv.exception}" if str(inv.exception) else "DropEvent"
-                stages.append(StageRecord("insert_function", "filtered", self.redactor.text(reason)))
-                return finish(oc.FILTERED, "insert_function", inv, reason=reason)
-            if inv.error is not None:
-                stages.append(StageRecord("insert_function", _decision(inv.error), self.redactor.text(inv.error.reason)))
-                return finish("retry" if inv.error.retry else oc.DISCARDED, "insert_function", inv, error=inv.error)
-            if not isinstance(inv.returned, dict):
-                error = BadRequest(f"the insert function returned {type(inv.returned).__name__}, not an event; "
-                                   f"return the event, or raise DropEvent to drop it")
-                stages.append(StageRecord("insert_function", "discarded", error.reason))
-                return finish(oc.DISCARDED, "insert_function", inv, error=error)
-            event = inv.returned
-            stages.append(StageRecord("insert_function", "changed" if event != route.event else "pass",
-                                      f"{c.insert.path.name} returned the event", self.redactor.value(event)))
+        c = route.connection
+        log = _AttemptLog(self, number, at)
+        event = self._insert(route, log)
+        if isinstance(event, AttemptResult):
+            return event
         inv = self.runner.invoke(c.function, clone(event), c.destination.settings, self.transport)
-        absorb(inv)
+        log.absorb(inv)
         if inv.error is not None:
-            stages.append(StageRecord("destination_function", _decision(inv.error), self.redactor.text(inv.error.reason)))
-            return finish("retry" if inv.error.retry else oc.DISCARDED, "destination_function", inv, event,
-                          error=inv.error)
-        stages.append(StageRecord("destination_function", "pass", f"{c.function.path.name} returned"))
-        return finish(oc.DELIVERED, "destination_function", inv, event)
+            log.stages.append(StageRecord("destination_function", _decision(inv.error),
+                                          self.redactor.text(inv.error.reason)))
+            return log.finish("retry" if inv.error.retry else oc.DISCARDED, "destination_function", event,
+                              error=inv.error)
+        log.stages.append(StageRecord("destination_function", "pass", f"{c.function.path.name} returned"))
+        return log.finish(oc.DELIVERED, "destination_function", event)
+
+    def _insert(self, route: Route, log: "_AttemptLog") -> Any:
+        """Run the destination's insert function on the route's event: the event to go on with, or the
+        ``AttemptResult`` that ends the attempt there (dropped, failed, or not an event)."""
+        c, event = route.connection, route.event
+        if c.insert is None:
+            return event
+        inv = self.runner.invoke(c.insert, clone(event), c.destination.insert_settings, self.transport)
+        log.absorb(inv)
+        if inv.dropped:
+            reason = f"DropEvent: {inv.exception}" if str(inv.exception) else "DropEvent"
+            log.stages.append(StageRecord("insert_function", "filtered", self.redactor.text(reason)))
+            return log.finish(oc.FILTERED, "insert_function", reason=reason)
+        if inv.error is not None:
+            log.stages.append(StageRecord("insert_function", _decision(inv.error), self.redactor.text(inv.error.reason)))
+            return log.finish("retry" if inv.error.retry else oc.DISCARDED, "insert_function", error=inv.error)
+        if not isinstance(inv.returned, dict):
+            error = BadRequest(f"the insert function returned {type(inv.returned).__name__}, not an event; "
+                               f"return the event, or raise DropEvent to drop it")
+            log.stages.append(StageRecord("insert_function", "discarded", error.reason))
+            return log.finish(oc.DISCARDED, "insert_function", error=error)
+        log.stages.append(StageRecord("insert_function", "changed" if inv.returned != route.event else "pass",
+                                      f"{c.insert.path.name} returned the event", self.redactor.value(inv.returned)))
+        return inv.returned
+
+    def attempt_batch(self, routes: Sequence[Route], numbers: Sequence[int], at: datetime,
+                      batch_id: str | None = None) -> list[AttemptResult]:
+        """Run one batch at one destination: the insert function per event, then ``on_batch`` once.
+
+        ``routes`` all go to the same connection; results pair with them by position. What
+        ``on_batch`` returns is read as Segment's per-event results (destination-functions.md,
+        "Handling batching errors"): item ``i`` ``{"status": int, "errormessage": str}`` answers for
+        event ``i``; 2xx is delivered, 5xx and 429 are retried, any other status is discarded (Bad
+        Request). A position without a numeric status, or a return value that is not a list, counts
+        as delivered, as a normal return does (Segment's own example returns ``Promise.all(...)``).
+        ``RetryError`` or a timeout retries the whole batch; any other error discards it.
+        """
+        if not routes:
+            return []
+        c = routes[0].connection
+        label = f"onBatch, batch {batch_id} of {len(routes)}" if batch_id else f"onBatch, batch of {len(routes)}"
+        logs = [_AttemptLog(self, number, at) for number in numbers]
+        results: list[AttemptResult | None] = [None] * len(routes)
+        events: list[Any] = []
+        for index, route in enumerate(routes):
+            if route.connection is not c:
+                raise ValueError("a batch goes to one destination")
+            event = self._insert(route, logs[index])
+            if isinstance(event, AttemptResult):
+                results[index] = event
+            else:
+                events.append((index, event))
+        if not events:
+            return [r for r in results if r is not None]
+        inv = self.runner.invoke_batch(c.function, [clone(e) for _, e in events], c.destination.settings,
+                                       self.transport)
+        returned = inv.returned if isinstance(inv.returned, list) else []
+        for position, (index, event) in enumerate(events):
+            log = logs[index]
+            log.absorb(inv)
+            if inv.error is not None:
+                log.stages.append(StageRecord("destination_function", _decision(inv.error),
+                                              self.redactor.text(f"{inv.error.reason} ({label})")))
+                results[index] = log.finish("retry" if inv.error.retry else oc.DISCARDED, "destination_function",
+                                            event, error=inv.error)
+                continue
+            status, message = _batch_status(returned[position] if position < len(returned) else None)
+            if status is None or 200 <= status < 300:
+                shown = f"{c.function.path.name} returned ({label}" + (f", status {status})" if status else ")")
+                log.stages.append(StageRecord("destination_function", "pass", shown))
+                results[index] = log.finish(oc.DELIVERED, "destination_function", event)
+                continue
+            reason = f"on_batch reported status {status} for this event" + (f": {message}" if message else "")
+            error: DeliveryError = RetryRequested(reason) if status >= 500 or status == 429 else BadRequest(reason)
+            log.stages.append(StageRecord("destination_function", _decision(error),
+                                          self.redactor.text(f"{reason} ({label})")))
+            results[index] = log.finish("retry" if error.retry else oc.DISCARDED, "destination_function", event,
+                                        error=error)
+        return [r for r in results if r is not None]
 
     def deliver(self, route: Route) -> Outcome:
         """Attempt until delivered or final, retrying on a simulated clock (no sleeping)."""
@@ -371,6 +417,43 @@ class Pipeline:
 
     def close(self) -> None:
         self.runner.close()
+
+
+class _AttemptLog:
+    """What one attempt gathers (requests, logs, time, stage records) until it ends in a result."""
+
+    def __init__(self, pipeline: Pipeline, number: int, at: datetime) -> None:
+        self.pipeline, self.number, self.at = pipeline, number, at
+        self.requests: list[Exchange] = []
+        self.logs: list[str] = []
+        self.duration = 0.0
+        self.stages: list[StageRecord] = []
+
+    def absorb(self, invocation: Invocation) -> None:
+        self.requests.extend(invocation.requests)
+        self.logs.extend(invocation.logs)
+        self.duration += invocation.duration_ms
+
+    def finish(self, kind: str, stage: str, delivered_event: Any = None, error: DeliveryError | None = None,
+               reason: str | None = None) -> AttemptResult:
+        redactor = self.pipeline.redactor
+        reason = redactor.text(reason if reason is not None else (error.reason if error else ""))
+        attempt = Attempt(number=self.number, at=format_date(self.at), result=kind,
+                          category=error.category if error else None, reason=reason or None,
+                          duration_ms=self.duration, requests=tuple(redactor.exchange(x) for x in self.requests),
+                          logs=tuple(redactor.text(line) for line in self.logs))
+        return AttemptResult(attempt, kind, stage, redactor.value(delivered_event), error, tuple(self.stages))
+
+
+def _batch_status(entry: Any) -> tuple[int | None, str | None]:
+    """An ``on_batch`` result item: its numeric ``status`` (None when it has none) and message."""
+    if not isinstance(entry, dict):
+        return None, None
+    status = entry.get("status")
+    if isinstance(status, bool) or not isinstance(status, (int, float)) or status != int(status):
+        return None, None
+    message = entry.get("errormessage", entry.get("errorMessage"))
+    return int(status), message if isinstance(message, str) else None
 
 
 def _decision(error: DeliveryError) -> str:

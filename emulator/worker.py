@@ -1,0 +1,292 @@
+"""The delivery worker of ``segfn serve``: routes what the Tracking API accepted and runs every
+destination's functions, with Segment's retries and ``on_batch`` batching, recording each attempt.
+
+One scheduler thread decides what to run; a small pool runs the functions. The scheduler:
+
+1. routes accepted messages, oldest first (dedupe, source controls, integrations, filters), each in
+   one transaction with its dedupe record (``Store.save_route``);
+2. claims due deliveries, committing an ``in_flight`` attempt for each before its functions run;
+   a destination whose function has ``on_batch`` is claimed as a batch once ``batch_size``
+   deliveries are due or the oldest has waited ``batch_wait`` seconds (Segment: 20 events or 10 s);
+3. settles each attempt: delivered, filtered or discarded is final; a retryable failure waits the
+   next delay of ``RetryPolicy.delays`` (seeded by messageId and destination, as replay seeds it),
+   and when the delays are used up it is discarded as Retries Exhausted.
+
+After ``kill -9``, ``start`` first turns attempts left in flight into ``interrupted`` ones and runs
+them again, so every accepted message still reaches a final state.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from . import outcomes as oc
+from .errors import RetriesExhausted, RetryRequested
+from .messages import format_date
+from .outcomes import Attempt, StageRecord
+from .pipeline import AttemptResult, Pipeline, Route
+from .store import DISCARDED, PENDING, RETRYING, Claim, Planned, Settlement, Store
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .local import LocalSegment
+
+log = logging.getLogger("segfn.worker")
+
+DEFAULT_BATCH_SIZE = 20
+DEFAULT_BATCH_WAIT = 10.0
+IDLE_POLL = 0.25  # seconds between looks at the store when nothing woke the scheduler
+
+
+def _iso(ts: float) -> tuple[datetime, str]:
+    moment = datetime.fromtimestamp(ts, timezone.utc)
+    return moment, format_date(moment)
+
+
+def plan(route: Route) -> Planned:
+    """What routing decided for one destination, in the store's terms."""
+    if route.stop is not None:
+        stop = route.stop
+        return Planned(route.connection.name, stop.outcome, stop.stage, stop.reason, stop.category,
+                       [s.to_json() for s in stop.stages], None)
+    return Planned(route.connection.name, PENDING, None, "waiting for its first attempt", None,
+                   [s.to_json() for s in route.stages], route.event)
+
+
+class DeliveryWorker:
+    """Runs deliveries for one ``LocalSegment`` until stopped."""
+
+    def __init__(self, local: "LocalSegment", *, batch_size: int = DEFAULT_BATCH_SIZE,
+                 batch_wait: float = DEFAULT_BATCH_WAIT, threads: int = 4,
+                 clock: Callable[[], float] = time.time) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self.local = local
+        self.batch_size = batch_size
+        self.batch_wait = batch_wait
+        self.threads = max(1, threads)
+        self.clock = clock
+        self._pool: ThreadPoolExecutor | None = None
+        self._busy = 0
+        self._busy_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._flush = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.recovered = 0
+
+    @property
+    def store(self) -> Store:
+        return self.local.store
+
+    # --- life cycle -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Recover interrupted attempts, then run the scheduler on its own thread."""
+        if self._thread is not None:
+            return
+        self.recovered = self.store.recover(self.clock())
+        if self.recovered:
+            log.warning("recovered %d attempt(s) interrupted by the last stop; attempting them again",
+                        self.recovered)
+        self._stop.clear()
+        self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="segfn-delivery")
+        self._thread = threading.Thread(target=self._loop, name="segfn-scheduler", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop claiming; let the attempts already running finish and record their results."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+    def wake(self) -> None:
+        """Something arrived: look at the store now rather than at the next poll."""
+        self._wake.set()
+
+    def flush(self) -> None:
+        """Send every waiting batch now, without waiting for ``batch_wait``."""
+        self._flush.set()
+        self._wake.set()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                worked = self.step()
+            except Exception:  # the scheduler must outlive any one bad row
+                log.exception("the delivery scheduler hit an error; it carries on")
+                worked = False
+            if not worked:
+                self._wake.wait(IDLE_POLL)
+                self._wake.clear()
+
+    # --- one pass ---------------------------------------------------------------------------
+
+    def step(self) -> bool:
+        """Route what arrived and start what is due. True when it did anything."""
+        pipeline = self.local.pipeline
+        routed = self.route_pending(pipeline)
+        started = self._dispatch(pipeline)
+        return routed or started
+
+    def route_pending(self, pipeline: Pipeline, limit: int = 200) -> bool:
+        rows = self.store.unrouted(limit)
+        for seq, source_name, message in rows:
+            source = pipeline.workspace.source_named(source_name)
+            with self.store.transaction():
+                try:
+                    if source is None:
+                        planned = []  # the source left the workspace: nothing is connected to it
+                    else:
+                        planned = [plan(r) for r in pipeline.route(message, source)]
+                except Exception as exc:  # a bug must not wedge the queue: record it, per destination
+                    log.exception("routing message %s failed", seq)
+                    planned = [Planned(c.name, DISCARDED, "integrations", f"segfn could not route it: {exc!r}",
+                                       "Bad Request", [], None)
+                               for c in pipeline.connections if source and c.destination.connected_to(source)]
+                self.store.save_route(seq, planned, self.clock())
+        return bool(rows)
+
+    def _free(self) -> int:
+        with self._busy_lock:
+            return self.threads - self._busy
+
+    def _submit(self, job: Callable[..., None], *args: Any) -> None:
+        with self._busy_lock:
+            self._busy += 1
+        assert self._pool is not None
+        self._pool.submit(self._guarded, job, *args)
+
+    def _guarded(self, job: Callable[..., None], *args: Any) -> None:
+        try:
+            job(*args)
+        finally:
+            with self._busy_lock:
+                self._busy -= 1
+            self._wake.set()
+
+    def _dispatch(self, pipeline: Pipeline) -> bool:
+        if self._pool is None:
+            return False
+        free = self._free()
+        if free <= 0:
+            return False
+        now = self.clock()
+        _, at = _iso(now)
+        batching = [c.name for c in pipeline.connections if "batch" in c.function.handlers]
+        flush = self._flush.is_set()
+        self._flush.clear()
+        started = False
+        for name in batching:
+            if free <= 0:
+                break
+            count, oldest = self.store.due(now, destination=name)
+            if not count or not (flush or count >= self.batch_size or now - oldest >= self.batch_wait):
+                continue
+            batch = uuid.uuid4().hex[:8]
+            claims = self.store.claim(now, at, self.batch_size, destination=name, batch=batch)
+            if claims:
+                self._submit(self.run_batch, claims, batch, now)
+                free -= 1
+                started = True
+        if free > 0:
+            for claim in self.store.claim(now, at, free, exclude=batching):
+                self._submit(self.run_one, claim, now)
+                started = True
+        return started
+
+    # --- running attempts -------------------------------------------------------------------
+
+    def _route_of(self, pipeline: Pipeline, claim: Claim) -> Route | None:
+        connection = next((c for c in pipeline.connections if c.name == claim.destination), None)
+        if connection is None:
+            self.store.give_up(claim, f"destination {claim.destination!r} is no longer in the workspace",
+                               self.clock())
+            return None
+        stages = tuple(StageRecord(**s) for s in claim.route_stages)
+        return Route(connection, claim.message, stages, event=claim.route_event)
+
+    def run_one(self, claim: Claim, started: float) -> None:
+        pipeline = self.local.pipeline
+        moment, _ = _iso(started)
+        try:
+            route = self._route_of(pipeline, claim)
+            if route is None:
+                return
+            result = pipeline.attempt(route, claim.number, moment)
+        except Exception as exc:
+            log.exception("attempt %s of delivery %s failed inside segfn", claim.number, claim.delivery)
+            return self._settle_failure(pipeline, [claim], moment, exc)
+        self.settle(pipeline, route, claim, result)
+
+    def run_batch(self, claims: Sequence[Claim], batch: str, started: float) -> None:
+        pipeline = self.local.pipeline
+        moment, _ = _iso(started)
+        try:
+            pairs = [(c, self._route_of(pipeline, c)) for c in claims]
+            pairs = [(c, r) for c, r in pairs if r is not None]
+            if not pairs:
+                return
+            results = pipeline.attempt_batch([r for _, r in pairs], [c.number for c, _ in pairs], moment,
+                                             batch_id=batch)
+        except Exception as exc:
+            log.exception("batch %s failed inside segfn", batch)
+            return self._settle_failure(pipeline, claims, moment, exc)
+        for (claim, route), result in zip(pairs, results):
+            self.settle(pipeline, route, claim, result)
+
+    def delays(self, pipeline: Pipeline, claim: Claim) -> list[float]:
+        """The retry schedule of one delivery: the one replay simulates for it."""
+        rng = random.Random(f"{pipeline.seed}:retry:{claim.message.get('messageId')}:{claim.destination}")
+        return list(pipeline.retry.delays(rng))
+
+    def settle(self, pipeline: Pipeline, route: Route, claim: Claim, result: AttemptResult) -> None:
+        """Record an attempt's result and move its delivery on (final, or waiting for a retry)."""
+        now = self.clock()
+        next_at = None
+        state = result.kind
+        if result.kind == "retry":
+            delays = self.delays(pipeline, claim)
+            if claim.number - 1 < len(delays):
+                state, next_at = RETRYING, now + delays[claim.number - 1]
+            else:
+                window = pipeline.retry.window.total_seconds()
+                shown = f"{window / 3600:g} hours" if window >= 3600 else f"{window:g} seconds"
+                exhausted = RetriesExhausted(f"gave up after {claim.number} attempts over {shown}; "
+                                             f"last: {result.attempt.reason}")
+                result = replace(result, kind=oc.DISCARDED, error=exhausted)
+                state = DISCARDED
+        outcome = pipeline.outcome(route, [result.attempt], result)
+        reason = outcome.reason
+        if state == RETRYING:
+            reason = f"{reason} (attempt {claim.number}; next in {next_at - now:.1f} s)"
+        self.store.settle(claim, Settlement(
+            result=result.attempt.result, state=state, stage=outcome.stage, reason=reason,
+            category=outcome.category, attempt=result.attempt.to_json(), stages=[s.to_json() for s in outcome.stages],
+            event=outcome.event, next_at=next_at), now)
+
+    def _settle_failure(self, pipeline: Pipeline, claims: Sequence[Claim], moment: datetime, exc: Exception) -> None:
+        """segfn itself failed while running an attempt: record it as a retryable one, so the message
+        is neither lost nor silently delivered."""
+        for claim in claims:
+            connection = next((c for c in pipeline.connections if c.name == claim.destination), None)
+            if connection is None:
+                continue
+            route = Route(connection, claim.message, tuple(StageRecord(**s) for s in claim.route_stages),
+                          event=claim.route_event)
+            error = RetryRequested(f"segfn failed while running this attempt: {exc!r}")
+            attempt = Attempt(claim.number, format_date(moment), "retry", error.category, error.reason)
+            self.settle(pipeline, route, claim, AttemptResult(attempt, "retry", "destination_function", None, error))
+

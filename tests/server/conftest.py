@@ -1,0 +1,132 @@
+"""Helpers for the server's tests: temporary projects, servers on free ports, waiting for delivery."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from emulator.local import LocalSegment, ServeOptions
+from emulator.server import create_app
+from emulator.server.run import WebServer
+from functions.runtime import Headers, Request, Response
+
+HERE = Path(__file__).parent
+FUNCTIONS = HERE / "functions"
+WRITE_KEY = "test-write-key"
+API_KEY = "sprig-canary-k3y"  # a sensitive setting: must never appear in anything the server shows
+
+
+def fn(name: str) -> str:
+    return str(FUNCTIONS / f"{name}.py")
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{json.dumps(k)} = {_toml(v)}" for k, v in value.items()) + " }"
+    raise TypeError(type(value))
+
+
+def write_workspace(folder: Path, destinations: list[dict[str, Any]], *, sources: list[dict[str, Any]] | None = None,
+                    name: str = "Acme") -> Path:
+    """A workspace.toml in ``folder``; the default source is ``web`` with ``WRITE_KEY``."""
+    lines = [f"name = {json.dumps(name)}"]
+    for source in sources or [{"name": "web", "write_key": WRITE_KEY}]:
+        lines.append("[[sources]]")
+        lines += [f"{k} = {_toml(v)}" for k, v in source.items()]
+    for destination in destinations:
+        lines.append("[[destinations]]")
+        lines += [f"{k} = {_toml(v)}" for k, v in destination.items()]
+    path = folder / "workspace.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+SPRIG_LIKE = {"name": "Sprig Cloud", "previous_names": ["Sprig", "UserLeap"], "function": fn("sprig_like"),
+              "settings": {"apiKey": API_KEY}}
+
+
+class Collector:
+    """An in-process stand-in for every non-Sprig host a test function calls (httpx MockTransport
+    style): it records each request and answers ``status`` (200 unless a test changes it)."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.status = 200
+
+    async def __call__(self, request: Request) -> Response:
+        self.requests.append({"method": request.method, "url": request.url, "json": request.json()})
+        return Response(self.status, "{}", Headers({"Content-Type": "application/json"}), "", request.url)
+
+
+@dataclass
+class Running:
+    url: str
+    local: LocalSegment
+    web: WebServer
+
+    def messages(self, **query: Any) -> list[dict[str, Any]]:
+        return self.local.store.messages(**query)
+
+    def message(self, seq: int) -> dict[str, Any]:
+        return self.local.store.message(seq)
+
+    def wait_settled(self, count: int | None = None, timeout: float = 20.0) -> dict[str, int]:
+        """Wait until every accepted message is routed and every delivery final."""
+        return wait_for(lambda: _settled(self.local.store.stats(), count), timeout,
+                        lambda: f"not settled: {self.local.store.stats()}")
+
+
+def _settled(stats: dict[str, int], count: int | None) -> dict[str, int] | None:
+    if stats.get("unsettled", 0) == 0 and (count is None or stats.get("messages", 0) >= count):
+        return stats
+    return None
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 20.0, say: Callable[[], str] = lambda: "timed out") -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(say())
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Callable[..., Running]]:
+    """Start servers on free ports; stops every one (web server, worker, runner, store) afterwards."""
+    started: list[Running] = []
+
+    def start(destinations: list[dict[str, Any]] | None = None, *, workspace: Path | None = None,
+              retry_window: float = 4 * 3600, batch_size: int = 20, batch_wait: float = 10.0,
+              db: Path | None = None, real: Any = None, **options: Any) -> Running:
+        path = workspace or write_workspace(tmp_path, destinations if destinations is not None else [SPRIG_LIKE])
+        opts = ServeOptions(workspace=path, db=db or tmp_path / f"serve-{len(started)}.sqlite",
+                            retry_window=timedelta(seconds=retry_window), batch_size=batch_size,
+                            batch_wait=batch_wait, env={}, **options)
+        local = LocalSegment(opts, real=real)
+        app = create_app(local=local)
+        web = WebServer(app, port=0, threads=8).start()
+        running = Running(web.url, local, web)
+        started.append(running)
+        return running
+
+    yield start
+    for running in started:
+        running.web.stop()
+        running.local.close()
