@@ -18,7 +18,7 @@ from .messages import format_date
 from .outbound import Outbound
 from .pipeline import Pipeline, RetryPolicy
 from .runner import DEFAULT_TIMEOUT, Runner
-from .sprig_seam import get_faults, load_mock_sprig, set_faults
+from .sprig import Faults, MockSprig
 from .store import Store
 from .worker import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_WAIT, DeliveryWorker
 from .workspace import Workspace, load_workspace
@@ -58,7 +58,7 @@ class LocalSegment:
 
     def __init__(self, options: ServeOptions, *, sprig: Any = None, real: Any = None) -> None:
         self.options = options
-        self.sprig = sprig if sprig is not None else load_mock_sprig()
+        self.sprig = sprig if sprig is not None else MockSprig()
         self.outbound = Outbound(self.sprig.transport, real)
         self.runner = Runner(timeout=options.timeout)
         self._reload_lock = threading.Lock()
@@ -174,10 +174,12 @@ class LocalSegment:
     # --- the mock Sprig ---------------------------------------------------------------------
 
     def set_faults(self, config: Any) -> dict[str, Any]:
-        return set_faults(self.sprig, config)
+        """Replace the mock Sprig's injected faults; ``{}`` clears them. Raises FaultConfigError."""
+        self.sprig.faults = Faults.from_config(config)
+        return self.faults()
 
     def faults(self) -> dict[str, Any]:
-        return get_faults(self.sprig)
+        return self.sprig.faults.to_config()
 
     # --- what the debugger shows ------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
     /v1/*            the Tracking API (tracking.py)
     /__segfn__/*     the control API (control.py)
-    /sprig/*         the mock Sprig API (sprig_mount.py)
+    /sprig/*         the mock Sprig API (sprig.py)
     /, /messages/N, /destinations    the web debugger (debugger.py)
 
 ``create_app`` is the factory (usable from pytest); ``emulator.server.run`` serves an app with
@@ -18,7 +18,8 @@ from werkzeug.exceptions import HTTPException
 
 from emulator.local import LocalSegment, ServeOptions
 
-from . import control, debugger, sprig_mount, tracking
+from . import control, debugger, tracking
+from .sprig import sprig_blueprint
 
 _JSON_PREFIXES = ("/v1/", "/__segfn__/", "/sprig/")
 
@@ -34,7 +35,7 @@ def create_app(options: ServeOptions | None = None, *, local: LocalSegment | Non
     app.register_blueprint(tracking.blueprint)
     app.register_blueprint(control.blueprint)
     app.register_blueprint(debugger.blueprint)
-    sprig_mount.mount(app, local)
+    app.register_blueprint(sprig_blueprint(lambda: local.sprig))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

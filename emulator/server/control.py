@@ -28,7 +28,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 
 from emulator.errors import ConfigError, IngestError
-from emulator.sprig_seam import FaultConfigError
+from emulator.sprig import FaultConfigError
 
 blueprint = Blueprint("control", __name__, url_prefix="/__segfn__")
 

@@ -5,6 +5,6 @@ it over HTTP.
 """
 
 from .exceptions import SprigError
-from .mock import DROPPED, HOSTS, Answer, Faults, MockSprig, Received
+from .mock import DROPPED, HOSTS, Answer, FaultConfigError, Faults, MockSprig, Received
 
-__all__ = ["DROPPED", "HOSTS", "Answer", "Faults", "MockSprig", "Received", "SprigError"]
+__all__ = ["DROPPED", "HOSTS", "Answer", "FaultConfigError", "Faults", "MockSprig", "Received", "SprigError"]

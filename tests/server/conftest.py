@@ -20,6 +20,7 @@ HERE = Path(__file__).parent
 FUNCTIONS = HERE / "functions"
 WRITE_KEY = "test-write-key"
 API_KEY = "sprig-canary-k3y"  # a sensitive setting: must never appear in anything the server shows
+SPRIG_AUTH = {"Authorization": "API-Key reader"}  # Sprig's API wants a key for reads too
 
 
 def fn(name: str) -> str:

@@ -7,7 +7,7 @@ import json
 
 import requests
 
-from tests.server.conftest import API_KEY, SPRIG_LIKE, WRITE_KEY, fn
+from tests.server.conftest import API_KEY, SPRIG_AUTH, SPRIG_LIKE, WRITE_KEY, fn
 
 
 def send(url: str, path: str, body: dict) -> None:
@@ -33,6 +33,14 @@ def seed(server) -> None:
     server.wait_settled(6)
 
 
+class _AnyInt:
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, int) and not isinstance(other, bool)
+
+
+ANY_INT = _AnyInt()
+
+
 def ids(answer: dict) -> list[str]:
     return sorted(m["messageId"] for m in answer["messages"])
 
@@ -52,7 +60,7 @@ def test_messages_carry_each_destinations_outcome_attempts_and_final_state(serve
     assert answer["stats"]["unsettled"] == 0
     full = get(server.url, f"/__segfn__/messages/{by_id['m-2']['seq']}")
     [delivery] = full["deliveries"]
-    assert delivery["attempt_log"][0]["requests"][0]["json"] == {"userId": "ada", "events": [{"event": "Survey Shown"}]}
+    assert delivery["attempt_log"][0]["requests"][0]["json"] == {"userId": "ada", "events": [{"event": "Survey Shown", "timestamp": ANY_INT}]}
     assert delivery["logs"] == ["track Survey Shown for ada"]
     assert [s["stage"] for s in delivery["stages"]] == ["integrations", "event_type", "destination_function"]
     assert full["message"]["receivedAt"]
@@ -64,7 +72,8 @@ def test_messages_filter_by_type_outcome_user_event_and_text(serve):
     assert ids(get(server.url, "/__segfn__/messages", type="track")) == ["m-2", "m-3", "m-4", "m-6"]
     assert ids(get(server.url, "/__segfn__/messages", outcome="filtered")) == ["m-4"]
     assert ids(get(server.url, "/__segfn__/messages", outcome="rejected")) == ["m-6"]
-    assert ids(get(server.url, "/__segfn__/messages", outcome="delivered", type="track")) == ["m-2", "m-3"]
+    assert ids(get(server.url, "/__segfn__/messages", outcome="delivered", type="track")) == ["m-2"]
+    assert ids(get(server.url, "/__segfn__/messages", outcome="discarded")) == ["m-3"]  # no userId
     assert ids(get(server.url, "/__segfn__/messages", user="ANON-7")) == ["m-3"]
     assert ids(get(server.url, "/__segfn__/messages", event="survey")) == ["m-2", "m-3"]
     assert ids(get(server.url, "/__segfn__/messages", q='"plan":"pro"')) == ["m-1"]
@@ -79,10 +88,10 @@ def test_reset_forgets_messages_dedupe_and_the_mocks_state(serve):
     server = serve()
     send(server.url, "/v1/identify", {"userId": "ada", "messageId": "once"})
     server.wait_settled(1)
-    assert requests.get(server.url + "/sprig/v2/users/ada", timeout=10).status_code == 200
+    assert requests.get(server.url + "/sprig/v2/users/ada", headers=SPRIG_AUTH, timeout=10).status_code == 200
     assert requests.post(server.url + "/__segfn__/reset", timeout=10).json() == {"reset": True}
     assert get(server.url, "/__segfn__/messages")["messages"] == []
-    assert requests.get(server.url + "/sprig/v2/users/ada", timeout=10).status_code == 404
+    assert requests.get(server.url + "/sprig/v2/users/ada", headers=SPRIG_AUTH, timeout=10).status_code == 404
     send(server.url, "/v1/identify", {"userId": "ada", "messageId": "once"})  # no longer a duplicate
     server.wait_settled(1)
     assert get(server.url, "/__segfn__/messages")["messages"][0]["deliveries"][0]["outcome"] == "delivered"
@@ -114,9 +123,9 @@ def test_summary_counts_like_event_delivery(serve):
     summary = get(server.url, "/__segfn__/summary", bucket=10)
     by_name = {d["destination"]: d for d in summary["destinations"]}
     sprig = by_name["Sprig Cloud"]
-    assert (sprig["delivered"], sprig["filtered"]) == (4, 1)
+    assert (sprig["delivered"], sprig["filtered"], sprig["discarded"]) == (3, 1, 1)
     assert sprig["filtered_by_stage"] == {"integrations": 1}
-    assert sum(b["delivered"] for b in sprig["series"]) == 4
+    assert sum(b["delivered"] for b in sprig["series"]) == 3
     assert by_name["Batching"]["discarded_by_category"] == {"Unsupported Event Type": 1}  # page
     assert summary["rejected"] == 1
     health = get(server.url, "/__segfn__/health")

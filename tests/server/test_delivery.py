@@ -15,7 +15,7 @@ from emulator.store import Planned
 from emulator.worker import plan
 from emulator.workspace import load_workspace
 from functions.runtime import Headers, Response
-from tests.server.conftest import SPRIG_LIKE, WRITE_KEY, Collector, fn, wait_for, write_workspace
+from tests.server.conftest import SPRIG_AUTH, SPRIG_LIKE, WRITE_KEY, Collector, fn, wait_for, write_workspace
 
 BATCHING = {"name": "Batching", "function": fn("batching"), "settings": {"token": "batch-t0ken-canary"}}
 
@@ -53,7 +53,7 @@ def test_a_sprig_outage_is_retried_until_it_ends(serve):
     assert {a["result"] for a in log[:-1]} == {"retry"} and log[-1]["result"] == "delivered"
     assert all(a["requests"][0]["status"] == 503 for a in log[:-1])
     assert log[-1]["requests"][0]["status"] == 202
-    assert requests.get(server.url + "/sprig/v2/users/u-1", timeout=10).json()["events"][0]["event"] == "Survey Shown"
+    assert requests.get(server.url + "/sprig/v2/users/u-1", headers=SPRIG_AUTH, timeout=10).json()["events"][0]["event"] == "Survey Shown"
 
 
 def test_retries_end_after_the_same_schedule_replay_simulates(serve, tmp_path):
@@ -191,7 +191,7 @@ def test_baseurl_at_this_servers_sprig_mount_reaches_the_mock_and_an_explicit_ho
     deliveries = {d["destination"]: d for d in server.message(server.messages()[0]["seq"])["deliveries"]}
     assert deliveries["Sprig Cloud"]["requests"][0]["url"] == f"{server.url}/sprig/v2/users"
     assert deliveries["Sprig Cloud"]["requests"][0]["status"] == 202
-    assert requests.get(server.url + "/sprig/v2/users/u-9", timeout=10).json()["attributes"] == {"plan": "pro"}
+    assert requests.get(server.url + "/sprig/v2/users/u-9", headers=SPRIG_AUTH, timeout=10).json()["attributes"] == {"plan": "pro"}
     assert [r["url"] for r in collector.requests] == ["https://api.sprig.com/v2/users"]  # the "real" one
     assert deliveries["Real Sprig"]["outcome"] == "delivered"
 

@@ -1,6 +1,8 @@
 """A destination that maps every call type onto Sprig's POST /v2/users, simply and stably, so the
 server's tests do not depend on how the product's functions/sprig.py evolves."""
 
+from datetime import datetime
+
 from functions.runtime import RetryError, Setting, ValidationError, fetch
 
 KIND = "destination"
@@ -22,6 +24,11 @@ async def send(body, settings):
     return res.status
 
 
+def sprig_event(name, event):
+    """Sprig's event shape: the name and the message's timestamp in epoch milliseconds."""
+    return {"event": name, "timestamp": int(datetime.fromisoformat(event["timestamp"]).timestamp() * 1000)}
+
+
 def user(event):
     if event.get("userId") is None:
         raise ValidationError("Sprig needs a userId")
@@ -34,15 +41,15 @@ async def on_identify(event, settings):
 
 async def on_track(event, settings):
     print("track", event["event"], "for", user(event))
-    return await send({"userId": user(event), "events": [{"event": event["event"]}]}, settings)
+    return await send({"userId": user(event), "events": [sprig_event(event["event"], event)]}, settings)
 
 
 async def on_page(event, settings):
-    return await send({"userId": user(event), "events": [{"event": f"Viewed {event.get('name')} Page"}]}, settings)
+    return await send({"userId": user(event), "events": [sprig_event(f"Viewed {event.get('name')} Page", event)]}, settings)
 
 
 async def on_screen(event, settings):
-    return await send({"userId": user(event), "events": [{"event": f"Screen {event.get('name')}"}]}, settings)
+    return await send({"userId": user(event), "events": [sprig_event(f"Screen {event.get('name')}", event)]}, settings)
 
 
 async def on_group(event, settings):
