@@ -1,0 +1,83 @@
+"""``segfn fql`` and ``segfn filter``: the destination-filter engine from the command line."""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from emulator.errors import ConfigError
+from emulator.filters import DestinationFilters, FilterError, RoutingRules, compile_fql, stringify
+
+
+def _fail(message: str) -> None:
+    click.echo(click.style("error: ", fg="red", bold=True) + message, err=True)
+    sys.exit(2)
+
+
+@click.command()
+@click.argument("expression")
+def fql(expression: str) -> None:
+    """Compile an FQL EXPRESSION and print the IR @segment/tsub evaluates, as JSON."""
+    try:
+        ir = compile_fql(expression)
+    except FilterError as error:
+        _fail(str(error))
+    click.echo(json.dumps(ir, ensure_ascii=False, separators=(",", ":")))
+
+
+def _load_rules(path: Path, destination: str | None, seed: int) -> Callable[[dict], Any]:
+    """FILE's rules as ``event -> event or None``: tsub routing rules, or Public API ``{if, actions}``."""
+    try:
+        rules = json.loads(path.read_text("utf-8"))
+    except OSError as error:
+        _fail(f"{path}: cannot read it ({error.strerror})")
+    except ValueError as error:
+        _fail(f"{path}:{getattr(error, 'lineno', 1)}:{getattr(error, 'colno', 1)}: not JSON: {error}")
+    if not isinstance(rules, list):
+        _fail(f"{path}: must hold a JSON list of routing rules or of {{if, actions}} filters")
+    rng = random.Random(seed)
+    try:
+        if rules and all(isinstance(r, dict) and "if" in r for r in rules):
+            filters = DestinationFilters(rules)
+            return lambda event: filters.apply(event, rng).event
+        routing = RoutingRules(rules)
+    except ConfigError as error:
+        _fail("; ".join(f"{path}: {p}" for p in error.problems))
+    except FilterError as error:
+        _fail(f"{path}: {error}")
+    return lambda event: routing.apply(event, rng, destination)
+
+
+@click.command("filter")
+@click.option("--rules", "rules_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A JSON list of tsub routing rules (a source's CDN settings) or of {if, actions} filters.")
+@click.option("--destination", help="Apply the routing rules for this destination name (routing rules only).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seeds sampling without a path.")
+def filter_events(rules_file: Path, destination: str | None, seed: int) -> None:
+    """Read one JSON event a line on stdin; write each transformed event, or null when dropped.
+
+    An event the rules cannot evaluate (where tsub would throw) is not delivered: it prints null and
+    the reason goes to stderr, and the exit code is 1 at the end.
+    """
+    apply = _load_rules(rules_file, destination, seed)
+    failed = False
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            event = json.loads(line)
+        except ValueError as error:
+            _fail(f"<stdin>:{number}:{getattr(error, 'colno', 1)}: not JSON: {error}")
+        try:
+            result = apply(event)
+        except FilterError as error:
+            click.echo(f"<stdin>:{number}: not delivered: {error}", err=True)
+            failed = True
+            result = None
+        click.echo("null" if result is None else stringify(result))
+    sys.exit(1 if failed else 0)
