@@ -160,7 +160,7 @@ def _plainly_valid(message: dict[str, Any], kind: str) -> bool:
     """
     m = message
     user, anon = m.get("userId"), m.get("anonymousId")
-    if not (_id(user) and _id(anon)) or "userId" in m and user is None or "anonymousId" in m and anon is None:
+    if not (_id(user) and _id(anon)):  # null ids are absent ids: analytics-python sends anonymousId null
         return False
     if not ((user is not None and user != "") or (anon is not None and anon != "")):
         return False
@@ -173,7 +173,7 @@ def _plainly_valid(message: dict[str, Any], kind: str) -> bool:
             return False
     if not all(_optional(m, key, dict) for key in _OBJECT_FIELDS[kind]):
         return False
-    if not all(_optional(m, key, str) for key in _STRING_FIELDS.get(kind, ())):
+    if not all(m.get(key) is None or isinstance(m[key], str) for key in _STRING_FIELDS.get(kind, ())):
         return False
     if kind == "track":
         return isinstance(m.get("event"), str) and m["event"] != ""
