@@ -1,0 +1,145 @@
+"""The local Segment server: sustained ingest through /v1/batch (every call committed to SQLite
+before its 200) and the latency of single calls at a steady 200 requests per second, with the client
+on the same machine.
+
+    python bench/server.py [--batches N] [--batch-size B] [--seconds S]
+
+The reference, in the same run, is the floor of any HTTP ingest here: the same waitress server and
+client answering 200 to the same /v1/batch bodies without parsing or storing them. Delivery runs
+while ingest is measured (the mock Sprig answers the destination function), as it does in use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+from flask import Flask, request
+from waitress import create_server
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from emulator.local import LocalSegment, ServeOptions  # noqa: E402
+from emulator.server import create_app  # noqa: E402
+from emulator.server.run import WebServer  # noqa: E402
+
+WRITE_KEY = "bench-write-key"
+WORKSPACE = f'''name = "Bench"
+[[sources]]
+name = "web"
+write_key = "{WRITE_KEY}"
+[[destinations]]
+name = "Sprig Cloud"
+function = "{ROOT / 'functions' / 'sprig.py'}"
+settings = {{ apiKey = "bench-key" }}
+'''
+
+
+def message(i: int) -> dict:
+    return {"type": "track", "userId": f"user-{i % 500}", "event": "Survey Shown", "messageId": f"b-{i}",
+            "properties": {"survey_id": i % 40, "placement": "in-app"},
+            "context": {"library": {"name": "analytics.js", "version": "next-1.70.0"}, "locale": "en-US",
+                        "page": {"path": "/pricing", "url": "https://acme.example/pricing"},
+                        "userAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Chrome/126.0"}}
+
+
+def ingest(url: str, batches: int, size: int) -> float:
+    """Messages per second through /v1/batch, one client connection, batches sent back to back."""
+    session = requests.Session()
+    bodies = [{"batch": [message(b * size + i) for i in range(size)]} for b in range(batches)]
+    start = time.perf_counter()
+    for body in bodies:
+        answer = session.post(url + "/v1/batch", json=body, auth=(WRITE_KEY, ""), timeout=30)
+        assert answer.status_code == 200, answer.text
+    return batches * size / (time.perf_counter() - start)
+
+
+def latency(url: str, seconds: float, rate: float) -> list[float]:
+    """Single /v1/track calls paced at ``rate`` per second from four client threads; each call's ms."""
+    out: list[float] = []
+    lock = threading.Lock()
+    count = int(seconds * rate)
+    start = time.perf_counter()
+
+    def client(offset: int) -> None:
+        session = requests.Session()
+        for n in range(offset, count, 4):
+            due = start + n / rate
+            wait = due - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
+            sent = time.perf_counter()
+            answer = session.post(url + "/v1/track", json=message(10_000_000 + n), auth=(WRITE_KEY, ""), timeout=30)
+            took = (time.perf_counter() - sent) * 1000
+            assert answer.status_code == 200
+            with lock:
+                out.append(took)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return out
+
+
+class FloorServer:
+    """waitress and Flask answering every /v1 POST with 200, the body read and ignored."""
+
+    def __init__(self) -> None:
+        app = Flask("floor")
+
+        @app.post("/v1/<path:_>")
+        def accept(_: str):
+            request.get_data()
+            return {"success": True}
+
+        self.server = create_server(app, host="127.0.0.1", port=0, threads=8)
+        self.url = f"http://127.0.0.1:{self.server.effective_port}"
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--batches", type=int, default=200)
+    parser.add_argument("--batch-size", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--rate", type=float, default=200)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="segfn-bench-"))
+    (folder / "workspace.toml").write_text(WORKSPACE)
+    local = LocalSegment(ServeOptions(workspace=folder / "workspace.toml", db=folder / "bench.sqlite", env={}))
+    web = WebServer(create_app(local=local), port=0, threads=8).start()
+    floor = FloorServer()
+    try:
+        ingest(floor.url, 5, args.batch_size)  # warm both
+        ingest(web.url, 5, args.batch_size)
+        reference = ingest(floor.url, args.batches, args.batch_size)
+        durable = ingest(web.url, args.batches, args.batch_size)
+        times = sorted(latency(web.url, args.seconds, args.rate))
+        p50, p99 = statistics.median(times), times[int(len(times) * 0.99) - 1]
+    finally:
+        web.stop()
+        floor.stop()
+        local.close()
+    print(f"ingest, {args.batches} batches of {args.batch_size} track calls through /v1/batch:")
+    print(f"  reference (waitress + Flask answering 200, nothing parsed or stored): {reference:,.0f} messages/s")
+    print(f"  segfn serve (checked, normalised, committed to SQLite before the 200): {durable:,.0f} messages/s "
+          f"({durable / reference:.2f}x of the reference)")
+    print(f"single /v1/track calls at {args.rate:g}/s for {args.seconds:g} s ({len(times)} calls): "
+          f"p50 {p50:.1f} ms, p99 {p99:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
