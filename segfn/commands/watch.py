@@ -1,8 +1,10 @@
 """``segfn watch``: replay again whenever a function, a fixture or the workspace changes.
 
 Each run is a fresh ``segfn replay`` process, so an edited function module (and any helper module it
-imports) is loaded anew every time. Changes are debounced: an editor's save-rename-write burst
-gives one run.
+imports) is loaded anew every time; an edited function is also compiled again (``segfn build``), so a
+construct the compiler rejects shows at once. After the first run only what changed is printed: the
+report lines that differ from the previous run's, and the summary. Changes are debounced: an
+editor's save-rename-write burst gives one run.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class _Changes(FileSystemEventHandler):
         self.workspace = workspace.resolve()
         self.changed = threading.Event()
         self.last = ""
+        self.functions: set[Path] = set()  # function modules changed since the last run
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.is_directory:
@@ -41,7 +44,16 @@ class _Changes(FileSystemEventHandler):
                 continue
             if path.resolve() == self.workspace or path.name.endswith(WATCHED_SUFFIXES):
                 self.last = str(path)
+                if path.suffix == ".py" and "functions" in path.parts and path.name != "runtime.py":
+                    self.functions.add(path)
                 self.changed.set()
+
+
+def _changed(before: list[str], after: list[str]) -> list[str]:
+    """The lines of this run's report that the last run did not print, and the summary line."""
+    seen = set(before)
+    out = [line for line in after[:-1] if line not in seen]
+    return out + after[-1:]
 
 
 @click.command()
@@ -66,10 +78,21 @@ def watch(paths: tuple[Path, ...], workspace_file: Path, debounce: float, max_ru
     observer.start()
     command = [sys.executable, "-m", "segfn.cli", "replay", "--workspace", str(workspace_file), *map(str, paths)]
     runs = 0
+    previous: list[str] | None = None
     try:
         while True:
             runs += 1
-            code = subprocess.call(command)
+            built = sorted(p for p in handler.functions if p.exists())
+            handler.functions.clear()
+            if built:
+                subprocess.call([sys.executable, "-m", "segfn.cli", "build", *map(str, built)])
+            done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
+            code = done.returncode
+            lines = done.stdout.splitlines()
+            shown = lines if previous is None else _changed(previous, lines)
+            previous = lines
+            if shown:
+                click.echo("\n".join(shown))
             verdict = {0: ("all goldens match", "green"), 1: ("goldens differ", "red")}.get(code, ("bad input", "red"))
             click.echo(click.style(f"[watch] run {runs}: {verdict[0]}; waiting for changes (Ctrl-C stops)",
                                    fg=verdict[1]), err=True)

@@ -25,7 +25,7 @@ def test_watch_replays_after_a_fixture_changes(tmp_path):
         'function = "functions/sprig.py"\nsettings = { apiKey = "k" }\n')
     subprocess.run([sys.executable, "-m", "segfn.cli", "replay", "--update"], cwd=tmp_path, check=True,
                    capture_output=True, env=env)
-    watcher = subprocess.Popen([sys.executable, "-m", "segfn.cli", "watch", "--max-runs", "2", "--debounce", "0.2"],
+    watcher = subprocess.Popen([sys.executable, "-m", "segfn.cli", "watch", "--max-runs", "3", "--debounce", "0.2"],
                                cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         deadline = time.monotonic() + 60
@@ -37,10 +37,18 @@ def test_watch_replays_after_a_fixture_changes(tmp_path):
             first_run_done = "[watch] run 1: all goldens match" in line
         assert first_run_done, "".join(lines)
         fixture.write_text(fixture.read_text().replace("Survey Shown", "Survey Closed"))
+        while time.monotonic() < deadline and "[watch] run 2" not in lines[-1]:
+            lines.append(watcher.stderr.readline())
+        function = tmp_path / "functions" / "sprig.py"
+        function.write_text(function.read_text() + "\n# edited\n")
         out, err = watcher.communicate(timeout=60)
+        err = "".join(lines) + err
     finally:
         if watcher.poll() is None:
             watcher.kill()
     assert watcher.returncode == 0
     assert "one.json changed" in err and "[watch] run 2: goldens differ" in err
+    assert "sprig.py changed" in err and "built dist/sprig.js" in out  # an edited function is compiled again
     assert "DIFFERS" in out and "Survey Closed" in out
+    outcome = next(line for line in out.splitlines() if line.strip().startswith("w-1"))
+    assert out.count(outcome) == 1  # the same outcome line again in run 2 is not printed again

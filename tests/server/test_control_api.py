@@ -153,3 +153,24 @@ def test_debugger_pages_render_stages_requests_and_diffs_escaped(serve):
     assert "API-Key ***" in page and API_KEY not in page
     assert requests.get(f"{server.url}/messages/999999", timeout=10).status_code == 404
     assert "Sprig Cloud" in requests.get(f"{server.url}/destinations", timeout=10).text
+
+
+def test_the_detail_page_shows_each_destination_filters_decision(serve):
+    server = serve([{**SPRIG_LIKE, "filters": [
+        {"title": "Drop QA events", "if": "match(event, 'Test *')", "actions": [{"type": "DROP"}]},
+        {"title": "No secrets", "if": "type = 'track'",
+         "actions": [{"type": "DROP_PROPERTIES", "fields": {"properties": ["password"]}}]}]}])
+    send(server.url, "/v1/track", {"userId": "ada", "event": "Test Run", "messageId": "f-1"})
+    send(server.url, "/v1/track", {"userId": "ada", "event": "Survey Shown", "messageId": "f-2",
+                                   "properties": {"password": "hunter2", "a": 1}})
+    server.wait_settled(2)
+    by_id = {m["messageId"]: m for m in get(server.url, "/__segfn__/messages")["messages"]}
+    assert (by_id["f-1"]["deliveries"][0]["outcome"], by_id["f-1"]["deliveries"][0]["stage"]) == \
+        ("filtered", "destination_filter")
+    dropped = requests.get(f"{server.url}/messages/{by_id['f-1']['seq']}", timeout=10).text
+    assert "Drop QA events" in dropped
+    kept = requests.get(f"{server.url}/messages/{by_id['f-2']['seq']}", timeout=10).text
+    assert "No secrets" in kept
+    full = get(server.url, f"/__segfn__/messages/{by_id['f-2']['seq']}")
+    assert full["deliveries"][0]["attempt_log"][0]["requests"][0]["json"]["events"][0]["event"] == "Survey Shown"
+    assert "password" not in json.dumps(full["deliveries"][0]["event"])
