@@ -362,7 +362,6 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin):
         pre, lines = self.function_js(node, info.js, declaration=True, info=info)
         out = pre + lines
         if self.unit.main and node.name in HANDLERS and not info.is_async:
-            params = ", ".join(js_name(a.arg) for a in node.args.args[:2]) or "event, settings"
             out += [f"async function {HANDLERS[node.name]}(event, settings) {{",
                     f"  return {info.js}(event, settings);", "}"]
         return out

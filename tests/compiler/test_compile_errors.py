@@ -3,7 +3,6 @@ errors of a file are reported at once, and the build exits 2 without writing the
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest

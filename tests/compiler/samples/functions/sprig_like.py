@@ -1,7 +1,6 @@
 """A Sprig-like destination: maps Segment identify/track/page to Sprig's API (a realistic sample the
 compiler must handle before the real functions/sprig.py lands)."""
 
-from datetime import datetime
 
 from functions.runtime import RetryError, Setting, ValidationError, fetch
 from functions.sample_helpers import MappingError, flatten, to_epoch_ms
