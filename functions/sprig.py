@@ -33,11 +33,12 @@ SETTINGS = [
     Setting("baseUrl", label="Base URL", type="string",
             description="Sprig API base URL; default https://api.sprig.com."),
     Setting("trackAllPages", label="Track all pages", type="boolean",
-            description="Send every page call as a 'Loaded a Page' event."),
+            description="Send every page call as a 'Loaded a Page' event (default off)."),
     Setting("trackNamedPages", label="Track named pages", type="boolean",
-            description="Send page calls that have a name as 'Viewed {name} Page' (default on)."),
+            description="Send page calls that have a name as 'Viewed {category} {name} Page', or "
+                        "'Viewed {name} Page' without a category (default on)."),
     Setting("trackCategorizedPages", label="Track categorized pages", type="boolean",
-            description="Send page calls that have a category as 'Viewed {category} Page'."),
+            description="Send page calls that have a category as 'Viewed {category} Page' (default off)."),
 ]
 
 DEFAULT_BASE_URL = "https://api.sprig.com"
