@@ -16,6 +16,7 @@ Sprig keys users by ``userId``: a message with only an ``anonymousId`` is reject
 See docs/semantics.md, "Sprig", for what happens to attributes Sprig cannot take.
 """
 
+import re
 from datetime import datetime
 
 from functions.runtime import EventNotSupported, FetchError, RetryError, Setting, ValidationError, fetch
@@ -32,15 +33,17 @@ SETTINGS = [
     Setting("baseUrl", label="Base URL", type="string",
             description="Sprig API base URL; default https://api.sprig.com."),
     Setting("trackAllPages", label="Track all pages", type="boolean",
-            description="Send every page call as a 'Loaded a Page' event."),
+            description="Send every page call as a 'Loaded a Page' event (default off)."),
     Setting("trackNamedPages", label="Track named pages", type="boolean",
-            description="Send page calls that have a name as 'Viewed {name} Page' (default on)."),
+            description="Send page calls that have a name as 'Viewed {category} {name} Page', or "
+                        "'Viewed {name} Page' without a category (default on)."),
     Setting("trackCategorizedPages", label="Track categorized pages", type="boolean",
-            description="Send page calls that have a category as 'Viewed {category} Page'."),
+            description="Send page calls that have a category as 'Viewed {category} Page' (default off)."),
 ]
 
 DEFAULT_BASE_URL = "https://api.sprig.com"
 MAX_LENGTH = 255  # Sprig's limit on names, values, event names and user ids
+EMAIL_PATTERN = r"[^@\s]+@[^@\s]+"  # one @ between non-blank parts: the shape Sprig's schema checks
 
 
 # -- building requests -----------------------------------------------------------------------
@@ -104,6 +107,21 @@ def attributes_of(traits):
     return out
 
 
+def email_address(value):
+    """``traits.email`` as Sprig's ``emailAddress``, or None when it is not one Sprig would take.
+
+    Surrounding whitespace (a form's trailing space) is trimmed; what is left must be one ``@``
+    between non-blank parts and at most 255 characters. Anything else stays an ordinary attribute
+    only: sending it would make Sprig refuse the whole identify (422).
+    """
+    if not isinstance(value, str):
+        return None
+    email = value.strip()
+    if len(email) > MAX_LENGTH or re.fullmatch(EMAIL_PATTERN, email) is None:
+        return None
+    return email
+
+
 def epoch_ms(stamp):
     """An ISO-8601 timestamp as epoch milliseconds, or None when it is not one."""
     if not isinstance(stamp, str) or stamp == "":
@@ -114,7 +132,10 @@ def epoch_ms(stamp):
         return None
     if moment.tzinfo is None:
         return None
-    return int(moment.timestamp() * 1000)
+    # Whole seconds and milliseconds apart: ``timestamp() * 1000`` is a float product that lands one
+    # millisecond low for some instants (e.g. 2038-12-27T09:14:45.101Z).
+    seconds = round(moment.timestamp() - moment.microsecond / 1000000)
+    return seconds * 1000 + moment.microsecond // 1000
 
 
 def timestamp_of(event):
@@ -135,16 +156,21 @@ def sprig_event(name, event):
 
 
 def page_event_names(event, settings):
-    """Segment's classic page conventions, as analytics destinations name page views."""
+    """Segment's classic page conventions (its integration framework's ``mapToTrack``): "Loaded a
+    Page", "Viewed {category} {name} Page" (or "Viewed {name} Page" without a category) and
+    "Viewed {category} Page"."""
     properties = event.get("properties") or {}
     name = event.get("name") or properties.get("name")
     category = event.get("category") or properties.get("category")
+    if not isinstance(category, str):
+        category = ""
     names = []
     if settings.get("trackAllPages"):
         names.append("Loaded a Page")
     if settings.get("trackNamedPages", True) and isinstance(name, str) and name:
-        names.append(f"Viewed {name} Page")
-    if settings.get("trackCategorizedPages") and isinstance(category, str) and category:
+        full_name = f"{category} {name}" if category else name  # analytics.js's page.fullName()
+        names.append(f"Viewed {full_name} Page")
+    if settings.get("trackCategorizedPages") and category:
         names.append(f"Viewed {category} Page")
     return names
 
@@ -198,8 +224,8 @@ async def on_identify(event, settings):
     if not isinstance(traits, dict):
         raise ValidationError("traits must be an object")
     body = {"userId": user_id_of(event), "attributes": attributes_of(traits)}
-    email = traits.get("email")
-    if isinstance(email, str) and "@" in email and len(email) <= MAX_LENGTH:
+    email = email_address(traits.get("email"))
+    if email is not None:
         body["emailAddress"] = email
     return await post("/v2/users", body, settings)
 

@@ -73,7 +73,8 @@ async function post(path, body, settings) {
 async function onIdentify(event, settings) {
   const traits = event.traits || {};
   const body = { userId: userIdOf(event), attributes: attributesOf(traits) };
-  if (typeof traits.email === "string" && traits.email.includes("@") && traits.email.length <= MAX) body.emailAddress = traits.email;
+  const email = typeof traits.email === "string" ? traits.email.trim() : "";
+  if (email.length <= MAX && /^[^@\s]+@[^@\s]+$/.test(email)) body.emailAddress = email;
   return post("/v2/users", body, settings);
 }
 

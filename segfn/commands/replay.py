@@ -12,6 +12,7 @@ from emulator import outcomes as oc
 from emulator.errors import ConfigError
 from emulator.outcomes import Outcome
 from emulator.replay import DIFFER, MATCH, MISSING, UPDATED, FixtureResult, Replay, replay_pipeline
+from emulator.sprig import FaultConfigError, Faults, MockSprig
 from emulator.workspace import load_workspace
 
 _COLOURS = {oc.DELIVERED: "green", oc.FILTERED: "yellow", oc.DISCARDED: "red", oc.REJECTED: "red",
@@ -36,16 +37,22 @@ def fail_config(error: ConfigError) -> None:
               show_default=True, help="A table for people, or one JSON object per outcome.")
 @click.option("--seed", type=int, default=0, envvar="SEGFN_SEED", show_default=True,
               help="Seeds sampling without a path and retry jitter.")
-def replay(paths: tuple[Path, ...], workspace_file: Path, update: bool, fmt: str, seed: int) -> None:
+@click.option("--sprig-faults", "sprig_faults", metavar="JSON", envvar="SEGFN_SPRIG_FAULTS",
+              help='Failures the mock Sprig injects this run, e.g. \'{"error_rate": 0.3, "status": 500, '
+                   '"drop_rate": 0, "latency_ms": 0, "seed": 1}\'. Retries change attempt counts, so goldens '
+                   'differ.')
+def replay(paths: tuple[Path, ...], workspace_file: Path, update: bool, fmt: str, seed: int,
+           sprig_faults: str | None) -> None:
     """Replay fixtures (default: fixtures/) through the local Segment pipeline.
 
     Prints each message's outcome at each destination and whether each fixture matches its golden
     file in fixtures/expected/. Exit 0 when all match, 1 on a mismatch or a missing golden, 2 on bad
     input.
     """
+    sprig = _mock_sprig(sprig_faults)
     try:
         workspace = load_workspace(workspace_file)
-        pipeline = replay_pipeline(workspace, seed=seed)
+        pipeline = replay_pipeline(workspace, seed=seed, sprig=sprig)
     except ConfigError as error:
         fail_config(error)
     root = workspace.root
@@ -67,6 +74,18 @@ def replay(paths: tuple[Path, ...], workspace_file: Path, update: bool, fmt: str
         sys.exit(2)
     if any(r.golden in (DIFFER, MISSING) for r in results):
         sys.exit(1)
+
+
+def _mock_sprig(config: str | None) -> MockSprig | None:
+    """The mock Sprig with ``--sprig-faults`` applied, or None (replay's default mock)."""
+    if config is None:
+        return None
+    try:
+        return MockSprig(faults=Faults.from_config(json.loads(config)))
+    except json.JSONDecodeError as error:
+        raise click.BadParameter(f"not JSON: {error}", param_hint="--sprig-faults") from None
+    except FaultConfigError as error:
+        raise click.BadParameter(str(error), param_hint="--sprig-faults") from None
 
 
 def _replay_one(runner: Replay, path: Path, fmt: str) -> FixtureResult:

@@ -48,7 +48,7 @@ def test_every_call_type_from_analytics_python_reaches_the_mock_sprig(serve):
     # track, page and screen reach Sprig as events (on_batch may group a user's track and screen);
     # Segment corrects each timestamp by the client's clock skew (sentAt), so allow a second of it
     events = {e["event"]: e["timestamp"] for b in bodies for e in b.get("events", [])}
-    assert set(events) == {"Survey Viewed", "Loaded a Page", "Viewed Pricing Page", "Checkout"}
+    assert set(events) == {"Survey Viewed", "Loaded a Page", "Viewed Marketing Pricing Page", "Checkout"}
     assert all(abs(ts - WHEN_MS) < 1000 for ts in events.values()), events
     assert all(r.headers["Authorization"] == "API-Key sk-from-analytics-python" for r in sprig.received)
     outcomes = {m["type"]: m["deliveries"][0]["outcome"] for m in server.messages()}
@@ -57,7 +57,7 @@ def test_every_call_type_from_analytics_python_reaches_the_mock_sprig(serve):
     user = sprig.user("ada")
     assert user["attributes"]["plan"] == "pro"
     assert sorted(e["event"] for e in user["events"]) == ["Checkout", "Loaded a Page", "Survey Viewed",
-                                                          "Viewed Pricing Page"]
+                                                          "Viewed Marketing Pricing Page"]
 
 
 def test_batches_from_analytics_python_are_accepted_whole(serve):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from emulator.errors import MessageRejected, RetryRequested, UnsupportedEventType
 from emulator.sprig import Faults, MockSprig
@@ -52,9 +56,19 @@ def test_long_string_values_are_cut_to_255_characters(call, sprig):
     assert sent(sprig)[0]["attributes"]["bio"] == "é" * 255
 
 
-def test_an_email_that_is_not_one_stays_an_attribute_only(call, sprig):
-    call(identify(email="not-an-email"))
-    assert sent(sprig)[0] == {"userId": "u-1", "attributes": {"email": "not-an-email"}}
+@pytest.mark.parametrize("email", ["not-an-email", "ada lovelace@example.com", "a@b@example.com",
+                                   "@example.com", "x" * 250 + "@example.com", 42])
+def test_an_email_that_is_not_one_stays_an_attribute_only(call, sprig, email):
+    result = call(identify(email=email))
+    assert result.ok, result.exception  # Sprig would refuse the whole identify (422) for a bad emailAddress
+    assert "emailAddress" not in sent(sprig)[0]
+    assert sent(sprig)[0]["attributes"] == {"email": email if not isinstance(email, str) else email[:255]}
+
+
+def test_an_email_with_surrounding_whitespace_is_trimmed_for_email_address(call, sprig):
+    result = call(identify(email=" ada@example.com\n"))
+    assert result.ok and sent(sprig)[0]["emailAddress"] == "ada@example.com"
+    assert sprig.user("u-1")["attributes"]["!email"] == "ada@example.com"
 
 
 def test_track_sends_one_event_with_the_timestamp_in_epoch_milliseconds(call, sprig):
@@ -75,6 +89,18 @@ def test_track_timestamp_falls_back_to_original_timestamp_then_received_at(call,
     assert sent(sprig)[0]["events"][0]["timestamp"] == expected
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ms=st.integers(min_value=0, max_value=4102444800000), offset_minutes=st.sampled_from([0, 60, -300, 330]))
+def test_the_event_timestamp_is_exact_to_the_millisecond(call, sprig, ms, offset_minutes):
+    """What JavaScript's ``Date.parse`` gives for the same string (float products can lose 1 ms)."""
+    zone = timezone(timedelta(minutes=offset_minutes))
+    stamp = datetime.fromtimestamp(ms // 1000, zone).replace(microsecond=(ms % 1000) * 1000).isoformat(
+        timespec="milliseconds")
+    sprig.reset()
+    call({"type": "track", "userId": "u-1", "event": "E", "timestamp": stamp})
+    assert sent(sprig)[0]["events"][0]["timestamp"] == ms, stamp
+
+
 def test_track_without_any_usable_timestamp_is_rejected(call, sprig):
     result = call({"type": "track", "userId": "u-1", "event": "E", "timestamp": "soon"})
     assert isinstance(result.error, MessageRejected) and "no usable timestamp" in str(result.exception)
@@ -89,14 +115,27 @@ def test_screen_is_an_event_named_by_the_screen(call, sprig):
 
 
 @pytest.mark.parametrize("settings, expected", [
-    ({}, ["Viewed Pricing Page"]),
-    ({"trackAllPages": True}, ["Loaded a Page", "Viewed Pricing Page"]),
+    ({}, ["Viewed Marketing Pricing Page"]),
+    ({"trackAllPages": True}, ["Loaded a Page", "Viewed Marketing Pricing Page"]),
     ({"trackNamedPages": False, "trackCategorizedPages": True}, ["Viewed Marketing Page"]),
-    ({"trackAllPages": True, "trackCategorizedPages": True}, ["Loaded a Page", "Viewed Pricing Page",
+    ({"trackAllPages": True, "trackCategorizedPages": True}, ["Loaded a Page", "Viewed Marketing Pricing Page",
                                                               "Viewed Marketing Page"]),
 ])
 def test_page_follows_segments_classic_page_conventions(call, sprig, settings, expected):
+    """Segment's integration framework: a named page is "Viewed {category} {name} Page" (its fullName)."""
     call({"type": "page", "userId": "u-1", "name": "Pricing", "category": "Marketing", "timestamp": TS}, **settings)
+    assert [e["event"] for e in sent(sprig)[0]["events"]] == expected
+    assert all(e["timestamp"] == TS_MS for e in sent(sprig)[0]["events"])
+
+
+@pytest.mark.parametrize("page, expected", [
+    ({"name": "Pricing"}, ["Viewed Pricing Page"]),
+    ({"properties": {"name": "Pricing", "category": "Docs"}}, ["Viewed Docs Pricing Page", "Viewed Docs Page"]),
+    ({"category": "Docs"}, ["Viewed Docs Page"]),
+    ({"name": "Pricing", "category": None}, ["Viewed Pricing Page"]),
+])
+def test_page_names_come_from_the_call_or_its_properties(call, sprig, page, expected):
+    call({"type": "page", "userId": "u-1", "timestamp": TS, **page}, trackCategorizedPages=True)
     assert [e["event"] for e in sent(sprig)[0]["events"]] == expected
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 from pathlib import Path
+
+import pytest
 
 from emulator.replay import Replay, replay_pipeline
 from emulator.sprig import Faults, MockSprig
@@ -70,3 +73,33 @@ def test_30_percent_injected_500s_end_delivered_after_retries(tmp_path):
     assert sum(1 for r in stormy_mock.received if r.status == 500) >= 10
     assert sum(len(o.attempts) for o in delivered) > sum(len(o.attempts) for o in calm.values()
                                                         if o.outcome == "delivered")
+
+
+def _outcomes(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+def test_segfn_replay_sprig_faults_retries_to_the_same_outcomes_and_reports_attempts(cli, monkeypatch):
+    monkeypatch.chdir(REPO)
+    corpus = "fixtures/messages/sprig"
+    calm = cli.invoke(main, ["replay", "--format", "json", corpus], env={})
+    stormy = cli.invoke(main, ["replay", "--format", "json", "--sprig-faults",
+                               '{"error_rate": 0.3, "status": 500, "seed": 5}', corpus], env={})
+    assert calm.exit_code == 0, calm.output
+    assert stormy.exit_code == 1  # attempt counts and requests differ from the goldens, as they should
+    before, after = _outcomes(calm.output), _outcomes(stormy.output)
+    assert [(o["messageId"], o["destination"], o["outcome"]) for o in before] == \
+           [(o["messageId"], o["destination"], o["outcome"]) for o in after]
+    retried = [o for o in after if o["outcome"] == "delivered" and o["attempts"] > 1]
+    assert len(retried) >= 5
+    assert all(o["requests"][-1]["status"] in (200, 202) for o in retried)  # the report shows the last attempt
+    assert sum(o["attempts"] for o in after) > sum(o["attempts"] for o in before)
+
+
+@pytest.mark.parametrize("faults, says", [('{"eror_rate": 0.3}', "unknown fault setting"),
+                                          ('{"error_rate": 3}', "error_rate must be a number from 0 to 1"),
+                                          ("{nope", "not JSON")])
+def test_segfn_replay_rejects_bad_sprig_faults_with_exit_2(cli, monkeypatch, faults, says):
+    monkeypatch.chdir(REPO)
+    result = cli.invoke(main, ["replay", "--sprig-faults", faults, "fixtures/messages/sprig/engage.json"], env={})
+    assert result.exit_code == 2 and says in result.output and "Traceback" not in result.output
