@@ -225,6 +225,8 @@ def test_usage_problems_exit_2(deploy, project, state):
     assert bad_url.exit_code == 2 and "is not an http(s) base URL" in bad_url.stderr
     bad_region = deploy("--region", "apac")
     assert bad_region.exit_code == 2 and "'apac' is not one of 'eu', 'us'" in bad_region.output
+    missing_workspace = deploy("--workspace", "other.toml")
+    assert missing_workspace.exit_code == 2 and "--workspace other.toml: no such file" in missing_workspace.stderr
     (project / "workspace.toml").write_text('name = "Acme"\n')
     bad_workspace = deploy()
     assert bad_workspace.exit_code == 2 and "workspace.toml" in bad_workspace.stderr
@@ -244,3 +246,10 @@ def test_the_token_never_appears_in_output_or_logs(deploy, project, state, caplo
         assert TOKEN not in result.output and TOKEN not in result.stderr
     assert "Bearer *** rejected" in results[2].stderr
     assert "GET /functions -> 200" in caplog.text and TOKEN not in caplog.text
+
+
+def test_without_workspace_toml_functions_deploy_and_nothing_is_connected(deploy, project, state):
+    (project / "workspace.toml").unlink()
+    write_bundle(project / "dist", "scrub_pii", "x", kind="insert", name="Scrub PII")
+    result = deploy()
+    assert result.exit_code == 0 and "scrub_pii: created" in result.output and state.instances == []
