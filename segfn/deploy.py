@@ -1,9 +1,10 @@
-"""Upload compiled functions to a Segment workspace through the Public API (no click in here).
+"""Upload compiled functions to a Segment workspace (the pure core of ``segfn deploy``; no click).
 
-``load_bundles`` reads ``dist/`` (bundle, manifest, and the stamp ``segfn check`` leaves);
-``PublicApi`` is a small client over an injectable transport (httpx's idea: tests hand it a fake
-server, production the network); ``plan`` decides create / update / unchanged by display name, and
-``apply`` carries a plan out. The token is held by the client only and is masked in every error text.
+``load_bundles`` reads ``dist/`` (the bundle, its manifest, and the stamp a passing ``segfn check``
+leaves) and refuses anything unproven; ``plan`` decides create / update / unchanged for each bundle by
+display name, reading only; ``apply`` carries a plan out and reads every written function back to
+confirm Segment shows what was sent. The Public API client and the error tree are in
+``segfn.public_api``.
 """
 
 from __future__ import annotations
@@ -11,190 +12,29 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import urlencode
 
-from emulator.errors import SegfnError
+from segfn.public_api import (HOSTS, ApiError, DeployError, Forbidden, InputError, NetworkError, NotFound,
+                              NotLive, PublicApi, RateLimited, ServerError, Unauthorized, Unprocessable,
+                              bare_id, urllib_transport)
 
-HOSTS = {"us": "https://api.segmentapis.com", "eu": "https://eu1.api.segmentapis.com"}
-PREFIXES = ("dfn_", "ifnd_", "ifns_", "sfnc_")
-PAGE_SIZE = 200
-MAX_RETRIES = 4
-MAX_WAIT = 60.0
+__all__ = [
+    "HOSTS", "DeployError", "InputError", "BundleError", "ApiError", "Unauthorized", "Forbidden", "NotFound",
+    "Unprocessable", "RateLimited", "ServerError", "NetworkError", "NotLive", "PublicApi", "urllib_transport",
+    "bare_id", "Bundle", "load_bundles", "Change", "plan", "apply", "display_names", "settings_key",
+    "CREATE", "UPDATE", "UNCHANGED", "RESOURCE_TYPES", "SETTING_TYPES", "SETTING_FIELDS",
+]
 
-
-# -- errors ------------------------------------------------------------------------------------
-
-
-class DeployError(SegfnError):
-    """Anything that stops a deploy; ``str()`` says what to do about it."""
-
-
-class BundleError(DeployError):
-    """A bundle that is missing, inconsistent, or not proven by ``segfn check``."""
+RESOURCE_TYPES = {"destination": "DESTINATION", "insert": "INSERT_DESTINATION"}
+SETTING_TYPES = ("STRING", "BOOLEAN", "ARRAY", "TEXT_MAP")  # FunctionSettingV1.type
+SETTING_FIELDS = {"name": str, "label": str, "description": str, "type": str, "required": bool, "sensitive": bool}
+CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 
 
-class ApiError(DeployError):
-    """The Public API refused a request."""
-
-    status = 0
-    advice = ""
-
-    def __init__(self, method: str, path: str, message: str, status: int | None = None) -> None:
-        self.method, self.path, self.message = method, path, message
-        if status is not None:
-            self.status = status
-        super().__init__(f"{method} {path} answered {self.status}: {message}" + (f" ({self.advice})" if self.advice else ""))
-
-
-class Unauthorized(ApiError):
-    status = 401
-    advice = "SEGMENT_API_TOKEN is missing, mistyped or revoked: create a Public API token in the workspace"
-
-
-class Forbidden(ApiError):
-    status = 403
-    advice = "the token lacks a role that can manage functions in this workspace (Workspace Owner)"
-
-
-class NotFound(ApiError):
-    status = 404
-    advice = "check the region (--region us|eu) and --api-url; a function id may have been deleted"
-
-
-class Unprocessable(ApiError):
-    status = 422
-
-
-class RateLimited(ApiError):
-    status = 429
-    advice = "the Public API's rate limit held after retries; wait and deploy again"
-
-
-class NetworkError(DeployError):
-    """The Public API could not be reached."""
-
-
-_BY_STATUS = {cls.status: cls for cls in (Unauthorized, Forbidden, NotFound, Unprocessable, RateLimited)}
-
-
-# -- transport and client ----------------------------------------------------------------------
-
-Transport = Callable[[str, str, dict[str, str], bytes | None], tuple[int, dict[str, str], bytes]]
-
-
-def urllib_transport(method: str, url: str, headers: dict[str, str], body: bytes | None,
-                     timeout: float = 30.0) -> tuple[int, dict[str, str], bytes]:
-    """The network: ``(status, headers, body)``; raises NetworkError when nothing answers."""
-    request = urllib.request.Request(url, data=body, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:
-            return answer.status, dict(answer.headers.items()), answer.read()
-    except urllib.error.HTTPError as answer:
-        return answer.code, dict(answer.headers.items()), answer.read()
-    except (urllib.error.URLError, OSError) as failure:
-        reason = getattr(failure, "reason", failure)
-        raise NetworkError(f"{method} {url} failed: {reason}") from None
-
-
-class PublicApi:
-    """The few Public API endpoints a deploy needs. ``sleep`` is injectable so tests never wait."""
-
-    def __init__(self, base_url: str, token: str, transport: Transport = urllib_transport, *,
-                 sleep: Callable[[float], None] = time.sleep, max_retries: int = MAX_RETRIES) -> None:
-        if not token:
-            raise DeployError("SEGMENT_API_TOKEN is not set: create a Public API token in the Segment app "
-                              "(Settings > Workspace settings > Access Management > Tokens) and export it")
-        self.base_url = base_url.rstrip("/")
-        self._token = token
-        self.transport = transport
-        self.sleep = sleep
-        self.max_retries = max_retries
-        self.writes: list[str] = []  # "POST /functions", ... as sent (tests and dry-run checks read it)
-
-    def _mask(self, text: str) -> str:
-        return text.replace(self._token, "***") if self._token else text
-
-    def request(self, method: str, path: str, body: Any = None, query: dict[str, Any] | None = None) -> Any:
-        url = self.base_url + path + (f"?{urlencode(query)}" if query else "")
-        headers = {"Authorization": f"Bearer {self._token}", "Accept": "application/vnd.segment.v1+json",
-                   "Content-Type": "application/json"}
-        data = None if body is None else json.dumps(body).encode("utf-8")
-        if method != "GET":
-            self.writes.append(f"{method} {path}")
-        for attempt in range(self.max_retries + 1):
-            try:
-                status, answer_headers, raw = self.transport(method, url, headers, data)
-            except NetworkError as failure:
-                raise NetworkError(self._mask(str(failure))) from None
-            if status == 429 and attempt < self.max_retries:
-                self.sleep(_retry_after(answer_headers, attempt))
-                continue
-            break
-        if 200 <= status < 300:
-            return json.loads(raw) if raw else {}
-        error = _BY_STATUS.get(status, ApiError)
-        raise error(method, path, self._mask(_message(raw)), status)
-
-    def list_functions(self, resource_type: str) -> list[dict]:
-        """Every function of ``resource_type``, following pagination cursors."""
-        out: list[dict] = []
-        cursor: str | None = None
-        while True:
-            query = {"resourceType": resource_type, "pagination.count": PAGE_SIZE}
-            if cursor:
-                query["pagination.cursor"] = cursor
-            data = self.request("GET", "/functions", query=query).get("data", {})
-            out.extend(data.get("functions", []))
-            cursor = (data.get("pagination") or {}).get("next")
-            if not cursor:
-                return out
-
-    def create_function(self, body: dict) -> dict:
-        return self.request("POST", "/functions", body)["data"]["function"]
-
-    def update_function(self, function_id: str, body: dict) -> dict:
-        return self.request("PATCH", f"/functions/{function_id}", body)["data"]["function"]
-
-    def insert_instances(self, function_id: str) -> list[dict]:
-        data = self.request("GET", "/insert-function-instances", query={"functionId": bare_id(function_id)})
-        return data.get("data", {}).get("instances", [])
-
-    def connect_insert_function(self, function_id: str, integration_id: str, name: str) -> dict:
-        body = {"functionId": bare_id(function_id), "integrationId": integration_id, "name": name,
-                "settings": {}, "enabled": True}
-        return self.request("POST", "/insert-function-instances", body)["data"]["instance"]
-
-
-def _retry_after(headers: dict[str, str], attempt: int) -> float:
-    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
-    try:
-        wait = float(value) if value is not None else 2.0 ** attempt
-    except ValueError:
-        wait = 2.0 ** attempt
-    return min(max(wait, 0.0), MAX_WAIT)
-
-
-def _message(raw: bytes) -> str:
-    """The Public API's error text: ``{"errors": [{"type", "message"}]}``, else the body."""
-    try:
-        body = json.loads(raw)
-        return "; ".join(e.get("message", "") for e in body["errors"]) or raw.decode("utf-8", "replace")
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return raw.decode("utf-8", "replace")[:300] or "(no body)"
-
-
-def bare_id(function_id: str) -> str:
-    """An id without its type prefix, as insert-function-instances wants it."""
-    for prefix in PREFIXES:
-        if function_id.startswith(prefix):
-            return function_id[len(prefix):]
-    return function_id
+class BundleError(InputError):
+    """A bundle that is missing, malformed, changed since it was built, or not proven by ``segfn check``."""
 
 
 # -- bundles -----------------------------------------------------------------------------------
@@ -202,126 +42,245 @@ def bare_id(function_id: str) -> str:
 
 @dataclass(frozen=True)
 class Bundle:
+    stem: str
     module: str
     kind: str
     name: str
     resource_type: str
     code: str
+    sha256: str
     settings: list[dict]
     description: str
-    stem: str
 
-    def body(self) -> dict:
+    def create_body(self) -> dict:
+        """A ``CreateFunctionV1Input``."""
         return {"code": self.code, "displayName": self.name, "resourceType": self.resource_type,
                 "settings": self.settings, "description": self.description}
 
+    def update_body(self) -> dict:
+        """An ``UpdateFunctionV1Input``. The display name is left alone: Segment owns its suffix."""
+        return {"code": self.code, "settings": self.settings, "description": self.description}
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except json.JSONDecodeError as error:
+        raise BundleError(f"{path}:{error.lineno}:{error.colno}: not JSON ({error.msg}); run `segfn build`") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise BundleError(f"{path}: cannot be read ({error})") from None
+
+
+def _check_manifest(path: Path, manifest: Any) -> None:
+    """Raise BundleError naming the first key of the manifest contract that does not hold."""
+    if not isinstance(manifest, dict):
+        raise BundleError(f"{path}: a manifest must be a JSON object")
+    for key in ("module", "kind", "name", "resourceType", "sha256"):
+        if not isinstance(manifest.get(key), str) or not manifest[key]:
+            raise BundleError(f"{path}: {key}: missing or not a non-empty string")
+    if manifest["kind"] not in RESOURCE_TYPES:
+        raise BundleError(f"{path}: kind: {manifest['kind']!r} is not one of {sorted(RESOURCE_TYPES)}")
+    if manifest["resourceType"] != RESOURCE_TYPES[manifest["kind"]]:
+        raise BundleError(f"{path}: resourceType: {manifest['resourceType']!r} does not match kind "
+                          f"{manifest['kind']!r} (expected {RESOURCE_TYPES[manifest['kind']]!r})")
+    if not isinstance(manifest.get("description", ""), str):
+        raise BundleError(f"{path}: description: not a string")
+    settings = manifest.get("settings", [])
+    if not isinstance(settings, list):
+        raise BundleError(f"{path}: settings: not an array of FunctionSettingV1")
+    for i, setting in enumerate(settings):
+        if not isinstance(setting, dict):
+            raise BundleError(f"{path}: settings[{i}]: not an object")
+        for key, kind in SETTING_FIELDS.items():
+            if not isinstance(setting.get(key), kind):
+                raise BundleError(f"{path}: settings[{i}].{key}: missing or not a {kind.__name__}")
+        if setting["type"] not in SETTING_TYPES:
+            raise BundleError(f"{path}: settings[{i}].type: {setting['type']!r} is not one of {list(SETTING_TYPES)}")
+        extra = sorted(set(setting) - set(SETTING_FIELDS))
+        if extra:
+            raise BundleError(f"{path}: settings[{i}]: unknown key(s) {extra}")
+
+
+def _check_stamp(dist: Path, stem: str, js: Path, digest: str, module: str) -> None:
+    """Refuse a bundle that ``segfn check`` has not passed since it was built."""
+    stamp_path = dist / f"{stem}.check.json"
+    hint = f"run `segfn check {module}`, or deploy --force to skip the proof"
+    if not stamp_path.exists():
+        raise BundleError(f"{js}: `segfn check` has never passed on this bundle ({stamp_path.name} is missing); {hint}")
+    stamp = _read_json(stamp_path)
+    if not isinstance(stamp, dict) or stamp.get("passed") is not True:
+        raise BundleError(f"{stamp_path}: the last `segfn check` of this bundle did not pass; {hint}")
+    if stamp.get("sha256") != digest:
+        raise BundleError(f"{js}: was rebuilt after the last passing `segfn check` ({stamp_path.name} "
+                          f"proves sha256 {str(stamp.get('sha256'))[:12]}..., the bundle is {digest[:12]}...); {hint}")
+
 
 def load_bundles(dist: Path, names: tuple[str, ...] = (), *, force: bool = False) -> list[Bundle]:
-    """The bundles in ``dist`` (all, or those whose module stem or display name is in ``names``).
-    Raises BundleError for a manifest without its bundle, a bundle changed since it was built, or,
-    unless ``force``, one that ``segfn check`` has not passed since it was built."""
+    """The bundles in ``dist``: all of them, or those whose module stem or display name is in ``names``.
+
+    Always refuses a malformed manifest, a missing bundle, or a bundle whose bytes differ from the
+    sha256 its manifest recorded; unless ``force``, also refuses one without a passing check stamp
+    for exactly these bytes."""
+    if not dist.is_dir():
+        raise BundleError(f"{dist}: no such folder; run `segfn build` (or give --dist)")
     manifests = sorted(p for p in dist.glob("*.json") if not p.name.endswith(".check.json"))
     bundles: list[Bundle] = []
     for path in manifests:
-        manifest = json.loads(path.read_text("utf-8"))
+        manifest = _read_json(path)
         stem = path.name[: -len(".json")]
-        if names and stem not in names and manifest.get("name") not in names:
+        if names and stem not in names and (not isinstance(manifest, dict) or manifest.get("name") not in names):
             continue
+        _check_manifest(path, manifest)
         js = dist / f"{stem}.js"
-        if not js.exists():
+        if not js.is_file():
             raise BundleError(f"{path}: its bundle {js.name} is missing; run `segfn build`")
-        code = js.read_text("utf-8")
-        digest = hashlib.sha256(code.encode("utf-8")).hexdigest()
-        if manifest.get("sha256") != digest:
-            raise BundleError(f"{js}: changed since `segfn build` wrote it; build again")
+        raw = js.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        if manifest["sha256"] != digest:
+            raise BundleError(f"{js}: changed since `segfn build` wrote it (its manifest records another "
+                              f"sha256); build again, then check")
         if not force:
-            stamp = dist / f"{stem}.check.json"
-            checked = json.loads(stamp.read_text("utf-8")) if stamp.exists() else {}
-            if not (checked.get("passed") is True and checked.get("sha256") == digest):
-                raise BundleError(f"{js}: `segfn check` has not passed on this bundle since it was built; "
-                                  f"run `segfn check {manifest.get('module', '')}` (or deploy --force)")
-        bundles.append(Bundle(manifest["module"], manifest["kind"], manifest["name"], manifest["resourceType"],
-                              code, manifest.get("settings", []), manifest.get("description", ""), stem))
+            _check_stamp(dist, stem, js, digest, manifest["module"])
+        try:
+            code = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise BundleError(f"{js}: not UTF-8 at byte {error.start}") from None
+        bundles.append(Bundle(stem, manifest["module"], manifest["kind"], manifest["name"],
+                              manifest["resourceType"], code, digest, manifest.get("settings", []),
+                              manifest.get("description", "")))
     missing = [n for n in names if not any(n in (b.stem, b.name) for b in bundles)]
     if missing:
         raise BundleError(f"no bundle in {dist} for {', '.join(missing)}; run `segfn build`")
+    if not bundles:
+        raise BundleError(f"no bundles in {dist}: run `segfn build` and `segfn check` first")
+    taken: dict[tuple[str, str], str] = {}
+    for bundle in bundles:
+        other = taken.setdefault((bundle.resource_type, bundle.name), bundle.stem)
+        if other != bundle.stem:
+            raise BundleError(f"{dist}: {other} and {bundle.stem} are both {bundle.resource_type} functions "
+                              f"named {bundle.name!r}; give one another NAME")
     return bundles
 
 
 # -- planning ----------------------------------------------------------------------------------
-
-CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 
 
 @dataclass
 class Change:
     bundle: Bundle
     action: str
-    existing: dict | None = None
-    diff: str = ""
     function_id: str | None = None
-    connect_to: list[str] = field(default_factory=list)  # destination ids the insert function is not yet on
+    display_name: str | None = None  # as Segment shows it
+    diff: str = ""
+    connect_to: list[str] = field(default_factory=list)  # destination ids the insert function is not on yet
+    connect_settings: dict[str, dict] = field(default_factory=dict)  # destination id -> instance settings
+    live: dict | None = None  # the FunctionV1 read back after a write
 
 
-def display_names(bundle: Bundle, workspace_name: str | None) -> set[str]:
-    """What Segment may show: destination functions get " (<Workspace>)" appended to their name."""
-    names = {bundle.name}
-    if workspace_name and bundle.resource_type == "DESTINATION":
-        names.add(f"{bundle.name} ({workspace_name})")
+def display_names(name: str, resource_type: str, workspace_name: str) -> set[str]:
+    """The names Segment may show for ``name``: destination functions get " (<Workspace>)" appended
+    (CreateFunctionV1Input.displayName; Terraform provider #192)."""
+    names = {name}
+    if resource_type == "DESTINATION" and workspace_name:
+        names.add(f"{name} ({workspace_name})")
     return names
 
 
-def _settings_key(settings: list[dict]) -> list[dict]:
-    keys = ("name", "label", "description", "type", "required", "sensitive")
-    return sorted(({k: s.get(k) for k in keys} for s in settings or []), key=lambda s: s["name"] or "")
+def settings_key(settings: list[dict] | None) -> list[dict]:
+    """Settings as compared and diffed: the FunctionSettingV1 fields only, ordered by name, so that an
+    order Segment chooses never looks like a change."""
+    return sorted(({k: s.get(k) for k in SETTING_FIELDS} for s in settings or []), key=lambda s: str(s["name"]))
 
 
-def _diff(label: str, before: str, after: str) -> str:
+def _diff(before: str, after: str, label: str) -> str:
     lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                 f"segment:{label}", f"local:{label}")
-    return "".join(lines)
+                                 f"segment/{label}", f"local/{label}")
+    text = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+    return text
 
 
-def plan(api: PublicApi, bundles: list[Bundle], workspace_name: str | None,
-         connections: dict[str, list[str]] | None = None) -> list[Change]:
-    """Decide, for each bundle, whether Segment needs it created, updated, or nothing."""
+def _settings_text(settings: list[dict] | None) -> str:
+    return json.dumps(settings_key(settings), indent=2) + "\n"
+
+
+def _changes(bundle: Bundle, existing: dict | None) -> str:
+    """A unified diff of code, settings and description between Segment and the bundle ('' if none).
+    Only settings' schema is shown (names, types, flags): no setting value is ever part of a function."""
+    new = existing is None
+    existing = existing or {}
+    text = _diff(existing.get("code") or "", bundle.code, f"{bundle.stem}.js")
+    if settings_key(existing.get("settings")) != settings_key(bundle.settings):
+        text += _diff("" if new else _settings_text(existing.get("settings")), _settings_text(bundle.settings),
+                      f"{bundle.stem}.settings.json")
+    if (existing.get("description") or "") != bundle.description:
+        text += _diff("" if new else (existing.get("description") or "") + "\n", bundle.description + "\n",
+                      f"{bundle.stem}.description")
+    return text
+
+
+def plan(api: PublicApi, bundles: list[Bundle], connections: dict[str, list[tuple[str, dict]]] | None = None
+         ) -> tuple[str, list[Change]]:
+    """Decide, for each bundle, whether Segment needs it created, updated, or nothing; only reads.
+
+    ``connections`` maps an insert function's module to ``(destination segment id, instance settings)``
+    pairs it should be connected to. Returns the workspace's name and the changes."""
+    workspace_name = api.get_workspace().get("name") or ""
     listed: dict[str, list[dict]] = {}
-    changes = []
+    changes: list[Change] = []
     for bundle in bundles:
         if bundle.resource_type not in listed:
             listed[bundle.resource_type] = api.list_functions(bundle.resource_type)
-        names = display_names(bundle, workspace_name)
-        found = [f for f in listed[bundle.resource_type] if f.get("displayName") in names]
+        names = display_names(bundle.name, bundle.resource_type, workspace_name)
+        found = [f for f in listed[bundle.resource_type]
+                 if f.get("displayName") in names and f.get("resourceType", bundle.resource_type) == bundle.resource_type]
         if len(found) > 1:
-            raise DeployError(f"{len(found)} {bundle.resource_type} functions are named {bundle.name!r} in Segment "
-                              f"({', '.join(f['id'] for f in found)}); rename or delete one first")
-        connect = list((connections or {}).get(bundle.module, []))
+            raise DeployError(f"{len(found)} {bundle.resource_type} functions are named {bundle.name!r} in workspace "
+                              f"{workspace_name!r} ({', '.join(f['id'] for f in found)}); rename or delete all but "
+                              f"one in the Segment app, then deploy again")
+        wanted = dict((connections or {}).get(bundle.module, [])) if bundle.resource_type == "INSERT_DESTINATION" else {}
         if not found:
-            changes.append(Change(bundle, CREATE, diff=_diff("code", "", bundle.code), connect_to=connect))
+            changes.append(Change(bundle, CREATE, None, None, _changes(bundle, None), list(wanted), wanted))
             continue
-        existing = found[0]
+        existing = api.get_function(found[0]["id"])
+        diff = _changes(bundle, existing)
+        connect = list(wanted)
         if connect:
-            present = {i.get("integrationId") for i in api.insert_instances(existing["id"])}
+            present = {i.get("integrationId") for i in api.list_insert_instances(existing["id"])}
             connect = [c for c in connect if c not in present]
-        diff = _diff(f"{bundle.stem}.js", existing.get("code") or "", bundle.code)
-        before = json.dumps(_settings_key(existing.get("settings")), indent=2) + "\n"
-        after = json.dumps(_settings_key(bundle.settings), indent=2) + "\n"
-        diff += _diff("settings", before, after)
-        if (existing.get("description") or "") != bundle.description:
-            diff += _diff("description", (existing.get("description") or "") + "\n", bundle.description + "\n")
-        changes.append(Change(bundle, UPDATE if diff else UNCHANGED, existing, diff, existing["id"], connect))
-    return changes
+        changes.append(Change(bundle, UPDATE if diff else UNCHANGED, existing["id"], existing.get("displayName"),
+                              diff, connect, {c: wanted[c] for c in connect}))
+    return workspace_name, changes
 
 
-def apply(api: PublicApi, changes: list[Change]) -> list[Change]:
-    """Carry out a plan; each change gets the id of the function it created or updated."""
+def _confirm(api: PublicApi, change: Change) -> None:
+    """Read the function back: Segment must show exactly the code and settings just sent."""
+    live = api.get_function(change.function_id)
+    code = (live.get("code") or "").encode("utf-8")
+    if hashlib.sha256(code).hexdigest() != change.bundle.sha256:
+        raise NotLive(f"{change.function_id}: Segment accepted the {change.action} but shows other code "
+                      f"(sha256 {hashlib.sha256(code).hexdigest()[:12]}..., sent {change.bundle.sha256[:12]}...); "
+                      f"open the function in the Segment app and deploy again")
+    if settings_key(live.get("settings")) != settings_key(change.bundle.settings):
+        raise NotLive(f"{change.function_id}: Segment accepted the {change.action} but shows other settings; "
+                      f"open the function in the Segment app and deploy again")
+    change.live = live
+    change.display_name = live.get("displayName") or change.display_name
+
+
+def apply(api: PublicApi, changes: list[Change], on_done: Callable[[Change], None] | None = None) -> list[Change]:
+    """Carry out a plan; each written function is read back and must match the bundle (else NotLive).
+    ``on_done`` hears of each change as soon as it is live, so a later failure hides no earlier success."""
     for change in changes:
-        body = change.bundle.body()
         if change.action == CREATE:
-            change.function_id = api.create_function(body)["id"]
+            created = api.create_function(change.bundle.create_body())
+            change.function_id, change.display_name = created["id"], created.get("displayName")
         elif change.action == UPDATE:
-            update = {k: body[k] for k in ("code", "settings", "description")}
-            change.function_id = api.update_function(change.function_id, update)["id"]
+            api.update_function(change.function_id, change.bundle.update_body())
+        if change.action != UNCHANGED:
+            _confirm(api, change)
         for integration in change.connect_to:
-            api.connect_insert_function(change.function_id, integration, change.bundle.name)
+            api.create_insert_instance(change.function_id, integration, change.bundle.name,
+                                       dict(change.connect_settings.get(integration) or {}))
+        if on_done:
+            on_done(change)
     return changes
