@@ -86,6 +86,9 @@ def read_calls(path: Path, label: str) -> Iterator[Call | FixtureProblem]:
     except json.JSONDecodeError as exc:
         yield FixtureProblem(label, f"{label}:{exc.lineno}:{exc.colno}", f"invalid JSON: {exc.msg}")
         return
+    except RecursionError:
+        yield FixtureProblem(label, label, "JSON nested too deeply to read")
+        return
     if isinstance(data, dict) and "batch" in data:
         yield Call(label, 0, "batch", data)
     elif isinstance(data, dict):
@@ -118,6 +121,9 @@ def _archive(path: Path, label: str) -> Iterator[Call | FixtureProblem]:
                     message = json.loads(line)
                 except json.JSONDecodeError as exc:
                     yield FixtureProblem(label, f"{label}:{number}:{exc.colno}", f"invalid JSON: {exc.msg}")
+                    continue
+                except RecursionError:
+                    yield FixtureProblem(label, f"{label}:{number}", "JSON nested too deeply to read")
                     continue
                 if not isinstance(message, dict):
                     yield FixtureProblem(label, f"{label}:{number}", "each line must be a JSON object")

@@ -100,6 +100,16 @@ def test_an_unreadable_fixture_says_where_and_the_others_still_run(cli, project)
     assert "calls.json" in result.output and "r-1" in result.output
 
 
+def test_a_fixture_nested_too_deeply_is_a_problem_not_a_crash(cli, project):
+    (project / "fixtures/messages/deep.json").write_text('{"type": "track", "p": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    (project / "fixtures/messages/deep.ndjson").write_text("[" * 100_000 + "]" * 100_000 + "\n")
+    result = replay(cli, project)
+    assert result.exit_code == 2
+    assert "deep.json: JSON nested too deeply to read" in result.output
+    assert "deep.ndjson:1: JSON nested too deeply to read" in result.output
+    assert "r-1" in result.output  # the other fixtures still ran
+
+
 def test_a_missing_path_is_a_usage_error(cli, project):
     result = replay(cli, project, str(project / "nope.json"))
     assert result.exit_code == 2 and "no such file or folder" in result.output
