@@ -4,6 +4,7 @@ methods of str/list/dict/set, the whitelisted standard library, and Segment's fe
 from __future__ import annotations
 
 import ast
+import re
 
 from .errors import Reject
 from .expressions import js_str
@@ -553,6 +554,13 @@ class CallMixin:
                   '["int", "float"]': "$isNum({})", '["float", "int"]': "$isNum({})"}
         if spec in inline:
             return inline[spec].format(value)
+        if spec.startswith("[") and re.fullmatch(r"[A-Za-z_$][\w$]*", value):
+            # a tuple of builtin types on a plain name: one inline test per type, no helper call
+            names = [n.strip() for n in spec[1:-1].split(",")]
+            if all(n in inline for n in names):
+                if '"int"' in names and '"float"' in names:
+                    names = ['["int", "float"]'] + [n for n in names if n not in ('"int"', '"float"', '"bool"')]
+                return "(" + " || ".join(inline[n].format(value) for n in names) + ")"
         if not spec.startswith(("[", '"')):
             return f"({value} instanceof {spec})"
         return f"$isinstance({value}, {spec})"

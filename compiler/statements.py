@@ -314,12 +314,27 @@ class StatementMixin:
         if self.infer(it) == "set":
             raise Reject(it, "iterating over a set: Python's set order is not defined; iterate sorted(the_set)")
         saved = None if self.frame.assigned is None else set(self.frame.assigned)
+        if iterable.startswith("$m_items(") and self.is_pair_of_names(node.target):
+            # dict.items() yields fresh [key, value] pairs: destructure them, no $iter or $unpack per item
+            names = [self.assign_name(e.id, e) for e in node.target.elts]
+            for e in node.target.elts:
+                self.mark_assigned(e.id)
+            loop = f"for ([{names[0]}, {names[1]}] of {iterable}) {{"
+            lines = self._loop([], loop, [], node, node.orelse)
+            if saved is not None:
+                self.frame.assigned = self.merge(self.frame.assigned, saved)
+            return lines
         var, unpack = self.loop_target(node.target)
         loop = f"for ({var} of $iter({iterable})) {{"
         lines = self._loop([], loop, [unpack] if unpack else [], node, node.orelse)
         if saved is not None:
             self.frame.assigned = self.merge(self.frame.assigned, saved)
         return lines
+
+    @staticmethod
+    def is_pair_of_names(target: ast.AST) -> bool:
+        return (isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == 2
+                and all(isinstance(e, ast.Name) for e in target.elts) and target.elts[0].id != target.elts[1].id)
 
     def loop_target(self, target: ast.AST) -> tuple[str, str]:
         """(the for-of variable, the statements that assign the Python target from it)."""

@@ -230,6 +230,7 @@ function $list(x) {
 
 // @helper $unpack
 function $unpack(x, n, star) {
+  if (star === undefined && Array.isArray(x) && x.length === n) return x;  // the common case: a pair or tuple
   if (!Array.isArray(x) && typeof x !== "string" && !(x !== null && typeof x === "object")) {
     throw new TypeError(`cannot unpack non-iterable ${$typeName(x)} object`);
   }
