@@ -76,6 +76,12 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(state, destination, next_at);
 CREATE INDEX IF NOT EXISTS deliveries_updated ON deliveries(updated_ts);
+-- the waiting deliveries in due order, per destination and overall: claims and the next-due time
+-- read a few index entries, not the whole backlog
+CREATE INDEX IF NOT EXISTS deliveries_waiting ON deliveries(destination, next_at)
+  WHERE state IN ('pending', 'retrying');
+CREATE INDEX IF NOT EXISTS deliveries_waiting_any ON deliveries(next_at) WHERE state IN ('pending', 'retrying');
+CREATE INDEX IF NOT EXISTS messages_state ON messages(state);
 CREATE TABLE IF NOT EXISTS attempts (
   id INTEGER PRIMARY KEY,
   delivery INTEGER NOT NULL,
@@ -297,18 +303,39 @@ class Store:
 
     # --- attempts ---------------------------------------------------------------------------
 
-    def due(self, now: float, *, destination: str | None = None, exclude: Sequence[str] = ()) -> tuple[int, float | None]:
-        """How many deliveries are due now (optionally at one destination), and since when the oldest."""
+    def due(self, now: float, *, destination: str | None = None, exclude: Sequence[str] = (),
+            limit: int | None = None) -> tuple[int, float | None]:
+        """How many deliveries are due now (optionally at one destination; counting stops at
+        ``limit``, so a large backlog costs no more than a full batch), and since when the oldest."""
         where, args = self._due_where(now, destination, exclude)
-        count, oldest = self._conn().execute(f"SELECT count(*), min(next_at) FROM deliveries WHERE {where}",
-                                             args).fetchone()
+        if limit is None:
+            query = f"SELECT count(*), min(next_at) FROM deliveries WHERE {where}"
+        else:
+            query = (f"SELECT count(*), min(next_at) FROM (SELECT next_at FROM deliveries WHERE {where}"
+                     f" ORDER BY next_at LIMIT ?)")
+            args.append(limit)
+        count, oldest = self._conn().execute(query, args).fetchone()
         return count, oldest
 
     def next_due(self) -> float | None:
         """When the next waiting delivery becomes due."""
         row = self._conn().execute(
-            "SELECT min(next_at) FROM deliveries WHERE state IN ('pending', 'retrying')").fetchone()
+            "SELECT min(next_at) FROM deliveries INDEXED BY deliveries_waiting_any"
+            " WHERE state IN ('pending', 'retrying')").fetchone()
         return row[0]
+
+    def waiting_destinations(self) -> list[str]:
+        """Every destination with a waiting delivery (a loose index scan: one seek per destination)."""
+        found: list[str] = []
+        conn = self._conn()
+        last = ""
+        while True:
+            row = conn.execute("SELECT min(destination) FROM deliveries INDEXED BY deliveries_waiting"
+                               " WHERE state IN ('pending', 'retrying') AND destination > ?", (last,)).fetchone()
+            if row[0] is None:
+                return found
+            last = row[0]
+            found.append(last)
 
     @staticmethod
     def _due_where(now: float, destination: str | None, exclude: Sequence[str], t: str = "") -> tuple[str, list[Any]]:

@@ -185,25 +185,30 @@ class DeliveryWorker:
             return False
         now = self.clock()
         _, at = _iso(now)
-        batching = [c.name for c in pipeline.connections if "batch" in c.function.handlers]
+        batching = {c.name for c in pipeline.connections if "batch" in c.function.handlers}
         flush = self._flush.is_set()
         self._flush.clear()
         started = False
-        for name in batching:
+        # one destination at a time, each query reading only the index entries it claims: the
+        # cost of a pass does not grow with the backlog (a destination no longer in the workspace
+        # is claimed one by one, and run_one gives its deliveries up)
+        for name in self.store.waiting_destinations():
             if free <= 0:
                 break
-            count, oldest = self.store.due(now, destination=name)
-            if not count or not (flush or count >= self.batch_size or now - oldest >= self.batch_wait):
+            if name in batching:
+                count, oldest = self.store.due(now, destination=name, limit=self.batch_size)
+                if not count or not (flush or count >= self.batch_size or now - oldest >= self.batch_wait):
+                    continue
+                batch = uuid.uuid4().hex[:8]
+                claims = self.store.claim(now, at, self.batch_size, destination=name, batch=batch)
+                if claims:
+                    self._submit(self.run_batch, claims, batch, now)
+                    free -= 1
+                    started = True
                 continue
-            batch = uuid.uuid4().hex[:8]
-            claims = self.store.claim(now, at, self.batch_size, destination=name, batch=batch)
-            if claims:
-                self._submit(self.run_batch, claims, batch, now)
-                free -= 1
-                started = True
-        if free > 0:
-            for claim in self.store.claim(now, at, free, exclude=batching):
+            for claim in self.store.claim(now, at, free, destination=name):
                 self._submit(self.run_one, claim, now)
+                free -= 1
                 started = True
         return started
 

@@ -4,6 +4,7 @@ it answered 200 for reaches a final state, and none is lost or delivered twice."
 from __future__ import annotations
 
 import signal
+import sqlite3
 import socket
 import subprocess
 import sys
@@ -86,6 +87,12 @@ def test_sigkill_under_load_loses_nothing_accepted(tmp_path):
             rows = store.messages(limit=10 ** 6)
         finally:
             store.close()
+        with sqlite3.connect(db) as conn:  # the attempts table, read directly: no store API hides a row
+            twice = conn.execute("SELECT delivery, COUNT(*) FROM attempts WHERE result = 'delivered'"
+                                 " GROUP BY delivery HAVING COUNT(*) > 1").fetchall()
+            unfinished = conn.execute("SELECT COUNT(*) FROM attempts WHERE result = 'in_flight'").fetchone()[0]
+        assert twice == [], f"deliveries with more than one successful attempt: {twice[:5]}"
+        assert unfinished == 0, "an attempt the crash interrupted was never closed"
         ids = [m["messageId"] for m in rows]
         assert len(ids) == len(set(ids)), "a message was stored twice"
         outcomes = {m["messageId"]: [d["outcome"] for d in m["deliveries"]] for m in rows}

@@ -248,3 +248,24 @@ def test_dedupe_in_sqlite_answers_like_the_in_memory_deduper(tmp_path):
             store.close()
 
     same()
+
+
+def test_deliveries_of_a_destination_removed_by_a_reload_end_discarded(serve, tmp_path):
+    """A destination that leaves workspace.toml while its deliveries wait for a retry: each one
+    still reaches a final state (Invalid Settings), and the remaining destination keeps delivering."""
+    collector = Collector()
+    collector.status = 503  # the "real" host is down: its deliveries wait to be retried
+    down = {**SPRIG_LIKE, "name": "Down Sprig", "previous_names": [],
+            "settings": {"apiKey": "k", "baseUrl": "https://api.sprig.com"}}
+    server = serve([SPRIG_LIKE, down], retry_window=60, real=collector)  # waits scaled to about 0.5 s
+    for i in range(3):
+        send(server.url, "/v1/track", {"userId": f"u-{i}", "event": "Survey Shown", "messageId": f"gone-{i}"})
+    wait_for(lambda: len(collector.requests) >= 3, 20, lambda: str(server.messages()))
+    write_workspace(tmp_path, [SPRIG_LIKE])
+    assert requests.post(server.url + "/__segfn__/reload", timeout=10).status_code == 200
+    server.wait_settled(3)
+    for m in server.messages():
+        outcomes = {d["destination"]: (d["outcome"], d["category"]) for d in m["deliveries"]}
+        assert outcomes == {"Sprig Cloud": ("delivered", None), "Down Sprig": ("discarded", "Invalid Settings")}
+        [gone] = [d for d in server.message(m["seq"])["deliveries"] if d["destination"] == "Down Sprig"]
+        assert "no longer in the workspace" in gone["reason"]
