@@ -5,6 +5,7 @@ message has been delivered (nothing accepted before a bad request is lost)."""
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import zlib
 from dataclasses import dataclass, field
