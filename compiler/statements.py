@@ -319,7 +319,7 @@ class StatementMixin:
             names = [self.assign_name(e.id, e) for e in node.target.elts]
             for e in node.target.elts:
                 self.mark_assigned(e.id)
-            loop = f"for ([{names[0]}, {names[1]}] of {iterable}) {{"
+            loop = f"for ([{names[0]}, {names[1]}] of $itemPairs({iterable[len('$m_items('):]}) {{"
             lines = self._loop([], loop, [], node, node.orelse)
             if saved is not None:
                 self.frame.assigned = self.merge(self.frame.assigned, saved)

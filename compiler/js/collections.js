@@ -17,7 +17,7 @@ function $m_remove(o, v) {
     for (let i = 0; i < o.length; i++) if ($eq(o[i], v)) { o.splice(i, 1); return null; }
     throw new $ValueError("list.remove(x): x not in list");
   }
-  if (o instanceof Set && !o.$frozen) {
+  if (o instanceof $Set && !o.$frozen) {
     if (!$setDelete(o, $hashable(v))) throw new $KeyError(v);
     return null;
   }
@@ -28,15 +28,15 @@ function $m_reverse(l) { if (!$isList(l)) return $noMethod(l, "reverse"); l.reve
 // @helper $m_clear
 function $m_clear(o) {
   if ($isList(o)) { o.length = 0; return null; }
-  if ($isDict(o)) { for (const k of Object.keys(o)) delete o[k]; return null; }
-  if (o instanceof Set && !o.$frozen) { o.clear(); return null; }
+  if ($isDict(o)) { for (const k of $Object.keys(o)) delete o[k]; return null; }
+  if (o instanceof $Set && !o.$frozen) { o.clear(); return null; }
   return $noMethod(o, "clear");
 }
 // @helper $m_copy
 function $m_copy(o) {
   if ($isList(o)) return o.slice();
   if ($isDict(o)) return $dictMerge([o]);
-  if (o instanceof Set) return $mkset(o, o.$frozen);
+  if (o instanceof $Set) return $mkset(o, o.$frozen);
   return $noMethod(o, "copy");
 }
 // @helper $m_pop
@@ -49,12 +49,12 @@ function $m_pop(o, a, dflt, hasDefault) {
     return o.splice(i, 1)[0];
   }
   if ($isDict(o)) {
-    if (typeof a === "string" && Object.hasOwn(o, a)) { const v = o[a]; delete o[a]; return v; }
+    if (typeof a === "string" && $Object.hasOwn(o, a)) { const v = o[a]; delete o[a]; return v; }
     $hashable(a);
     if (hasDefault) return dflt;
     throw new $KeyError(a);
   }
-  if (o instanceof Set && !o.$frozen) {
+  if (o instanceof $Set && !o.$frozen) {
     if (o.size === 0) throw new $KeyError("pop from an empty set");
     const v = o.values().next().value; o.delete(v); return v;
   }
@@ -65,32 +65,41 @@ function $m_pop(o, a, dflt, hasDefault) {
 function $m_get(o, k, dflt) {
   if (dflt === undefined) dflt = null;
   if ($isDict(o)) {
-    if (typeof k === "string") return Object.hasOwn(o, k) ? o[k] : dflt;
+    if (typeof k === "string") return $Object.hasOwn(o, k) ? o[k] : dflt;
     $hashable(k);
     return dflt;
   }
-  if (o !== null && typeof o === "object" && !Array.isArray(o) && typeof o.get === "function" && typeof o.has === "function" && !(o instanceof Set)) {
+  if (o !== null && typeof o === "object" && !$Array.isArray(o) && typeof o.get === "function" && typeof o.has === "function" && !(o instanceof $Set)) {
     const v = o.get(k);  // Headers
     return v === null || v === undefined ? dflt : v;
   }
   return $noMethod(o, "get");
 }
 // @helper $m_keys
-function $m_keys(o) { return $isDict(o) ? Object.keys(o) : $noMethod(o, "keys"); }
+function $m_keys(o) { return $isDict(o) ? $Object.keys(o) : $noMethod(o, "keys"); }
 // @helper $m_values
-function $m_values(o) { return $isDict(o) ? Object.values(o) : $noMethod(o, "values"); }
+function $m_values(o) { return $isDict(o) ? $Object.values(o) : $noMethod(o, "values"); }
 // @helper $m_items
 function $m_items(o) {
   if (!$isDict(o)) return $noMethod(o, "items");
   const out = [];
-  for (const k of Object.keys(o)) out.push(Object.freeze([k, o[k]]));
+  for (const k of $Object.keys(o)) out.push($Object.freeze([k, o[k]]));
+  return out;
+}
+// @helper $itemPairs
+// dict.items() for a loop that destructures each pair at once: the pairs are never seen, so they
+// need not be frozen tuples.
+function $itemPairs(o) {
+  if (!$isDict(o)) return $noMethod(o, "items");
+  const keys = $Object.keys(o), out = new Array(keys.length);
+  for (let i = 0; i < keys.length; i++) out[i] = [keys[i], o[keys[i]]];
   return out;
 }
 // @helper $m_setdefault
 function $m_setdefault(o, k, dflt) {
   if (!$isDict(o)) return $noMethod(o, "setdefault");
   if (dflt === undefined) dflt = null;
-  if (typeof k === "string" && Object.hasOwn(o, k)) return o[k];
+  if (typeof k === "string" && $Object.hasOwn(o, k)) return o[k];
   $setitem(o, k, dflt);
   return dflt;
 }
@@ -98,24 +107,24 @@ function $m_setdefault(o, k, dflt) {
 function $m_update(o, other, kwargs) {
   if ($isDict(o)) {
     if (other !== undefined) {
-      if ($isDict(other)) for (const k of Object.keys(other)) $setitem(o, k, other[k]);
+      if ($isDict(other)) for (const k of $Object.keys(other)) $setitem(o, k, other[k]);
       else for (const pair of $iter(other)) { const [k, v] = $dictPair(pair); $setitem(o, k, v); }
     }
-    if (kwargs) for (const k of Object.keys(kwargs)) $setitem(o, k, kwargs[k]);
+    if (kwargs) for (const k of $Object.keys(kwargs)) $setitem(o, k, kwargs[k]);
     return null;
   }
-  if (o instanceof Set && !o.$frozen) { for (const v of $iter(other)) if (!$setHas(o, $setElem(v))) o.add(v); return null; }
+  if (o instanceof $Set && !o.$frozen) { for (const v of $iter(other)) if (!$setHas(o, $setElem(v))) o.add(v); return null; }
   if (o !== null && typeof o === "object" && typeof o.update === "function" && o.$pytype) return o.update(other);
   return $noMethod(o, "update");
 }
 // @helper $m_popitem
 function $m_popitem(o) {
   if (!$isDict(o)) return $noMethod(o, "popitem");
-  const keys = Object.keys(o);
+  const keys = $Object.keys(o);
   if (keys.length === 0) throw new $KeyError("popitem(): dictionary is empty");
   const k = keys[keys.length - 1], v = o[k];
   delete o[k];
-  return Object.freeze([k, v]);
+  return $Object.freeze([k, v]);
 }
 // @helper $dictPair
 function $dictPair(pair, i) {
@@ -130,7 +139,7 @@ function $dictMerge(parts) {
   const out = {};
   for (const p of parts) {
     if (!$isDict(p)) throw new TypeError(`'${$typeName(p)}' object is not a mapping`);
-    for (const k of Object.keys(p)) $setitem(out, k, p[k]);
+    for (const k of $Object.keys(p)) $setitem(out, k, p[k]);
   }
   return out;
 }
@@ -139,10 +148,10 @@ function $dictMerge(parts) {
 function $dict(src, kwargs) {
   const out = {};
   if (src !== undefined) {
-    if ($isDict(src)) for (const k of Object.keys(src)) $setitem(out, k, src[k]);
+    if ($isDict(src)) for (const k of $Object.keys(src)) $setitem(out, k, src[k]);
     else { let i = 0; for (const pair of $iter(src)) { const [k, v] = $dictPair(pair, i++); $setitem(out, k, v); } }
   }
-  if (kwargs) for (const k of Object.keys(kwargs)) $setitem(out, k, kwargs[k]);
+  if (kwargs) for (const k of $Object.keys(kwargs)) $setitem(out, k, kwargs[k]);
   return out;
 }
 
@@ -163,19 +172,19 @@ function $setDelete(s, v) {
   return false;
 }
 // @helper $m_add
-function $m_add(s, v) { if (!(s instanceof Set) || s.$frozen) return $noMethod(s, "add"); if (!$setHas(s, $setElem(v))) s.add(v); return null; }
+function $m_add(s, v) { if (!(s instanceof $Set) || s.$frozen) return $noMethod(s, "add"); if (!$setHas(s, $setElem(v))) s.add(v); return null; }
 // @helper $m_discard
-function $m_discard(s, v) { if (!(s instanceof Set) || s.$frozen) return $noMethod(s, "discard"); $setDelete(s, $hashable(v)); return null; }
+function $m_discard(s, v) { if (!(s instanceof $Set) || s.$frozen) return $noMethod(s, "discard"); $setDelete(s, $hashable(v)); return null; }
 // @helper $m_union
-function $m_union(s, ...others) { if (!(s instanceof Set)) return $noMethod(s, "union"); const out = $mkset(s, s.$frozen); for (const o of others) for (const v of $iter(o)) if (!$setHas(out, $setElem(v))) out.add(v); return out; }
+function $m_union(s, ...others) { if (!(s instanceof $Set)) return $noMethod(s, "union"); const out = $mkset(s, s.$frozen); for (const o of others) for (const v of $iter(o)) if (!$setHas(out, $setElem(v))) out.add(v); return out; }
 // @helper $m_intersection
-function $m_intersection(s, ...others) { if (!(s instanceof Set)) return $noMethod(s, "intersection"); let out = [...s]; for (const o of others) { const t = $mkset($iter(o)); out = out.filter((v) => $setHas(t, v)); } return $mkset(out, s.$frozen); }
+function $m_intersection(s, ...others) { if (!(s instanceof $Set)) return $noMethod(s, "intersection"); let out = [...s]; for (const o of others) { const t = $mkset($iter(o)); out = out.filter((v) => $setHas(t, v)); } return $mkset(out, s.$frozen); }
 // @helper $m_difference
-function $m_difference(s, ...others) { if (!(s instanceof Set)) return $noMethod(s, "difference"); let out = [...s]; for (const o of others) { const t = $mkset($iter(o)); out = out.filter((v) => !$setHas(t, v)); } return $mkset(out, s.$frozen); }
+function $m_difference(s, ...others) { if (!(s instanceof $Set)) return $noMethod(s, "difference"); let out = [...s]; for (const o of others) { const t = $mkset($iter(o)); out = out.filter((v) => !$setHas(t, v)); } return $mkset(out, s.$frozen); }
 // @helper $m_issubset
-function $m_issubset(s, o) { if (!(s instanceof Set)) return $noMethod(s, "issubset"); const t = $mkset($iter(o)); for (const v of s) if (!$setHas(t, v)) return false; return true; }
+function $m_issubset(s, o) { if (!(s instanceof $Set)) return $noMethod(s, "issubset"); const t = $mkset($iter(o)); for (const v of s) if (!$setHas(t, v)) return false; return true; }
 // @helper $m_issuperset
-function $m_issuperset(s, o) { if (!(s instanceof Set)) return $noMethod(s, "issuperset"); for (const v of $iter(o)) if (!$setHas(s, v)) return false; return true; }
+function $m_issuperset(s, o) { if (!(s instanceof $Set)) return $noMethod(s, "issuperset"); for (const v of $iter(o)) if (!$setHas(s, v)) return false; return true; }
 
 // @helper $sortKeyed
 // Python's list.sort / sorted: stable, only "<" between keys, reverse keeps equal items in order.
@@ -203,14 +212,14 @@ function $m_sort(l, key, reverse) {
 
 // @helper $reversed
 function $reversed(x) {
-  if (Array.isArray(x)) return x.slice().reverse();
-  if (typeof x === "string") return Array.from(x).reverse();
-  if (x !== null && typeof x === "object" && x.$pytype === "range") return Array.from(x).reverse();
+  if ($Array.isArray(x)) return x.slice().reverse();
+  if (typeof x === "string") return $Array.from(x).reverse();
+  if (x !== null && typeof x === "object" && x.$pytype === "range") return $Array.from(x).reverse();
   throw new TypeError(`'${$typeName(x)}' object is not reversible`);
 }
 
 // @helper $enumerate
-function* $enumerate(xs, start) { let i = start === undefined ? 0 : +start; for (const v of $iter(xs)) yield Object.freeze([i++, v]); }
+function* $enumerate(xs, start) { let i = start === undefined ? 0 : +start; for (const v of $iter(xs)) yield $Object.freeze([i++, v]); }
 
 // @helper $zip
 function* $zip(...its) {
@@ -219,7 +228,7 @@ function* $zip(...its) {
   for (;;) {
     const row = [];
     for (const it of iters) { const r = it.next(); if (r.done) return; row.push(r.value); }
-    yield Object.freeze(row);
+    yield $Object.freeze(row);
   }
 }
 
@@ -239,7 +248,7 @@ function $any(xs) { for (const v of $iter(xs)) if ($truthy(v)) return true; retu
 function $all(xs) { for (const v of $iter(xs)) if (!$truthy(v)) return false; return true; }
 
 // @helper $tupleOf
-function $tupleOf(x) { if (x === undefined) return Object.freeze([]); return Array.isArray(x) && Object.isFrozen(x) ? x : Object.freeze($list(x)); }
+function $tupleOf(x) { if (x === undefined) return $Object.freeze([]); return $Array.isArray(x) && $Object.isFrozen(x) ? x : $Object.freeze($list(x)); }
 
 // @helper $setOf
 function $setOf(x, frozen) { return $mkset(x === undefined ? [] : $iter(x), frozen); }
@@ -250,19 +259,19 @@ function $bool(x) { return x === undefined ? false : $truthy(x); }
 // @helper $deepcopy
 function $deepcopy(x) {
   if (x === null || typeof x !== "object") return x;
-  if (Array.isArray(x)) { const out = x.map($deepcopy); return Object.isFrozen(x) ? Object.freeze(out) : out; }
-  if ($isDict(x)) { const out = {}; for (const k of Object.keys(x)) $setitem(out, k, $deepcopy(x[k])); return out; }
-  if (x instanceof Set) return $mkset(x, x.$frozen);
-  if (x instanceof Uint8Array) return x.slice();
+  if ($Array.isArray(x)) { const out = x.map($deepcopy); return $Object.isFrozen(x) ? $Object.freeze(out) : out; }
+  if ($isDict(x)) { const out = {}; for (const k of $Object.keys(x)) $setitem(out, k, $deepcopy(x[k])); return out; }
+  if (x instanceof $Set) return $mkset(x, x.$frozen);
+  if (x instanceof $Uint8Array) return x.slice();
   return x;
 }
 
 // @helper $copy
 function $copy(x) {
   if (x === null || typeof x !== "object") return x;
-  if (Array.isArray(x)) return Object.isFrozen(x) ? x : x.slice();
+  if ($Array.isArray(x)) return $Object.isFrozen(x) ? x : x.slice();
   if ($isDict(x)) return $dictMerge([x]);
-  if (x instanceof Set) return $mkset(x, x.$frozen);
+  if (x instanceof $Set) return $mkset(x, x.$frozen);
   return x;
 }
 
@@ -275,18 +284,18 @@ function $print(args, sep, end) {
 
 // @helper $isinstance
 function $isinstance(x, t) {
-  if (Array.isArray(t)) { for (const u of t) if ($isinstance(x, u)) return true; return false; }
+  if ($Array.isArray(t)) { for (const u of t) if ($isinstance(x, u)) return true; return false; }
   switch (t) {
     case "str": return typeof x === "string";
-    case "int": return typeof x === "boolean" || (typeof x === "number" && Number.isInteger(x));
-    case "float": return typeof x === "number" && !Number.isInteger(x);
+    case "int": return typeof x === "boolean" || (typeof x === "number" && $Number.isInteger(x));
+    case "float": return typeof x === "number" && !$Number.isInteger(x);
     case "bool": return typeof x === "boolean";
-    case "list": return Array.isArray(x) && !Object.isFrozen(x);
-    case "tuple": return Array.isArray(x) && Object.isFrozen(x);
+    case "list": return $Array.isArray(x) && !$Object.isFrozen(x);
+    case "tuple": return $Array.isArray(x) && $Object.isFrozen(x);
     case "dict": return $isDict(x);
-    case "set": return x instanceof Set && !x.$frozen;
-    case "frozenset": return x instanceof Set && !!x.$frozen;
-    case "bytes": return x instanceof Uint8Array;
+    case "set": return x instanceof $Set && !x.$frozen;
+    case "frozenset": return x instanceof $Set && !!x.$frozen;
+    case "bytes": return x instanceof $Uint8Array;
     case "NoneType": return x === null || x === undefined;
     case "Exception": return $isExc(x);
     case "FetchError": return $isFetchError(x);

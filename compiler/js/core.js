@@ -2,29 +2,51 @@
 // Each "@helper" block is included in a bundle only when the bundle (or another included helper)
 // names it; blocks refer to each other by their $-names.
 
+// Builtins the runtime uses on hot paths, read once. Inside a vm context, as Segment runs functions,
+// every read of a global such as Object goes through the context's interceptor: reading them per
+// call cost the Sprig bundle a third of its time.
+// @helper $Object
+const $Object = Object;
+// @helper $Array
+const $Array = Array;
+// @helper $Math
+const $Math = Math;
+// @helper $Number
+const $Number = Number;
+// @helper $String
+const $String = String;
+// @helper $JSON
+const $JSON = JSON;
+// @helper $Set
+const $Set = Set;
+// @helper $Uint8Array
+const $Uint8Array = Uint8Array;
+
 // @helper $isDict
+// The prototype, not x.constructor: reading a property of objects of many shapes is a megamorphic
+// lookup, the prototype is one load.
+const $getProto = $Object.getPrototypeOf, $objectProto = $Object.prototype;
 function $isDict(x) {
   if (x === null || typeof x !== "object") return false;
-  if (x.constructor === Object) return true;  // the common case; a "constructor" key falls through
-  if (Array.isArray(x)) return false;
-  const p = Object.getPrototypeOf(x);
-  return p === null || Object.getPrototypeOf(p) === null;
+  const p = $getProto(x);
+  if (p === $objectProto || p === null) return true;
+  return !$Array.isArray(x) && $getProto(p) === null;  // a plain object of another realm
 }
 
 // @helper $isTuple
-function $isTuple(x) { return Array.isArray(x) && Object.isFrozen(x); }
+function $isTuple(x) { return $Array.isArray(x) && $Object.isFrozen(x); }
 
 // @helper $tuple
-function $tuple(items) { return Object.freeze(items); }
+function $tuple(items) { return $Object.freeze(items); }
 
 // @helper $isFloat
-function $isFloat(x) { return typeof x === "number" && !Number.isInteger(x); }
+function $isFloat(x) { return typeof x === "number" && !$Number.isInteger(x); }
 
 // @helper $isList
-function $isList(x) { return Array.isArray(x) && !Object.isFrozen(x); }
+function $isList(x) { return $Array.isArray(x) && !$Object.isFrozen(x); }
 
 // @helper $isIntLike
-function $isIntLike(x) { return typeof x === "boolean" || (typeof x === "number" && Number.isInteger(x)); }
+function $isIntLike(x) { return typeof x === "boolean" || (typeof x === "number" && $Number.isInteger(x)); }
 
 // @helper $typeName
 function $typeName(x) {
@@ -32,12 +54,12 @@ function $typeName(x) {
   switch (typeof x) {
     case "string": return "str";
     case "boolean": return "bool";
-    case "number": return Number.isInteger(x) ? "int" : "float";
+    case "number": return $Number.isInteger(x) ? "int" : "float";
     case "function": return "function";
   }
-  if (Array.isArray(x)) return Object.isFrozen(x) ? "tuple" : "list";
-  if (x instanceof Set) return x.$frozen ? "frozenset" : "set";
-  if (x instanceof Uint8Array) return "bytes";
+  if ($Array.isArray(x)) return $Object.isFrozen(x) ? "tuple" : "list";
+  if (x instanceof $Set) return x.$frozen ? "frozenset" : "set";
+  if (x instanceof $Uint8Array) return "bytes";
   if ($isDict(x)) return "dict";
   if (x.$pytype) return x.$pytype;
   if (typeof x.next === "function" && typeof x[Symbol.iterator] === "function") return "generator";
@@ -48,9 +70,9 @@ function $typeName(x) {
 function $truthy(x) {
   if (x === null || x === undefined || x === false || x === 0 || x === "") return false;
   if (typeof x !== "object") return true;
-  if (Array.isArray(x)) return x.length > 0;
-  if (x instanceof Set) return x.size > 0;
-  if (x instanceof Uint8Array) return x.length > 0;
+  if ($Array.isArray(x)) return x.length > 0;
+  if (x instanceof $Set) return x.size > 0;
+  if (x instanceof $Uint8Array) return x.length > 0;
   if (x.$len) return x.$len() > 0;
   if ($isDict(x)) { for (const k in x) return true; return false; }
   return true;
@@ -62,25 +84,25 @@ function $eq(a, b) {
   const ta = typeof a, tb = typeof b;
   if (ta === "number" || ta === "boolean") return (tb === "number" || tb === "boolean") && +a === +b;
   if (a === null || b === null || ta !== "object" || tb !== "object") return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || Object.isFrozen(a) !== Object.isFrozen(b) || a.length !== b.length) return false;
+  if ($Array.isArray(a)) {
+    if (!$Array.isArray(b) || $Object.isFrozen(a) !== $Object.isFrozen(b) || a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !$eq(a[i], b[i])) return false;
     return true;
   }
   if ($isDict(a)) {
     if (!$isDict(b)) return false;
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length) return false;
-    for (const k of ka) if (!Object.hasOwn(b, k) || (a[k] !== b[k] && !$eq(a[k], b[k]))) return false;
+    const ka = $Object.keys(a);
+    if (ka.length !== $Object.keys(b).length) return false;
+    for (const k of ka) if (!$Object.hasOwn(b, k) || (a[k] !== b[k] && !$eq(a[k], b[k]))) return false;
     return true;
   }
-  if (a instanceof Set) {
-    if (!(b instanceof Set) || a.size !== b.size) return false;
+  if (a instanceof $Set) {
+    if (!(b instanceof $Set) || a.size !== b.size) return false;
     for (const v of a) if (!$setHas(b, v)) return false;
     return true;
   }
-  if (a instanceof Uint8Array) {
-    if (!(b instanceof Uint8Array) || a.length !== b.length) return false;
+  if (a instanceof $Uint8Array) {
+    if (!(b instanceof $Uint8Array) || a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
     return true;
   }
@@ -91,7 +113,7 @@ function $eq(a, b) {
 // @helper $strcmp
 function $strcmp(a, b) {
   if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
+  const n = $Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     let x = a.charCodeAt(i), y = b.charCodeAt(i);
     if (x !== y) {
@@ -114,8 +136,8 @@ function $compare(a, b, op) {
   } else if (ta === "string" && tb === "string") {
     const c = $strcmp(a, b);
     return op === "<" ? c < 0 : op === "<=" ? c <= 0 : op === ">" ? c > 0 : c >= 0;
-  } else if (Array.isArray(a) && Array.isArray(b) && Object.isFrozen(a) === Object.isFrozen(b)) {
-    const n = Math.min(a.length, b.length);
+  } else if ($Array.isArray(a) && $Array.isArray(b) && $Object.isFrozen(a) === $Object.isFrozen(b)) {
+    const n = $Math.min(a.length, b.length);
     for (let i = 0; i < n; i++) {
       if (a[i] !== b[i] && !$eq(a[i], b[i])) {
         if (op === "<" || op === "<=") return $compare(a[i], b[i], "<");
@@ -123,7 +145,7 @@ function $compare(a, b, op) {
       }
     }
     a = a.length; b = b.length;
-  } else if (a instanceof Set && b instanceof Set) {
+  } else if (a instanceof $Set && b instanceof $Set) {
     const sub = (x, y) => { for (const v of x) if (!$setHas(y, v)) return false; return true; };
     if (op === "<=") return sub(a, b);
     if (op === ">=") return sub(b, a);
@@ -160,7 +182,7 @@ function $contains(container, x) {
     if (typeof x !== "string") throw new TypeError(`'in <string>' requires string as left operand, not ${$typeName(x)}`);
     return container.includes(x);
   }
-  if (Array.isArray(container)) {
+  if ($Array.isArray(container)) {
     if (x === null || typeof x !== "object") {
       for (let i = 0; i < container.length; i++) {
         const v = container[i];
@@ -173,15 +195,15 @@ function $contains(container, x) {
   }
   if ($isDict(container)) {
     if (x !== null && typeof x === "object") $hashable(x);
-    return typeof x === "string" && Object.hasOwn(container, x);
+    return typeof x === "string" && $Object.hasOwn(container, x);
   }
-  if (container instanceof Set) return $setHas(container, $hashable(x));
+  if (container instanceof $Set) return $setHas(container, $hashable(x));
   if (container !== null && typeof container === "object" && typeof container.$contains === "function") return container.$contains(x);
-  if (container !== null && typeof container === "object" && typeof container[Symbol.iterator] === "function" && !(container instanceof Uint8Array)) {
+  if (container !== null && typeof container === "object" && typeof container[Symbol.iterator] === "function" && !(container instanceof $Uint8Array)) {
     for (const v of container) if ($eq(v, x)) return true;
     return false;
   }
-  if (container instanceof Uint8Array) return container.includes(x);
+  if (container instanceof $Uint8Array) return container.includes(x);
   throw new TypeError(`argument of type '${$typeName(container)}' is not iterable`);
 }
 
@@ -205,16 +227,16 @@ function $mkset(items, frozen) {
 // @helper $setElem
 function $setElem(v) {
   if (v === null || typeof v !== "object") return v;
-  if (Array.isArray(v) && Object.isFrozen(v)) throw new TypeError("segfn: set elements must be str, int, float, bool or None, not tuple");
+  if ($Array.isArray(v) && $Object.isFrozen(v)) throw new TypeError("segfn: set elements must be str, int, float, bool or None, not tuple");
   throw new TypeError(`unhashable type: '${$typeName(v)}'`);
 }
 
 // @helper $iter
 function $iter(x) {
-  if (Array.isArray(x) || typeof x === "string" || x instanceof Set) return x;
-  if ($isDict(x)) return Object.keys(x);
+  if ($Array.isArray(x) || typeof x === "string" || x instanceof $Set) return x;
+  if ($isDict(x)) return $Object.keys(x);
   if (x !== null && typeof x === "object") {
-    if (x instanceof Uint8Array) return Array.from(x);
+    if (x instanceof $Uint8Array) return $Array.from(x);
     if (typeof x[Symbol.iterator] === "function") return x;
   }
   throw new TypeError(`'${$typeName(x)}' object is not iterable`);
@@ -223,18 +245,18 @@ function $iter(x) {
 // @helper $list
 function $list(x) {
   if (x === undefined) return [];
-  if (typeof x === "string") return Array.from(x);
-  if (Array.isArray(x)) return x.slice();
-  return Array.from($iter(x));
+  if (typeof x === "string") return $Array.from(x);
+  if ($Array.isArray(x)) return x.slice();
+  return $Array.from($iter(x));
 }
 
 // @helper $unpack
 function $unpack(x, n, star) {
-  if (star === undefined && Array.isArray(x) && x.length === n) return x;  // the common case: a pair or tuple
-  if (!Array.isArray(x) && typeof x !== "string" && !(x !== null && typeof x === "object")) {
+  if (star === undefined && $Array.isArray(x) && x.length === n) return x;  // the common case: a pair or tuple
+  if (!$Array.isArray(x) && typeof x !== "string" && !(x !== null && typeof x === "object")) {
     throw new TypeError(`cannot unpack non-iterable ${$typeName(x)} object`);
   }
-  const items = Array.isArray(x) ? x : $list(x);
+  const items = $Array.isArray(x) ? x : $list(x);
   if (star === undefined) {
     if (items.length === n) return items;
     if (items.length > n) throw new $ValueError(`too many values to unpack (expected ${n})`);
@@ -259,16 +281,16 @@ function $len(x) {
     }
     return n;
   }
-  if (Array.isArray(x) || x instanceof Uint8Array) return x.length;
-  if (x instanceof Set) return x.size;
-  if ($isDict(x)) return Object.keys(x).length;
+  if ($Array.isArray(x) || x instanceof $Uint8Array) return x.length;
+  if (x instanceof $Set) return x.size;
+  if ($isDict(x)) return $Object.keys(x).length;
   if (x !== null && typeof x === "object" && typeof x.$len === "function") return x.$len();
   throw new TypeError(`object of type '${$typeName(x)}' has no len()`);
 }
 
 // @helper $cps
 // A string's code points, as an array of one-code-point strings (only when it has surrogates).
-function $cps(s) { return /[\uD800-\uDFFF]/.test(s) ? Array.from(s) : null; }
+function $cps(s) { return /[\uD800-\uDFFF]/.test(s) ? $Array.from(s) : null; }
 
 // @helper $index
 function $index(i, n, what) {
@@ -281,13 +303,13 @@ function $index(i, n, what) {
 // @helper $getitem
 function $getitem(o, k) {
   if ($isDict(o)) {
-    if (typeof k === "string") { if (Object.hasOwn(o, k)) return o[k]; throw new $KeyError(k); }
+    if (typeof k === "string") { if ($Object.hasOwn(o, k)) return o[k]; throw new $KeyError(k); }
     $hashable(k);
     throw new $KeyError(k);
   }
-  if (Array.isArray(o)) {
-    if ($isIntLike(k)) return o[$index(k, o.length, Object.isFrozen(o) ? "tuple" : "list")];
-    throw new TypeError(`${Object.isFrozen(o) ? "tuple" : "list"} indices must be integers or slices, not ${$typeName(k)}`);
+  if ($Array.isArray(o)) {
+    if ($isIntLike(k)) return o[$index(k, o.length, $Object.isFrozen(o) ? "tuple" : "list")];
+    throw new TypeError(`${$Object.isFrozen(o) ? "tuple" : "list"} indices must be integers or slices, not ${$typeName(k)}`);
   }
   if (typeof o === "string") {
     if (!$isIntLike(k)) throw new TypeError(`string indices must be integers, not '${$typeName(k)}'`);
@@ -295,7 +317,7 @@ function $getitem(o, k) {
     if (cps === null) return o[$index(k, o.length, "string")];
     return cps[$index(k, cps.length, "string")];
   }
-  if (o instanceof Uint8Array) {
+  if (o instanceof $Uint8Array) {
     if (!$isIntLike(k)) throw new TypeError(`byte indices must be integers or slices, not ${$typeName(k)}`);
     return o[$index(k, o.length, "index")];
   }
@@ -310,11 +332,11 @@ function $setitem(o, k, v) {
       $hashable(k);
       throw new TypeError(`segfn: dict keys must be str (JSON objects), not ${$typeName(k)}`);
     }
-    if (k === "__proto__") Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+    if (k === "__proto__") $Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
     else o[k] = v;
     return;
   }
-  if (Array.isArray(o) && !Object.isFrozen(o)) {
+  if ($Array.isArray(o) && !$Object.isFrozen(o)) {
     if (!$isIntLike(k)) throw new TypeError(`list indices must be integers or slices, not ${$typeName(k)}`);
     o[$index(k, o.length, "list assignment")] = v;
     return;
@@ -325,11 +347,11 @@ function $setitem(o, k, v) {
 // @helper $delitem
 function $delitem(o, k) {
   if ($isDict(o)) {
-    if (typeof k === "string" && Object.hasOwn(o, k)) { delete o[k]; return; }
+    if (typeof k === "string" && $Object.hasOwn(o, k)) { delete o[k]; return; }
     $hashable(k);
     throw new $KeyError(k);
   }
-  if (Array.isArray(o) && !Object.isFrozen(o)) {
+  if ($Array.isArray(o) && !$Object.isFrozen(o)) {
     if (!$isIntLike(k)) throw new TypeError(`list indices must be integers or slices, not ${$typeName(k)}`);
     o.splice($index(k, o.length, "list assignment"), 1);
     return;
@@ -364,8 +386,8 @@ function $slice(o, start, stop, step) {
       return a < b ? o.slice(a, b) : "";
     }
     items = cps || o.split(""); kind = "str";
-  } else if (Array.isArray(o)) { items = o; kind = Object.isFrozen(o) ? "tuple" : "list"; }
-  else if (o instanceof Uint8Array) { items = Array.from(o); kind = "bytes"; }
+  } else if ($Array.isArray(o)) { items = o; kind = $Object.isFrozen(o) ? "tuple" : "list"; }
+  else if (o instanceof $Uint8Array) { items = $Array.from(o); kind = "bytes"; }
   else if (o !== null && typeof o === "object" && typeof o.$getitem === "function") return o.$getitem({ $slice: [start, stop, step] });
   else throw new TypeError(`'${$typeName(o)}' object is not subscriptable`);
   const [a, b, s] = $sliceIndices(items.length, start, stop, step);
@@ -373,7 +395,7 @@ function $slice(o, start, stop, step) {
   if (s === 1) out = a < b ? items.slice(a, b) : [];
   else { out = []; if (s > 0) for (let i = a; i < b; i += s) out.push(items[i]); else for (let i = a; i > b; i += s) out.push(items[i]); }
   if (kind === "str") return out.join("");
-  if (kind === "tuple") return Object.freeze(out);
+  if (kind === "tuple") return $Object.freeze(out);
   if (kind === "bytes") return Uint8Array.from(out);
   return out;
 }
@@ -386,7 +408,7 @@ function $attrError(o, name) {
 // @helper $attr
 // Attribute access on a value the compiler could not type: Python values have no data attributes.
 function $attr(o, name) {
-  if (o !== null && typeof o === "object" && !Array.isArray(o) && !$isDict(o) && !(o instanceof Set) && !(o instanceof Uint8Array)) {
+  if (o !== null && typeof o === "object" && !$Array.isArray(o) && !$isDict(o) && !(o instanceof $Set) && !(o instanceof $Uint8Array)) {
     const v = o[name];
     if (v !== undefined && typeof v !== "function") return v;
   }

@@ -3,25 +3,25 @@
 // @helper $daysFromCivil
 function $daysFromCivil(y, m, d) {
   y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400), yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  const era = $Math.floor(y / 400), yoe = y - era * 400;
+  const doy = $Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + $Math.floor(yoe / 4) - $Math.floor(yoe / 100) + doy;
   return era * 146097 + doe - 719468;
 }
 
 // @helper $civilFromDays
 function $civilFromDays(z) {
   z += 719468;
-  const era = Math.floor(z / 146097), doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1, m = mp + (mp < 10 ? 3 : -9);
+  const era = $Math.floor(z / 146097), doe = z - era * 146097;
+  const yoe = $Math.floor((doe - $Math.floor(doe / 1460) + $Math.floor(doe / 36524) - $Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + $Math.floor(yoe / 4) - $Math.floor(yoe / 100));
+  const mp = $Math.floor((5 * doy + 2) / 153);
+  const d = doy - $Math.floor((153 * mp + 2) / 5) + 1, m = mp + (mp < 10 ? 3 : -9);
   return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
 }
 
 // @helper $UTC
-const $UTC = Object.freeze({ $pytype: "timezone", offset: 0, __str__() { return "UTC"; }, __repr__() { return "datetime.timezone.utc"; } });
+const $UTC = $Object.freeze({ $pytype: "timezone", offset: 0, __str__() { return "UTC"; }, __repr__() { return "datetime.timezone.utc"; } });
 
 // @helper $DateTime
 class $DateTime {
@@ -34,7 +34,7 @@ class $DateTime {
     if (!(minute >= 0 && minute <= 59)) throw new $ValueError("minute must be in 0..59");
     if (!(second >= 0 && second <= 59)) throw new $ValueError("second must be in 0..59");
     if (!(microsecond >= 0 && microsecond <= 999999)) throw new $ValueError("microsecond must be in 0..999999");
-    Object.assign(this, { year, month, day, hour, minute, second, microsecond });
+    $Object.assign(this, { year, month, day, hour, minute, second, microsecond });
     this.$offset = offset === undefined ? null : offset;  // seconds east of UTC, or null (naive)
     this.$pytype = "datetime";
   }
@@ -44,17 +44,17 @@ class $DateTime {
     if (this.$offset === null) {
       const local = new Date(this.year, this.month - 1, this.day, this.hour, this.minute, this.second);
       if (this.year < 100) local.setFullYear(this.year);
-      return Math.floor(local.getTime() / 1000) + this.microsecond / 1e6;
+      return $Math.floor(local.getTime() / 1000) + this.microsecond / 1e6;
     }
     const us = (this.$epochSeconds() - this.$offset) * 1e6 + this.microsecond;
     return us / 1e6;
   }
   isoformat(sep, timespec) {
     if (sep === undefined) sep = "T";
-    const p = (n, w) => String(n).padStart(w, "0");
+    const p = (n, w) => $String(n).padStart(w, "0");
     let t = `${p(this.hour, 2)}:${p(this.minute, 2)}:${p(this.second, 2)}`;
     if (timespec === undefined || timespec === "auto") { if (this.microsecond) t += "." + p(this.microsecond, 6); }
-    else if (timespec === "milliseconds") t += "." + p(Math.floor(this.microsecond / 1000), 3);
+    else if (timespec === "milliseconds") t += "." + p($Math.floor(this.microsecond / 1000), 3);
     else if (timespec === "microseconds") t += "." + p(this.microsecond, 6);
     else if (timespec === "hours") t = p(this.hour, 2);
     else if (timespec === "minutes") t = `${p(this.hour, 2)}:${p(this.minute, 2)}`;
@@ -65,11 +65,11 @@ class $DateTime {
     if (this.$offset === null) return "";
     let o = this.$offset;
     const sign = o < 0 ? "-" : "+";
-    o = Math.abs(o);
-    const h = Math.floor(o / 3600), m = Math.floor((o % 3600) / 60), s = Math.round(o % 60 * 1e6) / 1e6;
-    const p = (n) => String(n).padStart(2, "0");
+    o = $Math.abs(o);
+    const h = $Math.floor(o / 3600), m = $Math.floor((o % 3600) / 60), s = $Math.round(o % 60 * 1e6) / 1e6;
+    const p = (n) => $String(n).padStart(2, "0");
     let out = `${sign}${p(h)}${colon}${p(m)}`;
-    if (s) { const whole = Math.floor(s), us = Math.round((s - whole) * 1e6); out += colon + p(whole); if (us) out += "." + String(us).padStart(6, "0"); }
+    if (s) { const whole = $Math.floor(s), us = $Math.round((s - whole) * 1e6); out += colon + p(whole); if (us) out += "." + $String(us).padStart(6, "0"); }
     return out;
   }
   __str__() { return this.isoformat(" "); }
@@ -84,15 +84,15 @@ class $DateTime {
 // @helper $dt_astimezone
 $DateTime.prototype.astimezone = function (tz) {
   if (tz === undefined || tz === null || tz.offset === undefined) throw new $ValueError("segfn: astimezone() needs timezone.utc");
-  const epoch = this.$offset === null ? Math.floor(this.timestamp()) : this.$epochSeconds() - this.$offset;
+  const epoch = this.$offset === null ? $Math.floor(this.timestamp()) : this.$epochSeconds() - this.$offset;
   return $dtFromEpoch(epoch + tz.offset, this.microsecond, tz.offset);
 };
 
 // @helper $dt_replace
 $DateTime.prototype.replace = function (fields) {
   fields = fields || {};
-  const g = (k) => (Object.hasOwn(fields, k) ? fields[k] : this[k]);
-  const offset = Object.hasOwn(fields, "tzinfo") ? (fields.tzinfo === null ? null : fields.tzinfo.offset) : this.$offset;
+  const g = (k) => ($Object.hasOwn(fields, k) ? fields[k] : this[k]);
+  const offset = $Object.hasOwn(fields, "tzinfo") ? (fields.tzinfo === null ? null : fields.tzinfo.offset) : this.$offset;
   return new $DateTime(g("year"), g("month"), g("day"), g("hour"), g("minute"), g("second"), g("microsecond"), offset);
 };
 
@@ -102,13 +102,13 @@ $DateTime.prototype.isoweekday = function () { return this.weekday() + 1; };
 
 // @helper $dt_strftime
 $DateTime.prototype.strftime = function (fmt) {  // uses $dt_weekday
-  const p = (n, w) => String(n).padStart(w, "0");
+  const p = (n, w) => $String(n).padStart(w, "0");
   const days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
   const months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
   const doy = $daysFromCivil(this.year, this.month, this.day) - $daysFromCivil(this.year, 1, 1) + 1;
   return fmt.replace(/%(.)/g, (all, c) => {
     switch (c) {
-      case "Y": return String(this.year); case "m": return p(this.month, 2); case "d": return p(this.day, 2);
+      case "Y": return $String(this.year); case "m": return p(this.month, 2); case "d": return p(this.day, 2);
       case "H": return p(this.hour, 2); case "M": return p(this.minute, 2); case "S": return p(this.second, 2);
       case "f": return p(this.microsecond, 6); case "j": return p(doy, 3); case "y": return p(this.year % 100, 2);
       case "z": return this.$offsetStr(""); case "Z": return this.$offset === null ? "" : this.$offset === 0 ? "UTC" : "UTC" + this.$offsetStr(":");
@@ -123,17 +123,17 @@ $DateTime.prototype.strftime = function (fmt) {  // uses $dt_weekday
 
 // @helper $dtFromEpoch
 function $dtFromEpoch(seconds, us, offset) {
-  const days = Math.floor(seconds / 86400), rem = seconds - days * 86400;
+  const days = $Math.floor(seconds / 86400), rem = seconds - days * 86400;
   const [y, m, d] = $civilFromDays(days);
-  return new $DateTime(y, m, d, Math.floor(rem / 3600), Math.floor((rem % 3600) / 60), rem % 60, us, offset);
+  return new $DateTime(y, m, d, $Math.floor(rem / 3600), $Math.floor((rem % 3600) / 60), rem % 60, us, offset);
 }
 
 // @helper $dtFromTimestamp
 function $dtFromTimestamp(ts, tz) {
   if (!$isNum(ts)) throw new TypeError(`'${$typeName(ts)}' object cannot be interpreted as an integer`);
   ts = +ts;
-  if (!Number.isFinite(ts)) throw new $ValueError(ts !== ts ? "Invalid value NaN (not a number)" : "cannot convert float infinity to integer");
-  let whole = Math.trunc(ts);
+  if (!$Number.isFinite(ts)) throw new $ValueError(ts !== ts ? "Invalid value NaN (not a number)" : "cannot convert float infinity to integer");
+  let whole = $Math.trunc(ts);
   let frac = (ts - whole) * 1e6;
   frac = $roundHalfEven(frac);
   if (frac >= 1e6) { frac -= 1e6; whole += 1; } else if (frac < 0) { frac += 1e6; whole -= 1; }
@@ -149,7 +149,7 @@ function $fromisoformat(s) {
   if (typeof s !== "string") throw new TypeError("fromisoformat: argument must be str");
   const bad = () => new $ValueError(`Invalid isoformat string: ${$repr(s)}`);
   if ($len(s) < 7) throw bad();
-  const cps = Array.from(s);
+  const cps = $Array.from(s);
   const digits = (str, at, n) => {
     const part = str.slice(at, at + n);
     if (part.length !== n || !/^[0-9]+$/.test(part)) throw bad();
@@ -223,7 +223,7 @@ function $fromisoformat(s) {
         if (t[p] !== "." && t[p] !== ",") throw bad();
         p++;
         const rest = t.length - p;
-        const take = Math.min(rest, 6);
+        const take = $Math.min(rest, 6);
         if (take === 0) throw bad();
         comps[3] = digits(t, p, take) * 10 ** (6 - take);
         if (rest > take && !/^[0-9]+$/.test(t.slice(p + take))) throw bad();
@@ -241,12 +241,12 @@ function $fromisoformat(s) {
       const c = hms(tzstr);
       const sign = tstr[tz - 1] === "-" ? -1 : 1;
       offset = sign * (c[0] * 3600 + c[1] * 60 + c[2] + c[3] / 1e6);
-      if (Math.abs(offset) >= 86400) {
+      if ($Math.abs(offset) >= 86400) {
         const us = sign * ((c[0] * 3600 + c[1] * 60 + c[2]) * 1e6 + c[3]);
-        const days = Math.floor(us / 864e8), rest = us - days * 864e8;
+        const days = $Math.floor(us / 864e8), rest = us - days * 864e8;
         const parts = [];
         if (days) parts.push(`days=${days}`);
-        if (Math.floor(rest / 1e6)) parts.push(`seconds=${Math.floor(rest / 1e6)}`);
+        if ($Math.floor(rest / 1e6)) parts.push(`seconds=${$Math.floor(rest / 1e6)}`);
         if (rest % 1e6) parts.push(`microseconds=${rest % 1e6}`);
         throw new $ValueError("offset must be a timedelta strictly between -timedelta(hours=24) and timedelta(hours=24), "
           + `not datetime.timedelta(${parts.join(", ") || "0"}).`);

@@ -10,9 +10,9 @@ function $excMessage(e) {
 
 // @helper $excInit
 function $excInit(self, args) {
-  if (Object.hasOwn(self, "message")) delete self.message;
-  if (Object.hasOwn(self, "name")) delete self.name;
-  self.args = Object.freeze(args);
+  if ($Object.hasOwn(self, "message")) delete self.message;
+  if ($Object.hasOwn(self, "name")) delete self.name;
+  self.args = $Object.freeze(args);
   if (typeof self.__init__ === "function") self.__init__(...args);
 }
 
@@ -21,16 +21,16 @@ function $excInit(self, args) {
 function $superInit(Base, self, args) {
   const init = Base.prototype.__init__;
   if (typeof init === "function") init.apply(self, args);
-  else self.args = Object.freeze(args);
+  else self.args = $Object.freeze(args);
 }
 
 // @helper $excClass
 // Finish a user exception class: its Python name and a message derived from its args.
 function $excClass(C, name) {
-  Object.defineProperty(C, "name", { value: name, configurable: true });
-  Object.defineProperty(C.prototype, "name", { value: name, writable: true, configurable: true });
-  Object.defineProperty(C.prototype, "message", {
-    get() { return $excMessage(this); }, set(v) { Object.defineProperty(this, "message", { value: v, writable: true, configurable: true }); },
+  $Object.defineProperty(C, "name", { value: name, configurable: true });
+  $Object.defineProperty(C.prototype, "name", { value: name, writable: true, configurable: true });
+  $Object.defineProperty(C.prototype, "message", {
+    get() { return $excMessage(this); }, set(v) { $Object.defineProperty(this, "message", { value: v, writable: true, configurable: true }); },
     configurable: true,
   });
   return C;
@@ -101,7 +101,7 @@ function $segError(name) {
   const C = class extends Error {
     constructor(message) { super(message); this.name = name; }
   };
-  Object.defineProperty(C, "name", { value: name });
+  $Object.defineProperty(C, "name", { value: name });
   return C;
 }
 
@@ -110,7 +110,7 @@ function $isFetchError(e) { return $isExc(e) && (e.name === "FetchError" || e.co
 
 // @helper $isExc
 // Errors thrown by the runtime's own fetch come from another realm: instanceof Error misses them.
-function $isExc(e) { return e instanceof Error || Object.prototype.toString.call(e) === "[object Error]"; }
+function $isExc(e) { return e instanceof Error || $Object.prototype.toString.call(e) === "[object Error]"; }
 
 // @helper $raisable
 function $raisable(x) {

@@ -6,7 +6,7 @@ function $str(x, isFloat) {
   if (typeof x === "number") return $numStr(x, isFloat);
   if (x === null || x === undefined) return "None";
   if (typeof x === "boolean") return x ? "True" : "False";
-  if ($isExc(x)) return x.message === undefined ? "" : String(x.message);
+  if ($isExc(x)) return x.message === undefined ? "" : $String(x.message);
   if (x !== null && typeof x === "object" && typeof x.__str__ === "function") return x.__str__();
   return $repr(x);
 }
@@ -17,19 +17,19 @@ function $repr(x, isFloat) {
   if (typeof x === "number") return $numStr(x, isFloat);
   if (x === null || x === undefined) return "None";
   if (typeof x === "boolean") return x ? "True" : "False";
-  if (Array.isArray(x)) {
+  if ($Array.isArray(x)) {
     const inner = x.map((v) => $repr(v)).join(", ");
-    if (!Object.isFrozen(x)) return "[" + inner + "]";
+    if (!$Object.isFrozen(x)) return "[" + inner + "]";
     return x.length === 1 ? "(" + inner + ",)" : "(" + inner + ")";
   }
-  if ($isDict(x)) return "{" + Object.keys(x).map((k) => $strRepr(k) + ": " + $repr(x[k])).join(", ") + "}";
-  if (x instanceof Set) {
+  if ($isDict(x)) return "{" + $Object.keys(x).map((k) => $strRepr(k) + ": " + $repr(x[k])).join(", ") + "}";
+  if (x instanceof $Set) {
     const name = x.$frozen ? "frozenset" : "set";
     if (x.size === 0) return name + "()";
     const inner = "{" + [...x].map((v) => $repr(v)).join(", ") + "}";
     return x.$frozen ? "frozenset(" + inner + ")" : inner;
   }
-  if (x instanceof Uint8Array) return $bytesRepr(x);
+  if (x instanceof $Uint8Array) return $bytesRepr(x);
   if ($isExc(x)) {
     const args = x.args || (x.message ? [x.message] : []);
     const inner = args.length === 1 ? $repr(args[0]) : args.map((v) => $repr(v)).join(", ");
@@ -82,7 +82,7 @@ function $bytesRepr(b) {
   const quote = hasSingle && !hasDouble ? '"' : "'";
   let out = "b" + quote;
   for (const c of b) {
-    const ch = String.fromCharCode(c);
+    const ch = $String.fromCharCode(c);
     if (ch === quote || ch === "\\") out += "\\" + ch;
     else if (c === 10) out += "\\n"; else if (c === 13) out += "\\r"; else if (c === 9) out += "\\t";
     else if (c < 0x20 || c >= 0x7f) out += "\\x" + c.toString(16).padStart(2, "0");
@@ -118,7 +118,7 @@ function $pad(body, s, defaultAlign, signPart) {
 // @helper $group
 function $group(intPart, sep, every) {
   let out = "";
-  for (let i = intPart.length; i > 0; i -= every) out = intPart.slice(Math.max(0, i - every), i) + (out ? sep + out : "");
+  for (let i = intPart.length; i > 0; i -= every) out = intPart.slice($Math.max(0, i - every), i) + (out ? sep + out : "");
   return out;
 }
 
@@ -138,11 +138,11 @@ function $format(x, spec, isFloat) {
     if (s.align === "=") throw new $ValueError("'=' alignment not allowed in string format specifier");
     if (s.group) throw new $ValueError(`Cannot specify '${s.group}' with 's'.`);
     let body = x;
-    if (s.prec !== null) body = Array.from(x).slice(0, s.prec).join("");
+    if (s.prec !== null) body = $Array.from(x).slice(0, s.prec).join("");
     return $pad(body, s, "<");
   }
   const v = +x;
-  const asInt = !isFloat && Number.isInteger(v) && typeof x !== "string";
+  const asInt = !isFloat && $Number.isInteger(v) && typeof x !== "string";
   if (asInt && "bcdoxXn".includes(s.type || "d") && !(s.type === "" && false)) {
     if (s.type === "" || "bcdoxXn".includes(s.type)) return $formatInt(v, s);
   }
@@ -159,12 +159,12 @@ function $formatInt(v, s) {
   if (type === "c") {
     if (s.sign !== "-") throw new $ValueError("Sign not allowed with integer format specifier 'c'");
     if (v < 0 || v > 0x10ffff) throw new $OverflowError("%c arg not in range(0x110000)");
-    return $pad(String.fromCodePoint(v), s, "<");
+    return $pad($String.fromCodePoint(v), s, "<");
   }
   if (s.group && "bcoxXn".includes(type) && s.group === ",") throw new $ValueError(`Cannot specify ',' with '${type}'.`);
   if (s.z) throw new $ValueError("Negative zero coercion (z) not allowed in integer format specifier");
   const neg = v < 0;
-  const big = BigInt(Math.abs(v));
+  const big = BigInt($Math.abs(v));
   const base = { b: 2, o: 8, x: 16, X: 16, d: 10, n: 10 }[type];
   let digits = big.toString(base);
   if (type === "X") digits = digits.toUpperCase();
@@ -186,12 +186,12 @@ function $formatFloat(v, s, fromInt) {
   let type = s.type;
   if (type === "n") type = s.prec === null && fromInt ? "d" : "g";
   let prec = s.prec;
-  const neg = v < 0 || Object.is(v, -0);
-  const a = Math.abs(v);
+  const neg = v < 0 || $Object.is(v, -0);
+  const a = $Math.abs(v);
   let body;
   let pct = false;
   if (type === "%") { type = "f"; pct = true; }
-  if (!Number.isFinite(a)) {
+  if (!$Number.isFinite(a)) {
     body = a !== a ? "nan" : "inf";
     if ("FEG".includes(type) && type !== "") body = body.toUpperCase();
   } else if (type === "f" || type === "F") {
@@ -206,7 +206,7 @@ function $formatFloat(v, s, fromInt) {
     const [, , exp] = a === 0 ? [false, "0", 0] : $sciDigits(a, p - 1);
     const limit = type === "" ? p - 1 : p;
     if (exp >= -4 && exp < limit) {
-      body = $fixedDigits(a, Math.max(0, p - 1 - exp));
+      body = $fixedDigits(a, $Math.max(0, p - 1 - exp));
       if (!s.alt) { if (body.includes(".")) body = body.replace(/0+$/, "").replace(/\.$/, ""); }
       if (type === "" && !body.includes(".")) body += ".0";
     } else {
@@ -241,7 +241,7 @@ function $formatFloat(v, s, fromInt) {
 function $sciFormat(a, prec, alt) {
   const [, digits, exp] = $sciDigits(a, prec);
   let mant = digits[0] + (prec > 0 ? "." + digits.slice(1) : (alt ? "." : ""));
-  return mant + "e" + (exp < 0 ? "-" : "+") + String(Math.abs(exp)).padStart(2, "0");
+  return mant + "e" + (exp < 0 ? "-" : "+") + $String($Math.abs(exp)).padStart(2, "0");
 }
 
 // @helper $fstr
@@ -270,7 +270,7 @@ function $ascii(s) {
 // The str % args operator.
 function $percentFormat(fmt, args) {
   const mapping = $isDict(args) ? args : null;
-  const list = Array.isArray(args) && Object.isFrozen(args) ? args : [args];
+  const list = $Array.isArray(args) && $Object.isFrozen(args) ? args : [args];
   let i = 0, usedMapping = false;
   const next = () => { if (i >= list.length) throw new TypeError("not enough arguments for format string"); return list[i++]; };
   const re = /%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])?/g;
@@ -293,17 +293,17 @@ function $percentFormat(fmt, args) {
     let body, signed = false;
     switch (conv) {
       case "%": body = "%"; break;
-      case "s": body = $str(v); if (p !== null) body = Array.from(body).slice(0, p).join(""); break;
-      case "r": body = $repr(v); if (p !== null) body = Array.from(body).slice(0, p).join(""); break;
-      case "a": body = $ascii($repr(v)); if (p !== null) body = Array.from(body).slice(0, p).join(""); break;
+      case "s": body = $str(v); if (p !== null) body = $Array.from(body).slice(0, p).join(""); break;
+      case "r": body = $repr(v); if (p !== null) body = $Array.from(body).slice(0, p).join(""); break;
+      case "a": body = $ascii($repr(v)); if (p !== null) body = $Array.from(body).slice(0, p).join(""); break;
       case "c":
         if (typeof v === "string") { if ($len(v) !== 1) throw new TypeError("%c requires int or char"); body = v; }
-        else if ($isIntLike(v)) body = String.fromCodePoint(+v);
+        else if ($isIntLike(v)) body = $String.fromCodePoint(+v);
         else throw new TypeError("%c requires int or char");
         break;
       case "d": case "i": case "u":
         if (!$isNum(v)) throw new TypeError(`%${conv} format: a real number is required, not ${$typeName(v)}`);
-        body = $formatInt(Math.trunc(+v), $parseSpec((plus ? "+" : space ? " " : "") + (p !== null ? "" : "")));
+        body = $formatInt($Math.trunc(+v), $parseSpec((plus ? "+" : space ? " " : "") + (p !== null ? "" : "")));
         if (p !== null) { const neg = body[0] === "-" || body[0] === "+" || body[0] === " "; const sg = neg ? body[0] : ""; let d = neg ? body.slice(1) : body; d = d.padStart(p, "0"); body = sg + d; }
         signed = true; break;
       case "x": case "X": case "o":
@@ -351,7 +351,7 @@ function $strFormat(fmt, args, kwargs) {
       let head = path[0];
       if (head === "") { value = args[auto++]; if (value === undefined) throw new $IndexError(`Replacement index ${auto - 1} out of range for positional args tuple`); }
       else if (/^\d+$/.test(head)) { value = args[+head]; if (value === undefined) throw new $IndexError(`Replacement index ${head} out of range for positional args tuple`); }
-      else { if (!Object.hasOwn(kwargs, head)) throw new $KeyError(head); value = kwargs[head]; }
+      else { if (!$Object.hasOwn(kwargs, head)) throw new $KeyError(head); value = kwargs[head]; }
       for (const part of path.slice(1)) {
         if (part[0] === ".") value = $attr(value, part.slice(1));
         else { const k = part.slice(1, -1); value = $getitem(value, /^\d+$/.test(k) ? +k : k); }
@@ -370,4 +370,4 @@ function $strFormat(fmt, args, kwargs) {
 
 // @helper $inTable
 // A generated character class: Node's regex property escape, corrected where CPython differs.
-function $inTable(t, cp) { return t.re.test(String.fromCodePoint(cp)) !== $inRanges(t.delta, cp); }
+function $inTable(t, cp) { return t.re.test($String.fromCodePoint(cp)) !== $inRanges(t.delta, cp); }

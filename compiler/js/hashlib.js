@@ -8,7 +8,7 @@ class $Hash {
   }
   update(data) {
     if (typeof data === "string") throw new TypeError("Strings must be encoded before hashing");
-    if (!(data instanceof Uint8Array)) throw new TypeError(`object supporting the buffer API required`);
+    if (!(data instanceof $Uint8Array)) throw new TypeError(`object supporting the buffer API required`);
     this.$chunks.push(data);
     return null;
   }
@@ -20,7 +20,7 @@ class $Hash {
     return all;
   }
   digest() { return $hashDigest(this.name, this.$bytes()); }
-  hexdigest() { return Array.from(this.digest(), (c) => c.toString(16).padStart(2, "0")).join(""); }
+  hexdigest() { return $Array.from(this.digest(), (c) => c.toString(16).padStart(2, "0")).join(""); }
   copy() { const h = new $Hash(this.name); h.$chunks = this.$chunks.slice(); return h; }
 }
 
@@ -33,14 +33,14 @@ function $hashDigest(name, msg) {
   padded[len] = 0x80;
   const bits = len * 8;
   const view = new DataView(padded.buffer);
-  if (big) { view.setUint32(padded.length - 8, Math.floor(bits / 2 ** 32)); view.setUint32(padded.length - 4, bits >>> 0); }
-  else { view.setUint32(padded.length - 8, bits >>> 0, true); view.setUint32(padded.length - 4, Math.floor(bits / 2 ** 32), true); }
+  if (big) { view.setUint32(padded.length - 8, $Math.floor(bits / 2 ** 32)); view.setUint32(padded.length - 4, bits >>> 0); }
+  else { view.setUint32(padded.length - 8, bits >>> 0, true); view.setUint32(padded.length - 4, $Math.floor(bits / 2 ** 32), true); }
   const rotl = (x, n) => (x << n) | (x >>> (32 - n));
   const rotr = (x, n) => (x >>> n) | (x << (32 - n));
   let state;
   if (name === "md5") {
     const K = [], S = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
-    for (let i = 0; i < 64; i++) K[i] = Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 32) >>> 0;
+    for (let i = 0; i < 64; i++) K[i] = $Math.floor($Math.abs($Math.sin(i + 1)) * 2 ** 32) >>> 0;
     state = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476];
     for (let off = 0; off < padded.length; off += 64) {
       const M = []; for (let i = 0; i < 16; i++) M[i] = view.getUint32(off + 4 * i, true);

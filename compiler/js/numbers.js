@@ -18,15 +18,15 @@ function $add(a, b) {
     throw new TypeError(`can only concatenate str (not "${$typeName(b)}") to str`);
   }
   if ((ta === "number" || ta === "boolean") && (tb === "number" || tb === "boolean")) return +a + +b;
-  if (Array.isArray(a)) {
-    const kind = Object.isFrozen(a) ? "tuple" : "list";
-    if (Array.isArray(b) && Object.isFrozen(b) === Object.isFrozen(a)) {
+  if ($Array.isArray(a)) {
+    const kind = $Object.isFrozen(a) ? "tuple" : "list";
+    if ($Array.isArray(b) && $Object.isFrozen(b) === $Object.isFrozen(a)) {
       const out = a.concat(b);
-      return kind === "tuple" ? Object.freeze(out) : out;
+      return kind === "tuple" ? $Object.freeze(out) : out;
     }
     throw new TypeError(`can only concatenate ${kind} (not "${$typeName(b)}") to ${kind}`);
   }
-  if (a instanceof Uint8Array && b instanceof Uint8Array) {
+  if (a instanceof $Uint8Array && b instanceof $Uint8Array) {
     const out = new Uint8Array(a.length + b.length); out.set(a); out.set(b, a.length); return out;
   }
   throw $binopError("+", a, b);
@@ -35,8 +35,8 @@ function $add(a, b) {
 // @helper $iadd
 // a += b: lists extend in place (other names bound to the list see it), everything else is +.
 function $iadd(a, b) {
-  if (Array.isArray(a) && !Object.isFrozen(a)) {
-    if (Array.isArray(b)) { for (let i = 0, n = b.length; i < n; i++) a.push(b[i]); }
+  if ($Array.isArray(a) && !$Object.isFrozen(a)) {
+    if ($Array.isArray(b)) { for (let i = 0, n = b.length; i < n; i++) a.push(b[i]); }
     else for (const v of $iter(b)) a.push(v);
     return a;
   }
@@ -47,26 +47,26 @@ function $iadd(a, b) {
 function $sub(a, b) {
   if (typeof a === "number" && typeof b === "number") return a - b;
   if ($isNum(a) && $isNum(b)) return +a - +b;
-  if (a instanceof Set && b instanceof Set) return $mkset([...a].filter((v) => !$setHas(b, v)), a.$frozen);
+  if (a instanceof $Set && b instanceof $Set) return $mkset([...a].filter((v) => !$setHas(b, v)), a.$frozen);
   throw $binopError("-", a, b);
 }
 
 // @helper $repeat
 function $repeat(seq, n) {
   if (typeof n === "boolean") n = +n;
-  if (typeof n !== "number" || !Number.isInteger(n)) throw new TypeError(`can't multiply sequence by non-int of type '${$typeName(n)}'`);
+  if (typeof n !== "number" || !$Number.isInteger(n)) throw new TypeError(`can't multiply sequence by non-int of type '${$typeName(n)}'`);
   if (typeof seq === "string") return n > 0 ? seq.repeat(n) : "";
   const out = [];
   for (let i = 0; i < n; i++) for (const v of seq) out.push(v);
-  return Object.isFrozen(seq) ? Object.freeze(out) : out;
+  return $Object.isFrozen(seq) ? $Object.freeze(out) : out;
 }
 
 // @helper $mul
 function $mul(a, b) {
   if (typeof a === "number" && typeof b === "number") return a * b;
   if ($isNum(a) && $isNum(b)) return +a * +b;
-  if (typeof a === "string" || Array.isArray(a)) return $repeat(a, b);
-  if (typeof b === "string" || Array.isArray(b)) return $repeat(b, a);
+  if (typeof a === "string" || $Array.isArray(a)) return $repeat(a, b);
+  if (typeof b === "string" || $Array.isArray(b)) return $repeat(b, a);
   throw $binopError("*", a, b);
 }
 
@@ -74,7 +74,7 @@ function $mul(a, b) {
 function $div(a, b, isFloat) {
   if (!$isNum(a) || !$isNum(b)) throw $binopError("/", a, b);
   a = +a; b = +b;
-  if (b === 0) throw new $ZeroDivisionError(isFloat || !Number.isInteger(a) || !Number.isInteger(b) ? "float division by zero" : "division by zero");
+  if (b === 0) throw new $ZeroDivisionError(isFloat || !$Number.isInteger(a) || !$Number.isInteger(b) ? "float division by zero" : "division by zero");
   return a / b;
 }
 
@@ -82,14 +82,14 @@ function $div(a, b, isFloat) {
 function $floordiv(a, b, isFloat) {
   if (!$isNum(a) || !$isNum(b)) throw $binopError("//", a, b);
   a = +a; b = +b;
-  const ints = !isFloat && Number.isInteger(a) && Number.isInteger(b);
+  const ints = !isFloat && $Number.isInteger(a) && $Number.isInteger(b);
   if (b === 0) throw new $ZeroDivisionError(ints ? "integer division or modulo by zero" : "float floor division by zero");
-  if (ints) return Math.floor(a / b);
+  if (ints) return $Math.floor(a / b);
   // CPython's float floor division: computed from fmod so that a == b*q + r holds.
   let mod = a % b;
   let div = (a - mod) / b;
   if (mod && (b < 0) !== (mod < 0)) div -= 1;
-  if (div) { const f = Math.floor(div); return div - f > 0.5 ? f + 1 : f; }
+  if (div) { const f = $Math.floor(div); return div - f > 0.5 ? f + 1 : f; }
   return 0 * (a / b);
 }
 
@@ -98,7 +98,7 @@ function $mod(a, b, isFloat) {
   if (typeof a === "string") return $percentFormat(a, b);
   if (!$isNum(a) || !$isNum(b)) throw $binopError("%", a, b);
   a = +a; b = +b;
-  const ints = !isFloat && Number.isInteger(a) && Number.isInteger(b);
+  const ints = !isFloat && $Number.isInteger(a) && $Number.isInteger(b);
   if (b === 0) throw new $ZeroDivisionError(ints ? "integer modulo by zero" : "float modulo");
   let r = a % b;
   if (r !== 0) { if ((r < 0) !== (b < 0)) r += b; }
@@ -110,11 +110,11 @@ function $mod(a, b, isFloat) {
 function $pow(a, b, isFloat) {
   if (!$isNum(a) || !$isNum(b)) throw $binopError("** or pow()", a, b);
   a = +a; b = +b;
-  if (a === 0 && b < 0) throw new $ZeroDivisionError(isFloat || !Number.isInteger(a) || !Number.isInteger(b) ? "0.0 cannot be raised to a negative power" : "0.0 cannot be raised to a negative power");
-  if (a < 0 && !Number.isInteger(b)) throw new $ValueError("segfn: a negative number raised to a fractional power is complex in Python; not supported");
+  if (a === 0 && b < 0) throw new $ZeroDivisionError(isFloat || !$Number.isInteger(a) || !$Number.isInteger(b) ? "0.0 cannot be raised to a negative power" : "0.0 cannot be raised to a negative power");
+  if (a < 0 && !$Number.isInteger(b)) throw new $ValueError("segfn: a negative number raised to a fractional power is complex in Python; not supported");
   const r = a ** b;
-  if (!Number.isFinite(r) && Number.isFinite(a) && Number.isFinite(b)) {
-    if (Number.isInteger(a) && Number.isInteger(b) && !isFloat) throw new $OverflowError("segfn: integer result too large for JavaScript numbers");
+  if (!$Number.isFinite(r) && $Number.isFinite(a) && $Number.isFinite(b)) {
+    if ($Number.isInteger(a) && $Number.isInteger(b) && !isFloat) throw new $OverflowError("segfn: integer result too large for JavaScript numbers");
     throw new $OverflowError("(34, 'Numerical result out of range')");
   }
   return r;
@@ -136,7 +136,7 @@ function $pos(a) {
 // @helper $bitop
 function $bitop(op, a, b) {
   if (!$isIntLike(a) || !$isIntLike(b)) {
-    if (a instanceof Set && b instanceof Set) {
+    if (a instanceof $Set && b instanceof $Set) {
       if (op === "|") return $mkset([...a, ...b], a.$frozen);
       if (op === "&") return $mkset([...a].filter((v) => $setHas(b, v)), a.$frozen);
       if (op === "^") return $mkset([...[...a].filter((v) => !$setHas(b, v)), ...[...b].filter((v) => !$setHas(a, v))], a.$frozen);
@@ -165,16 +165,16 @@ function $invert(a) {
 
 // @helper $abs
 function $abs(a) {
-  if ($isNum(a)) return Math.abs(+a);
+  if ($isNum(a)) return $Math.abs(+a);
   throw new TypeError(`bad operand type for abs(): '${$typeName(a)}'`);
 }
 
 // @helper $divmod
-function $divmod(a, b, isFloat) { return Object.freeze([$floordiv(a, b, isFloat), $mod(a, b, isFloat)]); }
+function $divmod(a, b, isFloat) { return $Object.freeze([$floordiv(a, b, isFloat), $mod(a, b, isFloat)]); }
 
 // @helper $roundHalfEven
 function $roundHalfEven(x) {
-  const f = Math.floor(x), d = x - f;
+  const f = $Math.floor(x), d = x - f;
   if (d > 0.5) return f + 1;
   if (d < 0.5) return f;
   return f % 2 === 0 ? f : f + 1;
@@ -185,20 +185,20 @@ function $round(x, ndigits) {
   if (!$isNum(x)) throw new TypeError(`type ${$typeName(x)} doesn't define __round__ method`);
   x = +x;
   if (ndigits === undefined || ndigits === null) {
-    if (Number.isNaN(x)) throw new $ValueError("cannot convert float NaN to integer");
-    if (!Number.isFinite(x)) throw new $OverflowError("cannot convert float infinity to integer");
-    return Number.isInteger(x) ? x : $roundHalfEven(x);
+    if ($Number.isNaN(x)) throw new $ValueError("cannot convert float NaN to integer");
+    if (!$Number.isFinite(x)) throw new $OverflowError("cannot convert float infinity to integer");
+    return $Number.isInteger(x) ? x : $roundHalfEven(x);
   }
   if (!$isIntLike(ndigits)) throw new TypeError(`'${$typeName(ndigits)}' object cannot be interpreted as an integer`);
   ndigits = +ndigits;
-  if (!Number.isFinite(x) || x === 0) return x;
+  if (!$Number.isFinite(x) || x === 0) return x;
   if (ndigits >= 0) {
     if (ndigits > 323) return x;
     return parseFloat($fixedDigits(x, ndigits));
   }
   // negative ndigits: round to a multiple of 10**-ndigits, half-even on the exact value
   const m = 10 ** -ndigits;
-  if (!Number.isFinite(m)) return 0 * x;
+  if (!$Number.isFinite(m)) return 0 * x;
   return $roundExactDiv(x, -ndigits) * m;
 }
 
@@ -248,7 +248,7 @@ function $fixedDigits(x, prec) {
 function $sciDigits(x, prec) {
   const [neg, m, e] = $decompose(x);
   if (m === 0n) return [neg, "0".repeat(prec + 1), 0];
-  let exp10 = Math.floor(Math.log10(Math.abs(x)));
+  let exp10 = $Math.floor($Math.log10($Math.abs(x)));
   for (;;) {
     const shift = prec - exp10;
     let num = m, den = 1n;
@@ -272,7 +272,7 @@ function $floatRepr(x) {
   if (x !== x) return "nan";
   if (x === Infinity) return "inf";
   if (x === -Infinity) return "-inf";
-  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  if (x === 0) return $Object.is(x, -0) ? "-0.0" : "0.0";
   const s = x.toExponential();
   const at = s.indexOf("e");
   let mant = s.slice(0, at);
@@ -287,18 +287,18 @@ function $floatRepr(x) {
     else out = "0." + "0".repeat(-exp - 1) + digits;
   } else {
     out = digits[0] + (digits.length > 1 ? "." + digits.slice(1) : "") + "e" + (exp < 0 ? "-" : "+")
-      + String(Math.abs(exp)).padStart(2, "0");
+      + $String($Math.abs(exp)).padStart(2, "0");
   }
   return neg ? "-" + out : out;
 }
 
 // @helper $intStr
-function $intStr(x) { return Math.abs(x) < 1e21 ? String(x) : BigInt(x).toString(); }
+function $intStr(x) { return $Math.abs(x) < 1e21 ? $String(x) : BigInt(x).toString(); }
 
 // @helper $numStr
 function $numStr(x, isFloat) {
   if (typeof x === "boolean") return x ? "True" : "False";
-  return Number.isInteger(x) && !isFloat ? $intStr(x) : $floatRepr(x);
+  return $Number.isInteger(x) && !isFloat ? $intStr(x) : $floatRepr(x);
 }
 
 // @helper $int
@@ -308,10 +308,10 @@ function $int(x, base) {
     return $parseInt(x, +base);
   }
   if (typeof x === "number") {
-    if (Number.isInteger(x)) return x;
-    if (Number.isNaN(x)) throw new $ValueError("cannot convert float NaN to integer");
-    if (!Number.isFinite(x)) throw new $OverflowError("cannot convert float infinity to integer");
-    return Math.trunc(x) + 0;
+    if ($Number.isInteger(x)) return x;
+    if ($Number.isNaN(x)) throw new $ValueError("cannot convert float NaN to integer");
+    if (!$Number.isFinite(x)) throw new $OverflowError("cannot convert float infinity to integer");
+    return $Math.trunc(x) + 0;
   }
   if (typeof x === "boolean") return +x;
   if (typeof x === "string") return $parseInt(x, 10);
@@ -330,7 +330,7 @@ function $parseInt(s, base) {
   if ((b === 0 || b === prefixes[prefix]) && prefixes[prefix]) { b = prefixes[prefix]; body = body.slice(2); if (body[0] === "_") body = body.slice(1); }
   else if (b === 0) { b = 10; if (/^0+[1-9]/.test(body.replace(/_/g, ""))) body = "!"; }
   body = $asciiDigits(body);
-  const ok = b <= 10 ? new RegExp(`^[0-${b - 1}]+(_[0-${b - 1}]+)*$`) : new RegExp(`^[0-9a-${String.fromCharCode(86 + b)}]+(_[0-9a-${String.fromCharCode(86 + b)}]+)*$`, "i");
+  const ok = b <= 10 ? new RegExp(`^[0-${b - 1}]+(_[0-${b - 1}]+)*$`) : new RegExp(`^[0-9a-${$String.fromCharCode(86 + b)}]+(_[0-9a-${$String.fromCharCode(86 + b)}]+)*$`, "i");
   if (!ok.test(body)) throw new $ValueError(`invalid literal for int() with base ${base}: ${$repr(s)}`);
   const digits = body.replace(/_/g, "");
   const v = b === 10 ? Number(digits) : parseInt(digits, b);
@@ -359,7 +359,7 @@ function $asciiDigits(s) {
   if (!/[^\x00-\x7f]/.test(s)) return s;
   return s.replace(/\p{Nd}/gu, (c) => {
     const cp = c.codePointAt(0);
-    for (const start of $ND_STARTS) if (cp >= start && cp < start + 10) return String(cp - start);
+    for (const start of $ND_STARTS) if (cp >= start && cp < start + 10) return $String(cp - start);
     return c;
   });
 }
@@ -397,7 +397,7 @@ class $Range {
     if (this.step === 0) throw new $ValueError("range() arg 3 must not be zero");
     this.$pytype = "range";
   }
-  $len() { const n = this.step > 0 ? Math.ceil((this.stop - this.start) / this.step) : Math.ceil((this.start - this.stop) / -this.step); return Math.max(0, n); }
+  $len() { const n = this.step > 0 ? $Math.ceil((this.stop - this.start) / this.step) : $Math.ceil((this.start - this.stop) / -this.step); return $Math.max(0, n); }
   *[Symbol.iterator]() {
     if (this.step > 0) for (let i = this.start; i < this.stop; i += this.step) yield i;
     else for (let i = this.start; i > this.stop; i += this.step) yield i;
@@ -405,15 +405,15 @@ class $Range {
   $contains(x) {
     if (!$isIntLike(x) && !(typeof x === "number")) return false;
     x = +x;
-    if (!Number.isInteger(x)) return false;
+    if (!$Number.isInteger(x)) return false;
     if (this.step > 0 ? (x < this.start || x >= this.stop) : (x > this.start || x <= this.stop)) return false;
     return (x - this.start) % this.step === 0;
   }
   $getitem(k) {
-    if (k && k.$slice) return $slice(Array.from(this), ...k.$slice);
+    if (k && k.$slice) return $slice($Array.from(this), ...k.$slice);
     const n = this.$len();
     return this.start + $index(k, n, "range object") * this.step;
   }
-  $eq(o) { return o instanceof $Range && $eq(Array.from(this), Array.from(o)); }
+  $eq(o) { return o instanceof $Range && $eq($Array.from(this), $Array.from(o)); }
 }
 function $range(a, b, c) { return new $Range(a, b, c); }

@@ -44,7 +44,7 @@ function $reTemplate(repl, pattern) {
       let ds = e;
       if (e === "0" || (repl[i + 1] >= "0" && repl[i + 1] <= "7" && repl[i + 2] >= "0" && repl[i + 2] <= "7" && e <= "7")) {
         const oct = /^[0-7]{1,3}/.exec(repl.slice(i))[0];
-        if (e === "0" || oct.length === 3) { lit += String.fromCharCode(parseInt(oct, 8)); i += oct.length - 1; continue; }
+        if (e === "0" || oct.length === 3) { lit += $String.fromCharCode(parseInt(oct, 8)); i += oct.length - 1; continue; }
       }
       if (repl[i + 1] >= "0" && repl[i + 1] <= "9") { ds += repl[i + 1]; i++; }
       parts.push(lit, +ds); lit = "";
@@ -80,7 +80,7 @@ class $Match {
   group(...ids) {
     if (ids.length === 0) return this.$m[0];
     if (ids.length === 1) return this.$g(ids[0]);
-    return Object.freeze(ids.map((i) => this.$g(i)));
+    return $Object.freeze(ids.map((i) => this.$g(i)));
   }
   $getitem(i) { return this.$g(i); }
   __repr__() { return `<re.Match object; span=(${this.start()}, ${this.end()}), match=${$repr(this.$m[0])}>`; }
@@ -96,12 +96,12 @@ $Pattern.prototype.$iterate = function* (s) {
     yield m;
   }
 };
-$Pattern.prototype.finditer = function (s) { return Array.from(this.$iterate(s), (m) => new $Match(m, s, this)); };
+$Pattern.prototype.finditer = function (s) { return $Array.from(this.$iterate(s), (m) => new $Match(m, s, this)); };
 $Pattern.prototype.findall = function (s) {
-  return Array.from(this.$iterate(s), (m) => {
+  return $Array.from(this.$iterate(s), (m) => {
     if (this.groups === 0) return m[0];
     const g = m.slice(1).map((v) => (v === undefined ? "" : v));
-    return this.groups === 1 ? g[0] : Object.freeze(g);
+    return this.groups === 1 ? g[0] : $Object.freeze(g);
   });
 };
 
@@ -125,7 +125,7 @@ $Pattern.prototype.subn = function (repl, s, count) {
     if (typeof r !== "string") throw new TypeError(`expected str instance, ${$typeName(r)} found`);
     return r;
   });
-  return Object.freeze([out, n]);
+  return $Object.freeze([out, n]);
 };
 $Pattern.prototype.sub = function (repl, s, count) { return this.subn(repl, s, count)[0]; };
 
@@ -146,7 +146,7 @@ $Pattern.prototype.split = function (s, maxsplit) {  // uses $re_iterate
 };
 
 // @helper $match_groups
-$Match.prototype.groups = function (dflt) { const out = []; for (let i = 1; i <= this.re.groups; i++) { const v = this.$m[i]; out.push(v === undefined ? (dflt === undefined ? null : dflt) : v); } return Object.freeze(out); };
+$Match.prototype.groups = function (dflt) { const out = []; for (let i = 1; i <= this.re.groups; i++) { const v = this.$m[i]; out.push(v === undefined ? (dflt === undefined ? null : dflt) : v); } return $Object.freeze(out); };
 $Match.prototype.groupdict = function (dflt) { const out = {}; for (const k of this.re.$names) { const v = this.$m.groups[k]; out[k] = v === undefined ? (dflt === undefined ? null : dflt) : v; } return out; };
 
 // @helper $match_span
@@ -164,7 +164,7 @@ $Match.prototype.$span = function (g) {
 };
 $Match.prototype.start = function (g) { return this.$span(g)[0]; };
 $Match.prototype.end = function (g) { return this.$span(g)[1]; };
-$Match.prototype.span = function (g) { return Object.freeze(this.$span(g)); };
+$Match.prototype.span = function (g) { return $Object.freeze(this.$span(g)); };
 
 // @helper $reCompile
 const $reCache = new Map();

@@ -1,12 +1,37 @@
 // The whitelisted standard library: json, datetime, base64, urllib.parse, math, copy, and Segment's fetch.
 
 // @helper $jsonStr
-// A JSON string literal as CPython writes it: JSON.stringify escapes the same characters (except lone
+// A JSON string literal as CPython writes it: $JSON.stringify escapes the same characters (except lone
 // surrogates, which CPython cannot encode anyway); ensure_ascii also escapes everything past "~".
 function $jsonStr(s, ascii) {
-  const out = JSON.stringify(s);
+  const out = $JSON.stringify(s);
   if (!ascii || !/[^\x00-\x7e]/.test(out)) return out;
   return out.replace(/[^\x00-\x7e]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+}
+
+// @helper $jsonCompact
+// json.dumps(x, separators=(",", ":"), ensure_ascii=False, allow_nan=False), what fetch(json=...)
+// sends. JSON.stringify writes the same text when every number is an integer below 1e21 or a
+// non-integer of at least 1e-4 (where repr and JavaScript both write plain decimals) and every
+// container is a list or a dict; anything else takes CPython's encoder.
+function $jsonCompact(x) {
+  return $jsonPlain(x, 0) ? $JSON.stringify(x)
+    : $jsonDumps(x, { separators: [",", ":"], ensure_ascii: false, allow_nan: false });
+}
+function $jsonPlain(v, depth) {
+  if (v === null || typeof v === "string" || typeof v === "boolean") return true;
+  if (typeof v === "number") {
+    const a = $Math.abs(v);
+    return $Number.isInteger(v) ? a < 1e21 : a >= 1e-4 && a < 1e16;
+  }
+  if (depth > 64 || typeof v !== "object") return false;
+  if ($Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!$jsonPlain(v[i], depth + 1)) return false;
+    return true;
+  }
+  if (!$isDict(v)) return false;
+  for (const k in v) if (!$jsonPlain(v[k], depth + 1)) return false;
+  return true;
 }
 
 // @helper $jsonDumps
@@ -17,7 +42,7 @@ function $jsonDumps(x, opts) {
   const allowNan = opts.allow_nan === undefined ? true : $truthy(opts.allow_nan);
   const sortKeys = $truthy(opts.sort_keys);
   let indent = opts.indent === undefined ? null : opts.indent;
-  if (typeof indent === "number") indent = " ".repeat(Math.max(0, indent));
+  if (typeof indent === "number") indent = " ".repeat($Math.max(0, indent));
   let itemSep = ", ", keySep = ": ";
   if (indent !== null) itemSep = ",";
   if (opts.separators !== undefined && opts.separators !== null) [itemSep, keySep] = $unpack(opts.separators, 2);
@@ -27,7 +52,7 @@ function $jsonDumps(x, opts) {
     if (v === false) return "false";
     if (typeof v === "string") return $jsonStr(v, ascii);
     if (typeof v === "number") {
-      if (!Number.isFinite(v)) {
+      if (!$Number.isFinite(v)) {
         if (!allowNan) throw new $ValueError("Out of range float values are not JSON compliant");
         return v !== v ? "NaN" : v > 0 ? "Infinity" : "-Infinity";
       }
@@ -35,12 +60,12 @@ function $jsonDumps(x, opts) {
     }
     const nl = indent === null ? "" : "\n" + indent.repeat(level + 1);
     const close = indent === null ? "" : "\n" + indent.repeat(level);
-    if (Array.isArray(v)) {
+    if ($Array.isArray(v)) {
       if (v.length === 0) return "[]";
       return "[" + nl + v.map((e) => enc(e, level + 1)).join(itemSep + nl) + close + "]";
     }
     if ($isDict(v)) {
-      let keys = Object.keys(v);
+      let keys = $Object.keys(v);
       if (keys.length === 0) return "{}";
       if (sortKeys) keys = keys.slice().sort($strcmp);
       return "{" + nl + keys.map((k) => $jsonStr(k, ascii) + keySep + enc(v[k], level + 1)).join(itemSep + nl) + close + "}";
@@ -52,10 +77,10 @@ function $jsonDumps(x, opts) {
 
 // @helper $jsonLoads
 function $jsonLoads(s) {
-  if (s instanceof Uint8Array) s = $utf8Decode(s);
+  if (s instanceof $Uint8Array) s = $utf8Decode(s);
   if (typeof s !== "string") throw new TypeError(`the JSON object must be str, bytes or bytearray, not ${$typeName(s)}`);
   try {
-    return JSON.parse(s);
+    return $JSON.parse(s);
   } catch (e) {
     return $jsonParsePy(s);
   }
@@ -63,7 +88,7 @@ function $jsonLoads(s) {
 
 // @helper $jsonParsePy
 // A JSON parser with CPython's error messages (and its NaN/Infinity literals), used only when
-// JSON.parse refused the text.
+// $JSON.parse refused the text.
 function $jsonParsePy(s) {
   let i = 0;
   const fail = (msg, at) => {
@@ -132,7 +157,7 @@ function $jsonParsePy(s) {
             const hex2 = s.slice(i + 2, i + 6);
             if (/^[0-9a-fA-F]{4}$/.test(hex2)) { const lo = parseInt(hex2, 16); if (lo >= 0xDC00 && lo <= 0xDFFF) { cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00); i += 6; } }
           }
-          out += String.fromCodePoint(cp);
+          out += $String.fromCodePoint(cp);
           continue;
         }
         if (e === undefined) fail("Unterminated string starting at", start);
@@ -154,22 +179,22 @@ function $jsonParsePy(s) {
 async function $fetch(url, options, kw) {
   const opts = options === undefined || options === null ? {} : options;
   if (!$isDict(opts)) throw new TypeError(`'${$typeName(opts)}' object is not a mapping`);
-  const get = (k) => (Object.hasOwn(opts, k) ? opts[k] : null);
+  const get = (k) => ($Object.hasOwn(opts, k) ? opts[k] : null);
   let method = kw.method;
   if (!$truthy(method)) method = get("method");
   if (!$truthy(method)) method = "GET";
   method = $m_upper(method);
   const src = kw.headers !== undefined && kw.headers !== null ? kw.headers : get("headers");
   const byLower = {};
-  if (src !== null) for (const k of Object.keys(src)) byLower[k.toLowerCase()] = [k, $str(src[k])];
+  if (src !== null) for (const k of $Object.keys(src)) byLower[k.toLowerCase()] = [k, $str(src[k])];
   let body = kw.body !== undefined && kw.body !== null ? kw.body : get("body");
   if (kw.json !== undefined && kw.json !== null) {
-    body = $jsonDumps(kw.json, { separators: [",", ":"], ensure_ascii: false, allow_nan: false });
-    if (!Object.hasOwn(byLower, "content-type")) byLower["content-type"] = ["Content-Type", "application/json"];
+    body = $jsonCompact(kw.json);
+    if (!$Object.hasOwn(byLower, "content-type")) byLower["content-type"] = ["Content-Type", "application/json"];
   }
   if (body !== null && typeof body !== "string") throw new TypeError("fetch body must be a string; pass json= to send JSON");
   const headers = {};
-  for (const k of Object.keys(byLower)) headers[byLower[k][0]] = byLower[k][1];
+  for (const k of $Object.keys(byLower)) headers[byLower[k][0]] = byLower[k][1];
   const init = { method, headers };
   if (body !== null) init.body = body;
   return fetch(url, init);
@@ -179,7 +204,7 @@ async function $fetch(url, options, kw) {
 function $b64encode(b, alt) {
   if (typeof b === "string") throw new TypeError("a bytes-like object is required, not 'str'");
   let bin = "";
-  for (const c of b) bin += String.fromCharCode(c);
+  for (const c of b) bin += $String.fromCharCode(c);
   let s = btoa(bin);
   if (alt) s = s.replace(/\+/g, alt[0]).replace(/\//g, alt[1]);
   return Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -191,7 +216,7 @@ function $b64decode(x, alt) {
   if (typeof x === "string") {
     if (/[^\x00-\x7f]/.test(x)) throw new $ValueError("string argument should contain only ASCII characters");
     s = x;
-  } else if (x instanceof Uint8Array) s = String.fromCharCode(...x);
+  } else if (x instanceof $Uint8Array) s = $String.fromCharCode(...x);
   else throw new TypeError(`argument should be a bytes-like object or ASCII string, not '${$typeName(x)}'`);
   if (alt) s = s.split(alt[0]).join("+").split(alt[1]).join("/");
   // CPython's non-strict a2b_base64: skip characters outside the alphabet; padding ends a quad.
@@ -221,12 +246,12 @@ function $b64decode(x, alt) {
 // @helper $quote
 function $quote(s, safe, plus) {
   if (safe === undefined || safe === null) safe = plus ? "" : "/";
-  const bytes = typeof s === "string" ? $utf8(s) : s instanceof Uint8Array ? s : null;
+  const bytes = typeof s === "string" ? $utf8(s) : s instanceof $Uint8Array ? s : null;
   if (bytes === null) throw new TypeError("quote() doesn't support '" + $typeName(s) + "' objects");
   const ok = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~" + safe;
   let out = "";
   for (const c of bytes) {
-    const ch = String.fromCharCode(c);
+    const ch = $String.fromCharCode(c);
     if (c < 128 && ok.includes(ch)) out += ch;
     else if (plus && c === 32) out += "+";
     else out += "%" + c.toString(16).toUpperCase().padStart(2, "0");
@@ -251,7 +276,7 @@ function $utf8DecodeReplace(b) {
   for (let i = 0; i < b.length;) {
     const c = b[i];
     let need, cp, min;
-    if (c < 0x80) { out += String.fromCharCode(c); i++; continue; }
+    if (c < 0x80) { out += $String.fromCharCode(c); i++; continue; }
     if (c >= 0xC2 && c < 0xE0) { need = 1; cp = c & 31; min = 0x80; }
     else if (c >= 0xE0 && c < 0xF0) { need = 2; cp = c & 15; min = 0x800; }
     else if (c >= 0xF0 && c < 0xF5) { need = 3; cp = c & 7; min = 0x10000; }
@@ -264,7 +289,7 @@ function $utf8DecodeReplace(b) {
       cp = (cp << 6) | (d & 63);
     }
     if (k <= need) { out += "\ufffd"; i += k; continue; }
-    out += String.fromCodePoint(cp);
+    out += $String.fromCodePoint(cp);
     i += need + 1;
   }
   return out;
@@ -272,11 +297,11 @@ function $utf8DecodeReplace(b) {
 
 // @helper $urlencode
 function $urlencode(query, doseq) {
-  const pairs = $isDict(query) ? Object.keys(query).map((k) => [k, query[k]]) : $list(query).map((p) => $unpack(p, 2));
-  const q = (v) => (typeof v === "string" || v instanceof Uint8Array ? $quote(v, "", true) : $quote($str(v), "", true));
+  const pairs = $isDict(query) ? $Object.keys(query).map((k) => [k, query[k]]) : $list(query).map((p) => $unpack(p, 2));
+  const q = (v) => (typeof v === "string" || v instanceof $Uint8Array ? $quote(v, "", true) : $quote($str(v), "", true));
   const out = [];
   for (const [k, v] of pairs) {
-    if (doseq && typeof v !== "string" && v !== null && typeof v === "object" && !(v instanceof Uint8Array)) {
+    if (doseq && typeof v !== "string" && v !== null && typeof v === "object" && !(v instanceof $Uint8Array)) {
       for (const e of $iter(v)) out.push(q(k) + "=" + q(e));
     } else out.push(q(k) + "=" + q(v));
   }
@@ -288,7 +313,7 @@ function $mathInt(x, f, name) {
   if (!$isNum(x)) throw new TypeError(`must be real number, not ${$typeName(x)}`);
   x = +x;
   if (x !== x) throw new $ValueError("cannot convert float NaN to integer");
-  if (!Number.isFinite(x)) throw new $OverflowError("cannot convert float infinity to integer");
+  if (!$Number.isFinite(x)) throw new $OverflowError("cannot convert float infinity to integer");
   return f(x) + 0;
 }
 // @helper $mathFloat

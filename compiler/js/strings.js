@@ -7,7 +7,7 @@ function $noMethod(o, name) { throw $attrError(o, name); }
 // @helper $callMethod
 // A method of a non-builtin object: a response, headers, a match, a datetime, a user exception.
 function $callMethod(o, name, args) {
-  if (o !== null && typeof o === "object" && !Array.isArray(o) && !$isDict(o) && !(o instanceof Set) && !(o instanceof Uint8Array)) {
+  if (o !== null && typeof o === "object" && !$Array.isArray(o) && !$isDict(o) && !(o instanceof $Set) && !(o instanceof $Uint8Array)) {
     const f = o[name];
     if (typeof f === "function") return f.apply(o, args);
   }
@@ -78,13 +78,22 @@ function $m_swapcase(s) {
 // @helper $stripChars
 function $stripChars(s, chars, left, right) {
   if (chars === undefined || chars === null) {
+    const n = s.length;  // fast path: printable ASCII at the ends is never whitespace
+    if (n === 0 || ((!left || (s.charCodeAt(0) > 32 && s.charCodeAt(0) < 127))
+        && (!right || (s.charCodeAt(n - 1) > 32 && s.charCodeAt(n - 1) < 127)))) return s;
     if (left) s = s.replace($PY_WS_LEAD, "");
     if (right) s = s.replace($PY_WS_TRAIL, "");
     return s;
   }
   if (typeof chars !== "string") throw new TypeError(`${left && right ? "strip" : left ? "lstrip" : "rstrip"} arg must be None or str`);
-  const set = new Set(Array.from(chars));
-  const cps = Array.from(s);
+  if (!/[\ud800-\udfff]/.test(chars)) {  // no surrogate in chars: code units compare like code points
+    let a = 0, b = s.length;
+    if (left) while (a < b && chars.indexOf(s[a]) !== -1) a++;
+    if (right) while (b > a && chars.indexOf(s[b - 1]) !== -1) b--;
+    return s.slice(a, b);
+  }
+  const set = new Set($Array.from(chars));
+  const cps = $Array.from(s);
   let a = 0, b = cps.length;
   if (left) while (a < b && set.has(cps[a])) a++;
   if (right) while (b > a && set.has(cps[b - 1])) b--;
@@ -178,7 +187,7 @@ function $m_splitlines(s, keepends) {
 // @helper $m_join
 function $m_join(sep, items) {
   if (typeof sep !== "string") return $noMethod(sep, "join");
-  const list = Array.isArray(items) ? items : $list(items);
+  const list = $Array.isArray(items) ? items : $list(items);
   for (let i = 0; i < list.length; i++) {
     if (typeof list[i] !== "string") throw new TypeError(`sequence item ${i}: expected str instance, ${$typeName(list[i])} found`);
   }
@@ -194,12 +203,12 @@ function $m_replace(s, old, repl, count) {
   if (typeof old !== "string") throw new TypeError(`replace() argument 1 must be str, not ${$typeName(old)}`);
   if (typeof repl !== "string") throw new TypeError(`replace() argument 2 must be str, not ${$typeName(repl)}`);
   if (count === undefined || count === null || +count < 0) {
-    if (old === "") return repl + Array.from(s).join(repl) + (s === "" ? "" : repl);
+    if (old === "") return repl + $Array.from(s).join(repl) + (s === "" ? "" : repl);
     return s.split(old).join(repl);
   }
   count = +count;
   if (old === "") {
-    const cps = Array.from(s);
+    const cps = $Array.from(s);
     let out = "", n = 0;
     for (let i = 0; i <= cps.length; i++) { if (n < count) { out += repl; n++; } if (i < cps.length) out += cps[i]; }
     return out;
@@ -218,11 +227,14 @@ function $m_replace(s, old, repl, count) {
 // @helper $affix
 function $affix(s, affix, start, end, name) {
   if (typeof s !== "string") return $noMethod(s, name);
+  if (typeof affix === "string" && start === undefined && end === undefined) {
+    return name === "startswith" ? s.startsWith(affix) : s.endsWith(affix);
+  }
   const r = $strRange(s, start, end);
-  const list = Array.isArray(affix) && Object.isFrozen(affix) ? affix : [affix];
+  const list = $Array.isArray(affix) && $Object.isFrozen(affix) ? affix : [affix];
   for (const a of list) {
     if (typeof a !== "string") {
-      throw new TypeError(Array.isArray(affix) ? `tuple for ${name} must only contain str, not ${$typeName(a)}`
+      throw new TypeError($Array.isArray(affix) ? `tuple for ${name} must only contain str, not ${$typeName(a)}`
         : `${name} first arg must be str or a tuple of str, not ${$typeName(a)}`);
     }
   }
@@ -273,7 +285,7 @@ function $m_count(o, x, a, b) {
     if (x === "") return $len(hay) + 1;
     return hay.split(x).length - 1;
   }
-  if (Array.isArray(o)) { let n = 0; for (const v of o) if ($eq(v, x)) n++; return n; }
+  if ($Array.isArray(o)) { let n = 0; for (const v of o) if ($eq(v, x)) n++; return n; }
   return $noMethod(o, "count");
 }
 
@@ -284,10 +296,10 @@ function $m_index(o, x, a, b) {
     if (i < 0) throw new $ValueError("substring not found");
     return i;
   }
-  if (Array.isArray(o)) {
+  if ($Array.isArray(o)) {
     const [lo, hi] = $sliceIndices(o.length, a === undefined ? null : a, b === undefined ? null : b, 1);
     for (let i = lo; i < hi; i++) if ($eq(o[i], x)) return i;
-    throw new $ValueError(Object.isFrozen(o) ? "tuple.index(x): x not in tuple" : `${$repr(x)} is not in list`);
+    throw new $ValueError($Object.isFrozen(o) ? "tuple.index(x): x not in tuple" : `${$repr(x)} is not in list`);
   }
   return $noMethod(o, "index");
 }
@@ -310,7 +322,7 @@ function $m_isalpha(s) { return $allChars(s, "isalpha", (c) => $inTable($ALPHA, 
 // @helper $m_isalnum
 function $m_isalnum(s) { return $allChars(s, "isalnum", (c) => $inTable($ALPHA, c) || $inTable($NUMERIC, c)); }
 // @helper $m_isspace
-function $m_isspace(s) { return $allChars(s, "isspace", (c) => new RegExp("^" + $PY_WS + "$").test(String.fromCodePoint(c))); }
+function $m_isspace(s) { return $allChars(s, "isspace", (c) => new RegExp("^" + $PY_WS + "$").test($String.fromCodePoint(c))); }
 // @helper $m_isascii
 function $m_isascii(s) { if (typeof s !== "string") return $noMethod(s, "isascii"); return /^[\x00-\x7f]*$/.test(s); }
 // @helper $m_islower
@@ -344,7 +356,7 @@ function $m_title(s) {
 // @helper $m_capitalize
 function $m_capitalize(s) {
   if (typeof s !== "string") return $noMethod(s, "capitalize");
-  const cps = Array.from(s);
+  const cps = $Array.from(s);
   if (cps.length === 0) return "";
   return $titleChar(cps[0]) + $caseMap(cps.slice(1).join(""), false);
 }
@@ -395,8 +407,8 @@ function $partition(s, sep, fromRight, name) {
   if (typeof sep !== "string") throw new TypeError(`must be str, not ${$typeName(sep)}`);
   if (sep === "") throw new $ValueError("empty separator");
   const at = fromRight ? s.lastIndexOf(sep) : s.indexOf(sep);
-  if (at < 0) return Object.freeze(fromRight ? ["", "", s] : [s, "", ""]);
-  return Object.freeze([s.slice(0, at), sep, s.slice(at + sep.length)]);
+  if (at < 0) return $Object.freeze(fromRight ? ["", "", s] : [s, "", ""]);
+  return $Object.freeze([s.slice(0, at), sep, s.slice(at + sep.length)]);
 }
 // @helper $m_partition
 function $m_partition(s, sep) { return $partition(s, sep, false, "partition"); }
@@ -416,7 +428,7 @@ function $utf8(s) {
     } else if (c >= 0xD800 && c <= 0xDFFF) {
       const pos = $unitToCp(s, i);
       const e = new $UnicodeError(`'utf-8' codec can't encode character '\\u${c.toString(16)}' in position ${pos}: surrogates not allowed`);
-      Object.defineProperty(e.constructor, "name", { value: "UnicodeEncodeError" });
+      $Object.defineProperty(e.constructor, "name", { value: "UnicodeEncodeError" });
       throw e;
     }
     if (c < 0x80) out.push(c);
@@ -443,7 +455,7 @@ function $utf8Decode(b) {
       if (d === undefined || (d & 0xC0) !== 0x80) throw new $UnicodeError(`'utf-8' codec can't decode byte 0x${c.toString(16).padStart(2, "0")} in position ${i}: invalid continuation byte`);
       cp = (cp << 6) | (d & 63);
     }
-    out += String.fromCodePoint(cp);
+    out += $String.fromCodePoint(cp);
     i += n;
   }
   return out;
@@ -456,7 +468,7 @@ function $m_encode(s, encoding) {
   if (enc === "utf-8" || enc === "utf8") return $utf8(s);
   if (enc === "ascii" || enc === "latin-1" || enc === "latin1") {
     const limit = enc === "ascii" ? 0x80 : 0x100;
-    return Uint8Array.from(Array.from(s), (ch, i) => {
+    return Uint8Array.from($Array.from(s), (ch, i) => {
       const c = ch.codePointAt(0);
       if (c >= limit) throw new $UnicodeError(`'${enc === "ascii" ? "ascii" : "latin-1"}' codec can't encode character ${$ascii($strRepr(ch))} in position ${i}: ordinal not in range(${limit})`);
       return c;
@@ -467,21 +479,21 @@ function $m_encode(s, encoding) {
 
 // @helper $m_decode
 function $m_decode(b, encoding) {
-  if (!(b instanceof Uint8Array)) return $noMethod(b, "decode");
+  if (!(b instanceof $Uint8Array)) return $noMethod(b, "decode");
   const enc = (encoding === undefined ? "utf-8" : encoding).toLowerCase().replace("_", "-");
   if (enc === "utf-8" || enc === "utf8") return $utf8Decode(b);
-  if (enc === "ascii" || enc === "latin-1" || enc === "latin1") return String.fromCharCode(...b);
+  if (enc === "ascii" || enc === "latin-1" || enc === "latin1") return $String.fromCharCode(...b);
   throw new $ValueError(`segfn: encoding ${$repr(encoding)} is not supported`);
 }
 
 // @helper $m_hex
-function $m_hex(b) { if (!(b instanceof Uint8Array)) return $noMethod(b, "hex"); return Array.from(b, (c) => c.toString(16).padStart(2, "0")).join(""); }
+function $m_hex(b) { if (!(b instanceof $Uint8Array)) return $noMethod(b, "hex"); return $Array.from(b, (c) => c.toString(16).padStart(2, "0")).join(""); }
 
 // @helper $chr
 function $chr(i) {
   if (!$isIntLike(i)) throw new TypeError(`'${$typeName(i)}' object cannot be interpreted as an integer`);
   if (i < 0 || i > 0x10ffff) throw new $ValueError("chr() arg not in range(0x110000)");
-  return String.fromCodePoint(+i);
+  return $String.fromCodePoint(+i);
 }
 
 // @helper $ord
