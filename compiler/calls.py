@@ -8,8 +8,15 @@ import re
 
 from .errors import Reject
 from .expressions import js_str
-from .regex import FLAG_NAMES, RegexError, translate
+from .regex import FLAG_NAMES, RegexError, Translated, translate
 from .symbols import BUILTIN_EXCEPTIONS, ClassInfo, FuncInfo
+
+RE_PARAMS = {"compile": ("pattern", "flags"), "match": ("pattern", "string", "flags"),
+             "search": ("pattern", "string", "flags"), "fullmatch": ("pattern", "string", "flags"),
+             "findall": ("pattern", "string", "flags"), "finditer": ("pattern", "string", "flags"),
+             "sub": ("pattern", "repl", "string", "count", "flags"),
+             "subn": ("pattern", "repl", "string", "count", "flags"),
+             "split": ("pattern", "string", "maxsplit", "flags")}
 
 # method name -> (helper, parameter names after self); "*" collects positional, "**" keywords
 METHODS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -292,6 +299,8 @@ class CallMixin:
             args = ", ".join(self.code(a) for a in node.args)
             kws = ", ".join(f"{js_str(k.arg)}: {self.code(k.value)}" for k in node.keywords)
             return f"$m_format({recv}, [{args}], {{{kws}}})"
+        if name == "timestamp" and recv_t == "datetime" and not node.args and not node.keywords:
+            return f"{recv}.timestamp()"
         if name == "replace" and recv_t == "datetime":
             if node.args:
                 raise Reject(node, "datetime.replace() takes keyword arguments only here")
@@ -681,16 +690,29 @@ class CallMixin:
             return self.re_call(qual[3:], node)
         raise Reject(node, f"{qual}() is not supported (see docs/python-subset.md)")
 
-    def re_call(self, fn: str, node: ast.Call) -> str:
-        params = {"compile": ("pattern", "flags"), "match": ("pattern", "string", "flags"),
-                  "search": ("pattern", "string", "flags"), "fullmatch": ("pattern", "string", "flags"),
-                  "findall": ("pattern", "string", "flags"), "finditer": ("pattern", "string", "flags"),
-                  "sub": ("pattern", "repl", "string", "count", "flags"),
-                  "subn": ("pattern", "repl", "string", "count", "flags"),
-                  "split": ("pattern", "string", "maxsplit", "flags")}
-        if fn not in params:
+    def re_test(self, node: ast.AST) -> str | None:
+        """``re.match/search/fullmatch(PATTERN, s)`` used only as a test (``is None``, ``is not None``,
+        truthiness): a RegExp test, without the runtime's Pattern and Match classes."""
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("match", "search", "fullmatch")):
+            return None
+        try:
+            qual = self.std_name(node.func)
+        except Reject:
+            return None
+        if qual not in ("re.match", "re.search", "re.fullmatch"):
+            return None
+        nodes = self.re_arguments(qual[3:], node)
+        if "string" not in nodes:
+            return None
+        _, t = self.translate_pattern(nodes.get("pattern"), nodes.get("flags"), node)
+        return (f"$reTest({js_str(t.source)}, {js_str(t.flags)}, {js_str(qual[3:])}, "
+                f"{self.code(nodes['string'])})")
+
+    def re_arguments(self, fn: str, node: ast.Call) -> dict[str, ast.AST]:
+        if fn not in RE_PARAMS:
             raise Reject(node, f"re.{fn}() is not supported")
-        names = params[fn]
+        names = RE_PARAMS[fn]
         nodes: dict[str, ast.AST] = {}
         for i, arg in enumerate(node.args):
             if i >= len(names) or isinstance(arg, ast.Starred):
@@ -700,6 +722,11 @@ class CallMixin:
             if kw.arg not in names or kw.arg in nodes:
                 raise Reject(kw, f"re.{fn}() got an unexpected keyword argument {kw.arg!r}")
             nodes[kw.arg] = kw.value
+        return nodes
+
+    def re_call(self, fn: str, node: ast.Call) -> str:
+        nodes = self.re_arguments(fn, node)
+        names = RE_PARAMS[fn]
         pattern = self.compile_pattern(nodes.get("pattern"), nodes.get("flags"), node)
         self.module.methods_used.add(fn)
         if fn == "compile":
@@ -711,6 +738,12 @@ class CallMixin:
         return f"{pattern}.{fn}({self.args_js(args)})"
 
     def compile_pattern(self, pattern: ast.AST | None, flags: ast.AST | None, node: ast.AST) -> str:
+        text, t = self.translate_pattern(pattern, flags, node)
+        names = "[" + ", ".join(js_str(n) for n in t.names) + "]"
+        return f"$reCompile({js_str(t.source)}, {js_str(t.flags)}, {js_str(text)}, {t.groups}, {names})"
+
+    def translate_pattern(self, pattern: ast.AST | None, flags: ast.AST | None, node: ast.AST) -> tuple[str, Translated]:
+        """(the Python pattern, its JavaScript translation)."""
         if pattern is None:
             raise Reject(node, "missing pattern")
         text = self.constant_str(pattern)
@@ -721,11 +754,9 @@ class CallMixin:
         if flags is not None:
             flag_value = self.constant_flags(flags)
         try:
-            t = translate(text, flag_value)
+            return text, translate(text, flag_value)
         except RegexError as exc:
             raise Reject(pattern, f"regular expression: {exc}") from None
-        names = "[" + ", ".join(js_str(n) for n in t.names) + "]"
-        return f"$reCompile({js_str(t.source)}, {js_str(t.flags)}, {js_str(text)}, {t.groups}, {names})"
 
     def constant_flags(self, node: ast.AST) -> int:
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):

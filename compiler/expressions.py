@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 
 from .errors import Reject
 from .names import js_name
@@ -19,6 +20,7 @@ BINOPS = {ast.Add: "$add", ast.Sub: "$sub", ast.Mult: "$mul", ast.Div: "$div", a
 BITOPS = {ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>"}
 CMPOPS = {ast.Lt: ("$lt", "<"), ast.LtE: ("$le", "<="), ast.Gt: ("$gt", ">"), ast.GtE: ("$ge", ">=")}
 MAX_SAFE = 2 ** 53
+SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
 STR_METHODS_STR = {"lower", "upper", "strip", "lstrip", "rstrip", "replace", "title", "capitalize", "zfill",
                    "ljust", "rjust", "center", "format", "removeprefix", "removesuffix", "casefold", "swapcase",
@@ -26,6 +28,10 @@ STR_METHODS_STR = {"lower", "upper", "strip", "lstrip", "rstrip", "replace", "ti
 BOOL_METHODS = {"startswith", "endswith", "isdigit", "isdecimal", "isnumeric", "isalpha", "isalnum", "isspace",
                 "islower", "isupper", "isascii", "issubset", "issuperset"}
 INT_METHODS = {"find", "rfind", "index", "rindex", "count"}
+DATETIME_FIELDS = {"year", "month", "day", "hour", "minute", "second", "microsecond"}
+DATETIME_MAKERS = {"datetime.datetime.fromisoformat", "datetime.datetime.fromtimestamp", "datetime.datetime.now",
+                   "datetime.datetime.utcnow"}
+RESPONSE_TYPES = {"status": "int", "ok": "bool"}
 
 
 def js_str(value: str) -> str:
@@ -53,6 +59,9 @@ class ExpressionMixin:
         t = self.infer(node)
         if t == "bool":
             return self.code(node)
+        tested = self.re_test(node)
+        if tested is not None:
+            return tested
         c = self.code(node)
         if t == "str":
             return f"({c} !== \"\")"
@@ -110,6 +119,12 @@ class ExpressionMixin:
             return "any"
         if isinstance(node, ast.Call):
             return self._infer_call(node)
+        if isinstance(node, ast.Attribute):
+            t = self.infer(node.value)
+            if t == "response":
+                return RESPONSE_TYPES.get(node.attr, "any")
+            if t == "datetime" and node.attr in DATETIME_FIELDS:
+                return "int"
         return "any"
 
     def _infer_binop(self, node: ast.BinOp) -> str:
@@ -155,6 +170,12 @@ class ExpressionMixin:
             if sym is not None and sym.kind == "func":
                 return self.module.return_types.get(sym.info.js, "any")
         if isinstance(f, ast.Attribute):
+            try:
+                qual = self.std_name(f)
+            except Reject:
+                qual = None
+            if qual in DATETIME_MAKERS:
+                return "datetime"
             if f.attr in STR_METHODS_STR and not (f.attr == "replace" and self.infer(f.value) == "datetime"):
                 if f.attr in ("isoformat", "strftime", "hexdigest", "group"):
                     return "str" if f.attr != "group" else "any"
@@ -230,6 +251,9 @@ class ExpressionMixin:
                 return "Infinity" if v > 0 else "-Infinity"
             return repr(v)
         if isinstance(v, str):
+            if SURROGATE_PAIR.search(v):
+                raise Reject(node, "a string literal with a high surrogate followed by a low one: Python keeps "
+                                   "two code points, JavaScript reads one character (write the character itself)")
             return js_str(v)
         if isinstance(v, bytes):
             raise Reject(node, "bytes literals are not supported (use \"...\".encode())")
@@ -240,7 +264,7 @@ class ExpressionMixin:
         for value in node.values:
             if isinstance(value, ast.Constant):
                 if value.value:
-                    parts.append(js_str(value.value))
+                    parts.append(self.x_Constant(value))
             else:
                 parts.append(self.formatted(value))
         if not parts:
@@ -330,6 +354,14 @@ class ExpressionMixin:
             return f"$percentFormat({left}, {right})"
         if op in (ast.Sub, ast.Mult) and a in ("int", "float", "num") and b in ("int", "float", "num"):
             return f"({left} {'-' if op is ast.Sub else '*'} {right})"
+        divisor = node.right.value if (isinstance(node.right, ast.Constant) and type(node.right.value) in (int, float)
+                                       and node.right.value != 0) else None
+        if divisor is not None and a in ("int", "float", "num"):
+            # a number over a non-zero constant: no type error or ZeroDivisionError to raise
+            if op is ast.Div:
+                return f"({left} / {right})"
+            if op is ast.FloorDiv and a == "int" and type(divisor) is int:
+                return f"$Math.floor({left} / {right})"  # what $floordiv does for two ints
         helper = BINOPS[op]
         if helper in ("$div", "$floordiv", "$mod", "$pow"):
             return f"{helper}({left}, {right}{', true' if flt else ''})"
@@ -396,6 +428,11 @@ class ExpressionMixin:
         lt, rt = self.infer(left_node), self.infer(right_node)
         if isinstance(op, (ast.Is, ast.IsNot)):
             neg = isinstance(op, ast.IsNot)
+            for n, other_node in ((right_node, left_node), (left_node, right_node)):
+                if isinstance(n, ast.Constant) and n.value is None:
+                    tested = self.re_test(other_node)
+                    if tested is not None:
+                        return tested if neg else f"!{tested}"
             for n, other in ((right_node, left), (left_node, right)):
                 if isinstance(n, ast.Constant) and (n.value is None or n.value is True or n.value is False):
                     lit = {None: "null", True: "true", False: "false"}[n.value]
@@ -412,6 +449,9 @@ class ExpressionMixin:
             return f"{'!' if neg else ''}$eq({left}, {right})"
         if isinstance(op, (ast.In, ast.NotIn)):
             neg = "!" if isinstance(op, ast.NotIn) else ""
+            fast = self.fast_membership(left_node, right_node, left, right, neg)
+            if fast is not None:
+                return fast
             if not simple(left_node) and not simple(right_node):
                 t = self.frame.temp()
                 return f"({t} = {left}, {neg}$contains({right}, {t}))"
@@ -420,6 +460,27 @@ class ExpressionMixin:
         if lt in ("int", "float", "num") and rt in ("int", "float", "num"):
             return f"({left} {jsop} {right})"
         return f"{helper}({left}, {right})"
+
+    def fast_membership(self, left_node, right_node, left: str, right: str, neg: str) -> str | None:
+        """``x in ("a", None)`` as ``===`` tests (only None equals None, and only a str equals a str,
+        so no ``True == 1`` case arises), and a str key ``in`` a dict as an own-property test."""
+        if (isinstance(right_node, (ast.Tuple, ast.List)) and 0 < len(right_node.elts) <= 8
+                and all(isinstance(e, ast.Constant) and (e.value is None or type(e.value) is str) for e in right_node.elts)):
+            if not simple(left_node):
+                t = self.frame.temp()
+                first, rest = f"({t} = {left})", t
+            else:
+                first = rest = left
+            tests = [f"{first if i == 0 else rest} === {'null' if e.value is None else js_str(e.value)}"
+                     for i, e in enumerate(right_node.elts)]
+            joined = " || ".join(tests)
+            return f"!({joined})" if neg else f"({joined})"
+        if self.infer(right_node) == "dict" and self.infer(left_node) == "str":
+            if not simple(left_node) and not simple(right_node):
+                t = self.frame.temp()
+                return f"({t} = {left}, {neg}$Object.hasOwn({right}, {t}))"
+            return f"{neg}$Object.hasOwn({right}, {left})"
+        return None
 
     # --- subscripts and attributes --------------------------------------------------------------
     def x_Subscript(self, node: ast.Subscript) -> str:
@@ -448,6 +509,8 @@ class ExpressionMixin:
                 return f"{obj}.statusText"
             raise Reject(node, f"a fetch response has no attribute {node.attr!r} in Segment's runtime "
                                "(status, ok, status_text, headers, url, await res.json(), await res.text())")
+        if t == "datetime" and (node.attr in DATETIME_FIELDS or node.attr == "tzinfo"):
+            return f"{obj}.{node.attr}"
         if node.attr == "status_text":
             return f"$attr({obj}, \"statusText\")"
         if node.attr.startswith("__"):

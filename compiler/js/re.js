@@ -175,6 +175,21 @@ function $reCompile(source, flags, pattern, groups, names) {
   return p;
 }
 
+// @helper $reTest
+// re.match / re.search / re.fullmatch whose Match is only tested, never used: a RegExp test.
+const $reTests = new Map();
+function $reTest(source, flags, mode, s) {
+  if (typeof s !== "string") throw new TypeError(`expected string or bytes-like object, got '${$typeName(s)}'`);
+  const key = mode + "/" + flags + "/" + source;
+  let re = $reTests.get(key);
+  if (re === undefined) {
+    re = new RegExp(mode === "fullmatch" ? "(?:" + source + ")(?![\\s\\S])" : source, flags + (mode === "search" ? "" : "y"));
+    $reTests.set(key, re);
+  }
+  re.lastIndex = 0;
+  return re.test(s);
+}
+
 // @helper $reEscape
 function $reEscape(s) {
   if (typeof s !== "string") throw new TypeError(`expected string or bytes-like object, got '${$typeName(s)}'`);

@@ -234,7 +234,7 @@ function $affix(s, affix, start, end, name) {
   const list = $Array.isArray(affix) && $Object.isFrozen(affix) ? affix : [affix];
   for (const a of list) {
     if (typeof a !== "string") {
-      throw new TypeError($Array.isArray(affix) ? `tuple for ${name} must only contain str, not ${$typeName(a)}`
+      throw new TypeError(list === affix ? `tuple for ${name} must only contain str, not ${$typeName(a)}`
         : `${name} first arg must be str or a tuple of str, not ${$typeName(a)}`);
     }
   }

@@ -1,0 +1,110 @@
+"""Probes of the code the compiler writes when static types allow plain JavaScript (``in`` a tuple of
+strings, a str key ``in`` a dict, datetime fields, division by a constant, ``re`` used as a test) and
+of the runtime's fast paths (strip with characters, startswith, the compact JSON fetch sends). Each
+runs in CPython and Node 20; ``test_typed_code_is_plain_javascript`` checks the fast paths are taken."""
+
+import pytest
+
+from compiler import compile_module
+from tests.compiler.test_probes_stdlib import Recorder
+
+ANY = [None, True, False, 0, 1, "", "a", "b", "None", "1", [], ["a"], {}, {"a": 1}, 2.5]
+
+PROBES = {
+    "in_constant_strings": ("def f(x):\n    return [x in ('a', None), x not in ('a', 'b'), x in ['1'], "
+                            "(x if x is None else str(x)) in ('None', 'a', '1'), x in ()]", ANY),
+    "in_constant_strings_evaluates_once": ("def f(x):\n    seen = []\n    def g():\n        seen.append(1)\n"
+                                           "        return x\n    return [g() in ('a', 'b', None), len(seen)]", ANY),
+    "in_dict_str_key": ("def f(x):\n    d = {'a': 1, 'constructor': 3}\n    d['__proto__'] = 2\n    k = str(x)\n"
+                        "    return [k in d, k not in d, 'toString' in d, 'hasOwnProperty' in d, "
+                        "'valueOf' in {}]", ["a", "__proto__", "toString", "constructor", 1, None]),
+    "datetime_fields": ("from datetime import datetime\ndef f(x):\n    m = datetime.fromisoformat(x)\n"
+                        "    return [m.year, m.month, m.day, m.hour, m.minute, m.second, m.microsecond, "
+                        "m.tzinfo is None, m.timestamp() if m.tzinfo is not None else None]",
+                        ["2024-02-29T23:59:59.123456+02:00", "2024-01-05", "1970-01-01T00:00:00Z",
+                         "2038-12-27T09:14:45.101Z", "0001-01-01T00:00:00-01:00", "bad", "2023-02-29"]),
+    "division_by_constant": ("def f(x):\n    n = int(x)\n    v = float(x)\n"
+                             "    return [n / 4, n / 1000000, n // 1000, -n // 7, n // 7, v / 0.5, v / 3, "
+                             "str(n / 2), n // 1]",
+                             [7, -7, 0, 1, -1, 999, 123456789, 2 ** 52 + 1, -(2 ** 52) - 3]),
+    "re_as_test": ("import re\ndef f(x):\n    return [re.fullmatch(r'[^@\\s]+@[^@\\s]+', x) is None, "
+                   "re.match('a+', x) is not None, None is re.search('b', x, re.I), "
+                   "'y' if re.fullmatch('a|ab', x) else 'n', not re.search(r'\\d$', x), "
+                   "bool(re.match(pattern='A', string=x, flags=re.IGNORECASE))]",
+                   ["a@b", "ab", "B", "a b@c", "", "ab\n", "x1", "1\n", "a@b\u3000", "\x1ca@b", "aé@😀"]),
+    "re_as_test_type_error": ("import re\ndef f(x):\n    return re.fullmatch('a', x) is None", [1, None, ["a"], "a"]),
+    "strip_chars": ("def f(x):\n    return [x.rstrip('/'), x.strip('ab'), x.lstrip('😀'), x.strip(''), "
+                    "x.rstrip('\\ude00a\\ud83d'), x.strip(' ')]",
+                    ["https://api.sprig.com//", "abxba", "😀😀a", "///", "", "a😀", " \t x \t "]),
+    "affixes": ("def f(x):\n    return [x.startswith('a'), x.endswith(''), x.startswith(('a', 'b')), "
+                "x.startswith('b', 1), x.endswith('c', 0, 2), x.endswith('😀')]",
+                ["abc", "", "bab", "a😀", "😀"]),
+}
+
+
+@pytest.mark.node
+@pytest.mark.parametrize("name", sorted(PROBES))
+def test_probe(probe, name):
+    source, inputs = PROBES[name]
+    probe.check(source, inputs)
+
+
+@pytest.mark.node
+def test_affix_type_errors(probe):
+    probe.check("def f(x):\n    return 'abc'.startswith(x)", [1, None, ["a"], ("a",)])
+
+
+SEND = """
+async def f(x):
+    body = x.get("body")
+    if x.get("computed"):
+        body = {"third": 1 / 3, "big": 2 ** 70, "tiny": 1 / 30000, "whole": 6 / 2, "neg": -0.0 * 1}
+    if x.get("nan"):
+        body = {"n": float("nan")}
+    if x.get("nested"):
+        body = {"a": [[[{"b": [x.get("nested")]}]]]}
+    res = await fetch("https://api.example.com/", method="POST", json=body)
+    return json.loads((await res.json())["body"])
+"""
+
+
+@pytest.mark.node
+def test_fetch_json_body_matches_python(probe):
+    """What fetch(json=...) sends: the compact JSON CPython writes, for numbers JavaScript writes
+    differently (1e-05, 1e+16, 1e+21), unicode, a __proto__ key, and values that need CPython's
+    encoder (NaN is an error)."""
+    bodies = [{"body": {"a": 1e-5, "b": 1e16, "c": 0.1, "d": 1e21, "e": 123.456, "f": [1.5e-7, 0.0001, 12345678.9],
+                        "g": "é😀\n\"\\\u2028\x7f", "h": None, "i": True, "__proto__": 1, "10": "first?"}},
+              {"computed": True}, {"nan": True}, {"nested": "deep"}, {"body": []}, {"body": "text"}]
+    probe.check("import json\n" + SEND, bodies, transport=Recorder([(200, "echo")]))
+
+
+def test_typed_code_is_plain_javascript(tmp_path):
+    """The fast paths above are taken: without them the probes pass through the generic helpers."""
+    folder = tmp_path / "functions"
+    folder.mkdir()
+    (folder / "typed.py").write_text('''
+import re
+from datetime import datetime
+
+KIND = "destination"
+NAME = "typed"
+
+
+async def on_track(event, settings):
+    kind = event.get("type")
+    d = {"a": 1}
+    moment = datetime.fromisoformat(event.get("timestamp"))
+    n = int(event.get("n"))
+    return [kind in ("track", "screen"), str(kind) in d, moment.tzinfo is None, moment.microsecond,
+            moment.timestamp(), n / 1000, n // 1000, re.fullmatch("[a-z]+", str(kind)) is not None]
+''', encoding="utf-8")
+    js = compile_module(folder / "typed.py").js
+    body = js[js.index("async function onTrack"):]
+    assert '(kind === "track" || kind === "screen")' in body
+    assert "$Object.hasOwn(d, " in body
+    assert "moment.tzinfo === null" in body and "moment.timestamp()" in body and "moment.microsecond" in body
+    assert "(n / 1000)" in body and "$Math.floor(n / 1000)" in body
+    assert '$reTest("[a-z]+"' in body
+    for generic in ("$contains", "$attr(", "$callMethod", "$div(", "$floordiv(", "class $Pattern", "class $Match"):
+        assert generic not in js, generic
