@@ -29,8 +29,7 @@ BOOL_METHODS = {"startswith", "endswith", "isdigit", "isdecimal", "isnumeric", "
                 "islower", "isupper", "isascii", "issubset", "issuperset"}
 INT_METHODS = {"find", "rfind", "index", "rindex", "count"}
 DATETIME_FIELDS = {"year", "month", "day", "hour", "minute", "second", "microsecond"}
-DATETIME_MAKERS = {"datetime.datetime.fromisoformat", "datetime.datetime.fromtimestamp", "datetime.datetime.now",
-                   "datetime.datetime.utcnow"}
+DATETIME_MAKERS = {"datetime.datetime.fromisoformat", "datetime.datetime.fromtimestamp"}
 RESPONSE_TYPES = {"status": "int", "ok": "bool"}
 
 
@@ -429,7 +428,7 @@ class ExpressionMixin:
         if isinstance(op, (ast.Is, ast.IsNot)):
             neg = isinstance(op, ast.IsNot)
             for n, other_node in ((right_node, left_node), (left_node, right_node)):
-                if isinstance(n, ast.Constant) and n.value is None:
+                if isinstance(n, ast.Constant) and n.value is None and len(node.ops) == 1:
                     tested = self.re_test(other_node)
                     if tested is not None:
                         return tested if neg else f"!{tested}"
