@@ -242,7 +242,10 @@ class CallMixin:
         if runtime and len(node.args) > 1:
             raise Reject(node, f"{name} takes one argument, the message (Segment's error classes are plain Errors)")
         if runtime:
-            return f"$str({self.code(node.args[0])})" if node.args else ""
+            if not node.args:
+                return ""
+            message = self.code(node.args[0])
+            return message if self.infer(node.args[0]) == "str" else f"$str({message})"
         return ", ".join(self.code(a) for a in node.args)
 
     def super_call(self, node: ast.Call) -> str:

@@ -314,13 +314,16 @@ class StatementMixin:
         if self.infer(it) == "set":
             raise Reject(it, "iterating over a set: Python's set order is not defined; iterate sorted(the_set)")
         saved = None if self.frame.assigned is None else set(self.frame.assigned)
-        if iterable.startswith("$m_items(") and self.is_pair_of_names(node.target):
-            # dict.items() yields fresh [key, value] pairs: destructure them, no $iter or $unpack per item
+        enumerated = (isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate"
+                      and getattr(self.lookup("enumerate", quiet=True), "kind", None) == "builtin")
+        pairs = (iterable if enumerated else f"$itemPairs({iterable[len('$m_items('):]}"
+                 if iterable.startswith("$m_items(") else None)
+        if pairs is not None and self.is_pair_of_names(node.target):
+            # enumerate() and dict.items() yield fresh pairs: destructure them, no $iter or $unpack per item
             names = [self.assign_name(e.id, e) for e in node.target.elts]
             for e in node.target.elts:
                 self.mark_assigned(e.id)
-            loop = f"for ([{names[0]}, {names[1]}] of $itemPairs({iterable[len('$m_items('):]}) {{"
-            lines = self._loop([], loop, [], node, node.orelse)
+            lines = self._loop([], f"for ([{names[0]}, {names[1]}] of {pairs}) {{", [], node, node.orelse)
             if saved is not None:
                 self.frame.assigned = self.merge(self.frame.assigned, saved)
             return lines

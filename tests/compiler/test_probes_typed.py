@@ -36,6 +36,10 @@ PROBES = {
     "strip_chars": ("def f(x):\n    return [x.rstrip('/'), x.strip('ab'), x.lstrip('😀'), x.strip(''), "
                     "x.rstrip('\\ude00a\\ud83d'), x.strip(' ')]",
                     ["https://api.sprig.com//", "abxba", "😀😀a", "///", "", "a😀", " \t x \t "]),
+    "pair_loops": ("def f(x):\n    out = []\n    for i, v in enumerate(x, 1):\n        out.append([i, v])\n"
+                   "        if v == 'stop':\n            break\n    else:\n        out.append('done')\n"
+                   "    for k, v in {'a': x, 'b': 2}.items():\n        out.append(k + str(v))\n    return out",
+                   ["ab", [1, "stop", 3], {"k": 1}, 5, None, []]),
     "affixes": ("def f(x):\n    return [x.startswith('a'), x.endswith(''), x.startswith(('a', 'b')), "
                 "x.startswith('b', 1), x.endswith('c', 0, 2), x.endswith('😀')]",
                 ["abc", "", "bab", "a😀", "😀"]),
@@ -96,6 +100,9 @@ async def on_track(event, settings):
     d = {"a": 1}
     moment = datetime.fromisoformat(event.get("timestamp"))
     n = int(event.get("n"))
+    for i, v in enumerate(event.get("list")):
+        for k, w in d.items():
+            d[k] = w + i
     return [kind in ("track", "screen"), str(kind) in d, moment.tzinfo is None, moment.microsecond,
             moment.timestamp(), n / 1000, n // 1000, re.fullmatch("[a-z]+", str(kind)) is not None]
 ''', encoding="utf-8")
@@ -106,5 +113,6 @@ async def on_track(event, settings):
     assert "moment.tzinfo === null" in body and "moment.timestamp()" in body and "moment.microsecond" in body
     assert "(n / 1000)" in body and "$Math.floor(n / 1000)" in body
     assert '$reTest("[a-z]+"' in body
+    assert "for ([i, v] of $enumerate(" in body and "for ([k, w] of $itemPairs(d))" in body
     for generic in ("$contains", "$attr(", "$callMethod", "$div(", "$floordiv(", "class $Pattern", "class $Match"):
         assert generic not in js, generic
