@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextvars
 import json as _json
+import re as _re
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Mapping
 
@@ -172,9 +173,15 @@ Transport = Callable[[Request], Awaitable[Response]]
 current_transport: contextvars.ContextVar[Transport] = contextvars.ContextVar("segfn_transport")
 
 
+_LONE_SURROGATE = _re.compile("[\ud800-\udfff]")
+
+
 def dumps(value: Any) -> str:
-    """Serialise like ``JSON.stringify``: no spaces, non-ASCII kept as is."""
-    return _json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    """Serialise like ``JSON.stringify``: no spaces, non-ASCII kept as is, and a lone surrogate (valid
+    in a JSON string's escapes, not in UTF-8) written as its ``\\udxxx`` escape, as JavaScript's
+    well-formed ``JSON.stringify`` does, so the body can be sent."""
+    text = _json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 async def fetch(

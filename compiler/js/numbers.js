@@ -293,7 +293,9 @@ function $floatRepr(x) {
 }
 
 // @helper $intStr
-function $intStr(x) { return $Math.abs(x) < 1e21 ? $String(x) : BigInt(x).toString(); }
+// Past 2**53 JavaScript writes the shortest digits that read back (49557958734632510), Python the
+// integer's exact value (49557958734632512).
+function $intStr(x) { return $Math.abs(x) <= 9007199254740992 ? $String(x) : BigInt(x).toString(); }
 
 // @helper $numStr
 function $numStr(x, isFloat) {

@@ -11,7 +11,7 @@ function $jsonStr(s, ascii) {
 
 // @helper $jsonCompact
 // json.dumps(x, separators=(",", ":"), ensure_ascii=False, allow_nan=False), what fetch(json=...)
-// sends. JSON.stringify writes the same text when every number is an integer below 1e21 or a
+// sends. JSON.stringify writes the same text when every number is an integer up to 2**53 or a
 // non-integer of at least 1e-4 (where repr and JavaScript both write plain decimals) and every
 // container is a list or a dict; anything else takes CPython's encoder.
 function $jsonCompact(x) {
@@ -22,7 +22,7 @@ function $jsonPlain(v, depth) {
   if (v === null || typeof v === "string" || typeof v === "boolean") return true;
   if (typeof v === "number") {
     const a = $Math.abs(v);
-    return $Number.isInteger(v) ? a < 1e21 : a >= 1e-4 && a < 1e16;
+    return $Number.isInteger(v) ? a <= 9007199254740992 : a >= 1e-4 && a < 1e16;
   }
   if (depth > 64 || typeof v !== "object") return false;
   if ($Array.isArray(v)) {

@@ -86,3 +86,25 @@ iso_parts = st.builds(
                 min_size=40, max_size=40))
 def test_iso_parsing(probe, xs):
     probe.check(ISO_FUNCTION, xs)
+
+
+JSON_BODY_FUNCTION = r'''
+async def f(x):
+    res = await fetch("https://api.example.com/", method="POST", json=x)
+    return (await res.json())["body"]
+'''
+
+json_numbers = st.one_of(st.integers(-(2 ** 53), 2 ** 53), st.floats(allow_nan=False, allow_infinity=False),
+                         st.sampled_from([1e-5, 1.5e-7, 0.0001, 1e16, 1e21, 1e22, 123456789012.5, -0.0, 5e-324]))
+json_values = st.recursive(st.one_of(st.none(), st.booleans(), json_numbers, texts),
+                           lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                   st.dictionaries(texts, inner, max_size=4)),
+                           max_leaves=12)
+
+
+@given(st.lists(json_values, min_size=20, max_size=20))
+def test_fetch_json_body_text(probe, xs):
+    """The exact text fetch(json=...) sends equals CPython's json.dumps(separators=(",", ":"),
+    ensure_ascii=False), whether the runtime takes the JSON.stringify fast path or CPython's encoder."""
+    from tests.compiler.test_probes_stdlib import Recorder
+    probe.check("from functions.runtime import fetch\n" + JSON_BODY_FUNCTION, xs, transport=Recorder([(200, "echo")]))
