@@ -38,7 +38,7 @@ PROBES = {
     "int_float_parse": ("def f(x):\n    return [int(x), float(x)]", [" 12 ", "1_000", "-3", "+4", "1e3", "x", "", "١٢", "0x10", " 1.5"]),
     "int_of_float": ("def f(x):\n    return int(x)", [3.9, -3.9, True, None, "7"]),
     "float_parse_special": ("def f(x):\n    return str(float(x))", ["inf", "-Infinity", "nan", "1e-5", "1e16", "0.1", "123456789.123456789"]),
-    "str_of_numbers": ("def f(x):\n    return [str(x), repr(x), f'{x}']", [0, -0.0, 1e-05, 1e16, 1e22, 0.1, 1 / 3, 2 ** 53, 123.0, -1.5e-7, True, None]),
+    "str_of_numbers": ("def f(x):\n    return [str(x), repr(x), f'{x}']", [0, -0.0, 1e-05, 1e16, 1e22, 0.1, 1 / 3, 2 ** 53, 2 ** 60, 4.955795873463251e16, 123.0, -1.5e-7, True, None]),
     "abs_divmod": ("def f(x):\n    return [abs(x), divmod(x, 3), divmod(-x, 3)]", [7, -7, 2.5]),
     "bitwise": ("def f(x):\n    return [x & 6, x | 1, x ^ 3, x << 2, x >> 1, ~x]", [5, -5, 2 ** 35]),
     "chained_comparison": ("def f(x):\n    return [0 < x < 10, 0 <= x <= 0, 1 < 2 > x]", [0, 5, 11, -1]),
