@@ -1,12 +1,16 @@
 // The whitelisted standard library: json, datetime, base64, urllib.parse, math, copy, and Segment's fetch.
 
 // @helper $jsonStr
-// A JSON string literal as CPython writes it: $JSON.stringify escapes the same characters (except lone
-// surrogates, which CPython cannot encode anyway); ensure_ascii also escapes everything past "~".
-function $jsonStr(s, ascii) {
+// A JSON string literal as CPython writes it. JSON.stringify escapes the same characters, except a
+// lone surrogate, which it writes as \udxxx and CPython (ensure_ascii=False) keeps raw; fetch's body
+// wants JSON.stringify's text (wellFormed). ensure_ascii also escapes everything past "~".
+function $jsonStr(s, ascii, wellFormed) {
   const out = $JSON.stringify(s);
-  if (!ascii || !/[^\x00-\x7e]/.test(out)) return out;
-  return out.replace(/[^\x00-\x7e]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+  if (ascii) return /[^\x00-\x7e]/.test(out) ? out.replace(/[^\x00-\x7e]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0")) : out;
+  if (wellFormed || !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s)) return out;
+  // an odd run of backslashes before ud8xx-udfff is JSON.stringify's escape of a lone surrogate
+  return out.replace(/(\\+)u(d[89a-f][0-9a-f]{2})/g,
+    (m, slashes, hex) => (slashes.length % 2 ? slashes.slice(0, -1) + $String.fromCharCode(parseInt(hex, 16)) : m));
 }
 
 // @helper $jsonCompact
@@ -16,7 +20,7 @@ function $jsonStr(s, ascii) {
 // container is a list or a dict; anything else takes CPython's encoder.
 function $jsonCompact(x) {
   return $jsonPlain(x, 0) ? $JSON.stringify(x)
-    : $jsonDumps(x, { separators: [",", ":"], ensure_ascii: false, allow_nan: false });
+    : $jsonDumps(x, { separators: [",", ":"], ensure_ascii: false, allow_nan: false, $wellFormed: true });
 }
 function $jsonPlain(v, depth) {
   if (v === null || typeof v === "string" || typeof v === "boolean") return true;
@@ -39,6 +43,7 @@ function $jsonPlain(v, depth) {
 function $jsonDumps(x, opts) {
   opts = opts || {};
   const ascii = opts.ensure_ascii === undefined ? true : $truthy(opts.ensure_ascii);
+  const wellFormed = opts.$wellFormed === true;  // fetch(json=...): JSON.stringify's lone surrogates
   const allowNan = opts.allow_nan === undefined ? true : $truthy(opts.allow_nan);
   const sortKeys = $truthy(opts.sort_keys);
   let indent = opts.indent === undefined ? null : opts.indent;
@@ -50,7 +55,7 @@ function $jsonDumps(x, opts) {
     if (v === null || v === undefined) return "null";
     if (v === true) return "true";
     if (v === false) return "false";
-    if (typeof v === "string") return $jsonStr(v, ascii);
+    if (typeof v === "string") return $jsonStr(v, ascii, wellFormed);
     if (typeof v === "number") {
       if (!$Number.isFinite(v)) {
         if (!allowNan) throw new $ValueError("Out of range float values are not JSON compliant");
@@ -68,7 +73,7 @@ function $jsonDumps(x, opts) {
       let keys = $Object.keys(v);
       if (keys.length === 0) return "{}";
       if (sortKeys) keys = keys.slice().sort($strcmp);
-      return "{" + nl + keys.map((k) => $jsonStr(k, ascii) + keySep + enc(v[k], level + 1)).join(itemSep + nl) + close + "}";
+      return "{" + nl + keys.map((k) => $jsonStr(k, ascii, wellFormed) + keySep + enc(v[k], level + 1)).join(itemSep + nl) + close + "}";
     }
     throw new TypeError(`Object of type ${$typeName(v)} is not JSON serializable`);
   };

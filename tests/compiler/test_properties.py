@@ -108,3 +108,18 @@ def test_fetch_json_body_text(probe, xs):
     ensure_ascii=False), whether the runtime takes the JSON.stringify fast path or CPython's encoder."""
     from tests.compiler.test_probes_stdlib import Recorder
     probe.check("from functions.runtime import fetch\n" + JSON_BODY_FUNCTION, xs, transport=Recorder([(200, "echo")]))
+
+
+JSON_DUMPS_FUNCTION = r'''
+import json
+def f(x):
+    return [json.dumps(x), json.dumps(x, ensure_ascii=False), json.dumps(x, sort_keys=True, indent=1),
+            json.dumps(x, separators=(",", ":"), ensure_ascii=False)]
+'''
+
+
+@given(st.lists(json_values, min_size=20, max_size=20))
+def test_json_dumps_text(probe, xs):
+    """Explicit json.dumps writes CPython's text (lone surrogates raw with ensure_ascii=False, unlike
+    fetch's JSON.stringify)."""
+    probe.check(JSON_DUMPS_FUNCTION, xs)
