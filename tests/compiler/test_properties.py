@@ -56,7 +56,9 @@ def f(x):
     return [len(x), x.upper(), x.lower(), x.strip(), x.split(), x.split(" ", 2), x.rsplit(None, 1), x.title(),
             x.capitalize(), x.isdigit(), x.isalpha(), x.isalnum(), x.isspace(), x.islower(), x.isupper(),
             x[1:-1], x[::-2], repr(x), x.find("a"), x.count(" "), x.replace(" ", ""), x.zfill(5), x.center(11, "*"),
-            x.casefold(), x.splitlines(), x.partition(" "), sorted(x), str([x]), x.encode().hex()[:40], x.swapcase()]
+            x.casefold(), x.splitlines(), x.partition(" "), sorted(x), str([x]), x.encode().hex()[:40], x.swapcase(),
+            x.lstrip(x[:2]), x.rstrip(x[-1:] + "a"), x.strip(" \t."), x.startswith(x[:1]), x.endswith(x[-2:]),
+            x.startswith("a"), x in ("a", "", " "), x.rstrip("/")]
 '''
 
 
