@@ -7,7 +7,7 @@ import ast
 import re
 
 from .errors import Reject
-from .expressions import js_str
+from .expressions import js_str, simple
 from .regex import FLAG_NAMES, RegexError, Translated, translate
 from .symbols import BUILTIN_EXCEPTIONS, ClassInfo, FuncInfo
 
@@ -272,6 +272,14 @@ class CallMixin:
             if node.keywords:
                 raise Reject(node, "keyword arguments in method calls on exceptions are not supported")
             return f"$callMethod({recv}, {js_str(name)}, [{self.element_args(node.args)}])"
+        if (name == "get" and recv_t == "dict" and simple(f.value) and not node.keywords and 1 <= len(node.args) <= 2
+                and isinstance(node.args[0], ast.Constant) and type(node.args[0].value) is str
+                and all(isinstance(a, ast.Constant) for a in node.args[1:])):
+            # a dict's .get("key"): an own-property read (a constant default costs nothing to
+            # evaluate only when the key is missing)
+            key = self.code(node.args[0])
+            default = self.code(node.args[1]) if len(node.args) == 2 else "null"
+            return f"($Object.hasOwn({recv}, {key}) ? {recv}[{key}] : {default})"
         if name == "pop":
             if node.keywords:
                 raise Reject(node, "pop() takes no keyword arguments")

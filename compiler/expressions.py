@@ -105,6 +105,8 @@ class ExpressionMixin:
         if isinstance(node, ast.Name):
             sym = self.lookup(node.id, quiet=True)
             if sym is not None and sym.kind == "local" and sym.frame is not None:
+                if sym.frame is self.frame and node.id in self.frame.narrowed:
+                    return self.frame.narrowed[node.id]
                 return sym.frame.types.get(node.id, "any")
             if sym is not None and sym.kind == "global":
                 return self.module.global_types.get(node.id, "any")

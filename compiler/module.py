@@ -14,6 +14,7 @@ from .expressions import ExpressionMixin, js_str
 from .names import HANDLERS, js_name
 from .regex import FLAG_NAMES
 from .scope import function_scope
+from .narrowing import NarrowingMixin
 from .statements import StatementMixin
 from .symbols import BUILTIN_EXCEPTIONS, RUNTIME_NAMES, ClassInfo, Frame, FuncInfo, Symbol
 
@@ -48,7 +49,7 @@ class ModuleUnit:
     exports: list[str] = field(default_factory=list)
 
 
-class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin):
+class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin):
     """Translates one module; ``problems`` collects every error instead of stopping at the first."""
 
     def __init__(self, unit: ModuleUnit, units: dict[str, ModuleUnit], problems: list[Problem],

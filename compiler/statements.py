@@ -13,6 +13,7 @@ import contextlib
 from .errors import Reject
 from .expressions import js_str, simple
 from .names import js_name
+from .narrowing import rebound_by_nested
 from .scope import function_scope, union
 from .symbols import BUILTIN_EXCEPTIONS, ClassInfo, Frame, FuncInfo
 
@@ -57,14 +58,18 @@ class StatementMixin:
     # --- blocks ---------------------------------------------------------------------------------
     def block(self, stmts: list[ast.stmt], indent: str) -> list[str]:
         out: list[str] = []
-        for stmt in stmts:
-            if self.frame.assigned is None:
+        frame = self.frame
+        outer = dict(frame.narrowed)
+        for i, stmt in enumerate(stmts):
+            if frame.assigned is None:
                 break  # unreachable after return/raise/break/continue, as CPython would never run it
             try:
                 for line in self.stmt(stmt):
                     out.append(indent + line if line else line)
             except Reject as exc:
                 self.report(exc)
+            frame.narrowed.update(self.guard_types(stmt, stmts[i + 1:]))
+        frame.narrowed = outer  # what a guard proved holds to the end of its block only
         return out
 
     def sub_block(self, stmts, indent: str) -> tuple[list[str], set[str] | None]:
@@ -471,6 +476,7 @@ class StatementMixin:
         scope = function_scope(node)
         frame = self.child_frame("method" if cls else "function", scope, is_async)
         frame.cls = cls
+        frame.rebound_by_nested = rebound_by_nested(node)
         pre: list[str] = []
         params: list[str] = []
         positional = [*a.posonlyargs, *a.args]

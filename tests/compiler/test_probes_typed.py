@@ -1,5 +1,6 @@
 """Probes of the code the compiler writes when static types allow plain JavaScript (``in`` a tuple of
-strings, a str key ``in`` a dict, datetime fields, division by a constant, ``re`` used as a test) and
+strings, a str key ``in`` a dict, datetime fields, division by a constant, ``re`` used as a test, a
+dict's ``.get`` after an ``isinstance`` guard) and
 of the runtime's fast paths (strip with characters, startswith, the compact JSON fetch sends). Each
 runs in CPython and Node 20; ``test_typed_code_is_plain_javascript`` checks the fast paths are taken."""
 
@@ -40,6 +41,19 @@ PROBES = {
                    "        if v == 'stop':\n            break\n    else:\n        out.append('done')\n"
                    "    for k, v in {'a': x, 'b': 2}.items():\n        out.append(k + str(v))\n    return out",
                    ["ab", [1, "stop", 3], {"k": 1}, 5, None, []]),
+    "guard_then_get": ("def f(x):\n    if not isinstance(x, dict):\n        return 'not a dict'\n"
+                       "    return [x.get('a'), x.get('constructor'), x.get('__proto__', 0), x.get('toString', 'd'), "
+                       "'a' in x, x.get('b', None)]",
+                       [None, "s", [], {}, {"a": 1}, {"constructor": 2, "__proto__": 3}, {"a": {"b": 1}, "b": False}]),
+    "guard_in_loop_or": ("def f(x):\n    out = []\n    for item in x:\n"
+                         "        if item is None or not isinstance(item, dict) or not item:\n            continue\n"
+                         "        out.append(item.get('k', -1))\n    return out",
+                         [[None, {}, {"k": 1}, "s", {"j": 2}, [1]], []]),
+    "guard_then_rebind": ("def f(x):\n    if not isinstance(x, dict):\n        raise ValueError('no')\n"
+                          "    y = x.get('a')\n    x = [y]\n    return [y, x.get('a')]", [{"a": 1}, {}, "s"]),
+    "guard_nonlocal_rebind": ("def f(x):\n    def g():\n        nonlocal x\n        x = 'now a string'\n"
+                              "    if not isinstance(x, dict):\n        return None\n    g()\n"
+                              "    return [x, x.get('a')]", [{"a": 1}, 3]),
     "affixes": ("def f(x):\n    return [x.startswith('a'), x.endswith(''), x.startswith(('a', 'b')), "
                 "x.startswith('b', 1), x.endswith('c', 0, 2), x.endswith('😀')]",
                 ["abc", "", "bab", "a😀", "😀"]),
@@ -96,6 +110,9 @@ NAME = "typed"
 
 
 async def on_track(event, settings):
+    if not isinstance(settings, dict):
+        raise ValueError("settings")
+    settings.get("k")
     kind = event.get("type")
     d = {"a": 1}
     moment = datetime.fromisoformat(event.get("timestamp"))
@@ -114,5 +131,6 @@ async def on_track(event, settings):
     assert "(n / 1000)" in body and "$Math.floor(n / 1000)" in body
     assert '$reTest("[a-z]+"' in body
     assert "for ([i, v] of $enumerate(" in body and "for ([k, w] of $itemPairs(d))" in body
+    assert "$Object.hasOwn(settings, \"k\") ? settings[\"k\"] : null" in body  # settings narrowed to dict
     for generic in ("$contains", "$attr(", "$callMethod", "$div(", "$floordiv(", "class $Pattern", "class $Match"):
         assert generic not in js, generic
