@@ -402,6 +402,9 @@ class ExpressionMixin:
         return f"({self.truth(node.test)} ? {self.code(node.body)} : {self.code(node.orelse)})"
 
     def x_Compare(self, node: ast.Compare) -> str:
+        tested = self.re_test_compare(node)
+        if tested is not None:
+            return tested
         operands = [node.left, *node.comparators]
         codes: list[str] = [self.code(node.left)]
         pre: list[str] = []
@@ -429,11 +432,6 @@ class ExpressionMixin:
         lt, rt = self.infer(left_node), self.infer(right_node)
         if isinstance(op, (ast.Is, ast.IsNot)):
             neg = isinstance(op, ast.IsNot)
-            for n, other_node in ((right_node, left_node), (left_node, right_node)):
-                if isinstance(n, ast.Constant) and n.value is None and len(node.ops) == 1:
-                    tested = self.re_test(other_node)
-                    if tested is not None:
-                        return tested if neg else f"!{tested}"
             for n, other in ((right_node, left), (left_node, right)):
                 if isinstance(n, ast.Constant) and (n.value is None or n.value is True or n.value is False):
                     lit = {None: "null", True: "true", False: "false"}[n.value]
@@ -461,6 +459,17 @@ class ExpressionMixin:
         if lt in ("int", "float", "num") and rt in ("int", "float", "num"):
             return f"({left} {jsop} {right})"
         return f"{helper}({left}, {right})"
+
+    def re_test_compare(self, node: ast.Compare) -> str | None:
+        """``re.fullmatch(P, s) is None`` (or ``is not None``, either way round) as a RegExp test."""
+        if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Is, ast.IsNot)):
+            return None
+        for none, other in ((node.comparators[0], node.left), (node.left, node.comparators[0])):
+            if isinstance(none, ast.Constant) and none.value is None:
+                tested = self.re_test(other)
+                if tested is not None:
+                    return tested if isinstance(node.ops[0], ast.IsNot) else f"!{tested}"
+        return None
 
     def fast_membership(self, left_node, right_node, left: str, right: str, neg: str) -> str | None:
         """``x in ("a", None)`` as ``===`` tests (only None equals None, and only a str equals a str,

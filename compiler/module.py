@@ -12,9 +12,9 @@ from .calls import BUILTINS, REJECTED_BUILTINS, CallMixin
 from .errors import Problem, Reject, problem_at
 from .expressions import ExpressionMixin, js_str
 from .names import HANDLERS, js_name
+from .narrowing import NarrowingMixin
 from .regex import FLAG_NAMES
 from .scope import function_scope
-from .narrowing import NarrowingMixin
 from .statements import StatementMixin
 from .symbols import BUILTIN_EXCEPTIONS, RUNTIME_NAMES, ClassInfo, Frame, FuncInfo, Symbol
 
