@@ -280,6 +280,13 @@ class CallMixin:
             key = self.code(node.args[0])
             default = self.code(node.args[1]) if len(node.args) == 2 else "null"
             return f"($Object.hasOwn({recv}, {key}) ? {recv}[{key}] : {default})"
+        if (name in ("startswith", "endswith") and len(node.args) == 1 and not node.keywords
+                and isinstance(node.args[0], ast.Constant) and type(node.args[0].value) is str):
+            # one constant prefix: JavaScript's startsWith/endsWith compare the same code points
+            test = "startsWith" if name == "startswith" else "endsWith"
+            if recv_t == "str":
+                return f"{recv}.{test}({self.code(node.args[0])})"
+            return f"$affixStr({recv}, {self.code(node.args[0])}, {js_str(name)})"
         if name == "pop":
             if node.keywords:
                 raise Reject(node, "pop() takes no keyword arguments")
@@ -430,7 +437,9 @@ class CallMixin:
 
     def b_round(self, node):
         vals = self.bind(node, ("number", "ndigits"), "round", required=1)
-        return f"$round({self.args_js(vals)})"
+        if vals[1] is None or vals[1] == "null":
+            return f"$round({vals[0]})"
+        return f"$roundTo({vals[0]}, {vals[1]})"
 
     def b_divmod(self, node):
         a, b = self._n(node, 2, 2, "divmod")

@@ -485,11 +485,12 @@ class ExpressionMixin:
                      for i, e in enumerate(right_node.elts)]
             joined = " || ".join(tests)
             return f"!({joined})" if neg else f"({joined})"
-        if self.infer(right_node) == "dict" and self.infer(left_node) == "str":
+        if self.infer(right_node) == "dict":
+            test = "$Object.hasOwn" if self.infer(left_node) == "str" else "$dictHas"
             if not simple(left_node) and not simple(right_node):
                 t = self.frame.temp()
-                return f"({t} = {left}, {neg}$Object.hasOwn({right}, {t}))"
-            return f"{neg}$Object.hasOwn({right}, {left})"
+                return f"({t} = {left}, {neg}{test}({right}, {t}))"
+            return f"{neg}{test}({right}, {left})"
         return None
 
     # --- subscripts and attributes --------------------------------------------------------------
@@ -498,7 +499,11 @@ class ExpressionMixin:
         if isinstance(node.slice, ast.Slice):
             s = node.slice
             parts = [self.code(p) if p is not None else "null" for p in (s.lower, s.upper, s.step)]
+            if s.step is None and self.infer(node.value) == "str":
+                return f"$strSlice({obj}, {parts[0]}, {parts[1]})"
             return f"$slice({obj}, {', '.join(parts)})"
+        if self.infer(node.value) == "dict":
+            return f"$dictGet({obj}, {self.code(node.slice)})"
         return f"$getitem({obj}, {self.code(node.slice)})"
 
     def x_Attribute(self, node: ast.Attribute) -> str:

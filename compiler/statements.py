@@ -170,6 +170,11 @@ class StatementMixin:
         if isinstance(target, ast.Subscript):
             if isinstance(target.slice, ast.Slice):
                 raise Reject(target, "assigning to a slice is not supported")
+            if self.infer(target.value) == "dict":
+                key = target.slice
+                if isinstance(key, ast.Constant) and type(key.value) is str and key.value != "__proto__":
+                    return [f"{self.code(target.value)}[{self.code(key)}] = {value};"]
+                return [f"$dictSet({self.code(target.value)}, {self.code(key)}, {value});"]
             return [f"$setitem({self.code(target.value)}, {self.code(target.slice)}, {value});"]
         if isinstance(target, ast.Attribute):
             obj = target.value

@@ -171,9 +171,43 @@ function $gt(a, b) { return typeof a === "number" && typeof b === "number" ? a >
 function $ge(a, b) { return typeof a === "number" && typeof b === "number" ? a >= b : $compare(a, b, ">="); }
 
 // @helper $hashable
+// Python's hash() would accept x: lists, dicts and sets are unhashable, and tuples holding them.
 function $hashable(x) {
   if (x === null || typeof x !== "object") return x;
-  throw new TypeError(`unhashable type: '${$typeName(x)}'`);
+  const frozen = $Array.isArray(x) && $Object.isFrozen(x);
+  if ($Array.isArray(x) ? !frozen : $isDict(x) || (x instanceof $Set && !x.$frozen)) {
+    throw new TypeError(`unhashable type: '${$typeName(x)}'`);
+  }
+  if (frozen) x.forEach($hashable);
+  return x;
+}
+
+// @helper $dictHas
+// k in d, d known to be a dict (str keys only, so no other key is ever in it).
+function $dictHas(d, k) {
+  if (typeof k === "string") return $Object.hasOwn(d, k);
+  $hashable(k);
+  return false;
+}
+
+// @helper $dictGet
+// d[k], d known to be a dict.
+function $dictGet(d, k) {
+  if (typeof k === "string" && $Object.hasOwn(d, k)) return d[k];
+  $hashable(k);
+  throw new $KeyError(k);
+}
+
+// @helper $dictSet
+// d[k] = v, d known to be a dict. "__proto__" is defined as an own property, not set (which would
+// replace the object's prototype).
+function $dictSet(d, k, v) {
+  if (typeof k !== "string") {
+    $hashable(k);
+    throw new TypeError(`segfn: dict keys must be str (JSON objects), not ${$typeName(k)}`);
+  }
+  if (k === "__proto__") $Object.defineProperty(d, k, { value: v, writable: true, enumerable: true, configurable: true });
+  else d[k] = v;
 }
 
 // @helper $contains
@@ -193,10 +227,7 @@ function $contains(container, x) {
     for (let i = 0; i < container.length; i++) if ($eq(container[i], x)) return true;
     return false;
   }
-  if ($isDict(container)) {
-    if (x !== null && typeof x === "object") $hashable(x);
-    return typeof x === "string" && $Object.hasOwn(container, x);
-  }
+  if ($isDict(container)) return $dictHas(container, x);
   if (container instanceof $Set) return $setHas(container, $hashable(x));
   if (container !== null && typeof container === "object" && typeof container.$contains === "function") return container.$contains(x);
   if (container !== null && typeof container === "object" && typeof container[Symbol.iterator] === "function" && !(container instanceof $Uint8Array)) {
@@ -302,11 +333,7 @@ function $index(i, n, what) {
 
 // @helper $getitem
 function $getitem(o, k) {
-  if ($isDict(o)) {
-    if (typeof k === "string") { if ($Object.hasOwn(o, k)) return o[k]; throw new $KeyError(k); }
-    $hashable(k);
-    throw new $KeyError(k);
-  }
+  if ($isDict(o)) return $dictGet(o, k);
   if ($Array.isArray(o)) {
     if ($isIntLike(k)) return o[$index(k, o.length, $Object.isFrozen(o) ? "tuple" : "list")];
     throw new TypeError(`${$Object.isFrozen(o) ? "tuple" : "list"} indices must be integers or slices, not ${$typeName(k)}`);
@@ -328,12 +355,7 @@ function $getitem(o, k) {
 // @helper $setitem
 function $setitem(o, k, v) {
   if ($isDict(o)) {
-    if (typeof k !== "string") {
-      $hashable(k);
-      throw new TypeError(`segfn: dict keys must be str (JSON objects), not ${$typeName(k)}`);
-    }
-    if (k === "__proto__") $Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
-    else o[k] = v;
+    $dictSet(o, k, v);
     return;
   }
   if ($Array.isArray(o) && !$Object.isFrozen(o)) {
@@ -376,16 +398,21 @@ function $sliceIndices(n, start, stop, step) {
   return [fix(start, n - 1, -1, n - 1), fix(stop, -1, -1, n - 1), step];
 }
 
+// @helper $strSlice
+// s[start:stop] of a str: code points, which are UTF-16 units unless s has surrogates.
+function $strSlice(s, start, stop) {
+  const cps = $cps(s);
+  const [a, b] = $sliceIndices(cps === null ? s.length : cps.length, start, stop, 1);
+  if (a >= b) return "";
+  return cps === null ? s.slice(a, b) : cps.slice(a, b).join("");
+}
+
 // @helper $slice
 function $slice(o, start, stop, step) {
   let items, kind;
   if (typeof o === "string") {
-    const cps = $cps(o);
-    if (cps === null && (step === null || step === undefined || step === 1)) {
-      const [a, b] = $sliceIndices(o.length, start, stop, 1);
-      return a < b ? o.slice(a, b) : "";
-    }
-    items = cps || o.split(""); kind = "str";
+    if (step === null || step === undefined) return $strSlice(o, start, stop);
+    items = $cps(o) || o.split(""); kind = "str";
   } else if ($Array.isArray(o)) { items = o; kind = $Object.isFrozen(o) ? "tuple" : "list"; }
   else if (o instanceof $Uint8Array) { items = $Array.from(o); kind = "bytes"; }
   else if (o !== null && typeof o === "object" && typeof o.$getitem === "function") return o.$getitem({ $slice: [start, stop, step] });

@@ -181,14 +181,21 @@ function $roundHalfEven(x) {
 }
 
 // @helper $round
-function $round(x, ndigits) {
+// round(x): the nearest int, half to even (one argument, the common call, needs none of the digit work).
+function $round(x) {
   if (!$isNum(x)) throw new TypeError(`type ${$typeName(x)} doesn't define __round__ method`);
   x = +x;
-  if (ndigits === undefined || ndigits === null) {
-    if ($Number.isNaN(x)) throw new $ValueError("cannot convert float NaN to integer");
-    if (!$Number.isFinite(x)) throw new $OverflowError("cannot convert float infinity to integer");
-    return $Number.isInteger(x) ? x : $roundHalfEven(x);
-  }
+  if ($Number.isNaN(x)) throw new $ValueError("cannot convert float NaN to integer");
+  if (!$Number.isFinite(x)) throw new $OverflowError("cannot convert float infinity to integer");
+  return $Number.isInteger(x) ? x : $roundHalfEven(x);
+}
+
+// @helper $roundTo
+// round(x, ndigits): half-even on x's exact binary value, as CPython does.
+function $roundTo(x, ndigits) {
+  if (ndigits === null) return $round(x);
+  if (!$isNum(x)) throw new TypeError(`type ${$typeName(x)} doesn't define __round__ method`);
+  x = +x;
   if (!$isIntLike(ndigits)) throw new TypeError(`'${$typeName(ndigits)}' object cannot be interpreted as an integer`);
   ndigits = +ndigits;
   if (!$Number.isFinite(x) || x === 0) return x;

@@ -243,6 +243,12 @@ function $affix(s, affix, start, end, name) {
   for (const a of list) if (name === "startswith" ? sub.startsWith(a) : sub.endsWith(a)) return true;
   return false;
 }
+// @helper $affixStr
+// s.startswith(p) / s.endswith(p) with one constant str p, without the (start, end) and tuple work.
+function $affixStr(s, p, name) {
+  if (typeof s !== "string") return $noMethod(s, name);
+  return name === "startswith" ? s.startsWith(p) : s.endsWith(p);
+}
 // @helper $m_startswith
 function $m_startswith(s, p, a, b) { return $affix(s, p, a, b, "startswith"); }
 // @helper $m_endswith

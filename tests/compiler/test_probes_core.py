@@ -34,7 +34,7 @@ PROBES = {
     "bool_arith": ("def f(x):\n    return [True + True, x + True, -True, True * 3]", [1, 2.5]),
     "pow": ("def f(x):\n    return [x ** 2, 2 ** x, x ** -1 if x else None]", [2, 3, -2, 0.5]),
     "unary_minus_type": ("def f(x):\n    return -x", ["a", None, 3, True]),
-    "round_half_even": ("def f(x):\n    return [round(x), round(x, 1), round(x, 2), round(-x), round(x, -1)]", [0.5, 1.5, 2.5, 2.675, 0.125, 15, 25, 1234.5678, -0.5]),
+    "round_half_even": ("def f(x):\n    return [round(x), round(x, 1), round(x, 2), round(-x), round(x, -1), round(x, None)]", [0.5, 1.5, 2.5, 2.675, 0.125, 15, 25, 1234.5678, -0.5]),
     "int_float_parse": ("def f(x):\n    return [int(x), float(x)]", [" 12 ", "1_000", "-3", "+4", "1e3", "x", "", "١٢", "0x10", " 1.5"]),
     "int_of_float": ("def f(x):\n    return int(x)", [3.9, -3.9, True, None, "7"]),
     "float_parse_special": ("def f(x):\n    return str(float(x))", ["inf", "-Infinity", "nan", "1e-5", "1e16", "0.1", "123456789.123456789"]),

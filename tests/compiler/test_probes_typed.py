@@ -1,8 +1,9 @@
-"""Probes of the code the compiler writes when static types allow plain JavaScript (``in`` a tuple of
-strings, a str key ``in`` a dict, datetime fields, division by a constant, ``re`` used as a test, a
-dict's ``.get`` after an ``isinstance`` guard) and
-of the runtime's fast paths (strip with characters, startswith, the compact JSON fetch sends). Each
-runs in CPython and Node 20; ``test_typed_code_is_plain_javascript`` checks the fast paths are taken."""
+"""Probes of the code the compiler writes when static types allow plain JavaScript or a narrower helper
+(``in`` a tuple of strings, ``in``/``[]`` on a dict, a str's slice, datetime fields, division by a
+constant, ``re`` used as a test, a dict's ``.get`` after an ``isinstance`` guard, one-argument
+``round``, ``startswith`` with one constant) and of the runtime's fast paths (strip with characters,
+the compact JSON fetch sends). Each runs in CPython and Node 20; ``test_typed_code_is_plain_javascript``
+checks the fast paths are taken."""
 
 import pytest
 
@@ -54,6 +55,22 @@ PROBES = {
     "guard_nonlocal_rebind": ("def f(x):\n    def g():\n        nonlocal x\n        x = 'now a string'\n"
                               "    if not isinstance(x, dict):\n        return None\n    g()\n"
                               "    return [x, x.get('a')]", [{"a": 1}, 3]),
+    "affix_on_any": ("def f(x):\n    return [x.startswith('a'), x.endswith('😀'), str(x).startswith('N'), "
+                     "str(x).endswith('')]", ANY + ["a😀", "😀a"]),
+    "typed_dict_items": ("def f(x):\n    d = {'a': 1}\n    d['__proto__'] = 2\n    out = []\n"
+                         "    for k in [x, 'a', '__proto__', 'toString', (1, 2), (1, [2])]:\n"
+                         "        try:\n            out.append([k in d, k not in d, d[k]])\n"
+                         "        except (KeyError, TypeError) as e:\n            out.append(repr(e))\n"
+                         "        if isinstance(k, str):\n            d[k] = 3\n            out.append(d[k])\n"
+                         "    d['constructor'] = 4\n    return [out, d, sorted(d.keys())]",
+                         ["a", 1, None, True, "b", "constructor", "__proto__", [1], {}]),
+    "str_slices": ("def f(x):\n    s = str(x)\n    n = len(s)\n"
+                   "    return [s[:3], s[1:], s[-2:], s[:-1], s[2:1], s[:n * 2], s[::2], s[True:]]",
+                   ANY + ["a😀b😀c", "😀", "\ud83d", "abcdef"]),
+    "hashable_tuples": ("def f(x):\n    out = []\n    for c in [{'a': 1}, ['a', (1, 2)], {1, 2}, 'abc']:\n"
+                        "        try:\n            out.append((1, 2) in c)\n        except TypeError as e:\n"
+                        "            out.append(str(e))\n        try:\n            out.append((1, [x]) in c)\n"
+                        "        except TypeError as e:\n            out.append(str(e))\n    return out", [1, "a"]),
     "affixes": ("def f(x):\n    return [x.startswith('a'), x.endswith(''), x.startswith(('a', 'b')), "
                 "x.startswith('b', 1), x.endswith('c', 0, 2), x.endswith('😀')]",
                 ["abc", "", "bab", "a😀", "😀"]),
@@ -121,7 +138,9 @@ async def on_track(event, settings):
         for k, w in d.items():
             d[k] = w + i
     return [kind in ("track", "screen"), str(kind) in d, moment.tzinfo is None, moment.microsecond,
-            moment.timestamp(), n / 1000, n // 1000, re.fullmatch("[a-z]+", str(kind)) is not None]
+            moment.timestamp(), n / 1000, n // 1000, re.fullmatch("[a-z]+", str(kind)) is not None,
+            str(kind).startswith("t"), kind.endswith("k"), d[str(kind)], str(kind)[:3], str(kind) in d, kind in d,
+            round(n / 3)]
 ''', encoding="utf-8")
     js = compile_module(folder / "typed.py").js
     body = js[js.index("async function onTrack"):]
@@ -132,5 +151,9 @@ async def on_track(event, settings):
     assert '$reTest("[a-z]+"' in body
     assert "for ([i, v] of $enumerate(" in body and "for ([k, w] of $itemPairs(d))" in body
     assert "$Object.hasOwn(settings, \"k\") ? settings[\"k\"] : null" in body  # settings narrowed to dict
-    for generic in ("$contains", "$attr(", "$callMethod", "$div(", "$floordiv(", "class $Pattern", "class $Match"):
+    assert 'String(kind).startsWith("t")' in body or '.startsWith("t")' in body
+    assert '$affixStr(kind, "k", "endswith")' in body and "$dictGet(d, " in body and "$strSlice(" in body
+    assert "$dictHas(d, kind)" in body and "$round(" in body
+    for generic in ("$contains", "$attr(", "$callMethod", "$div(", "$floordiv(", "class $Pattern", "class $Match",
+                    "$getitem", "$slice(", "$roundTo", "$affix("):
         assert generic not in js, generic
