@@ -317,6 +317,7 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin)
                         self.safe_globals.add(sub.id)
                 if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     self.safe_globals.add(stmt.name)
+        frame.rebound_by_nested = {name for sub in ast.walk(tree) if isinstance(sub, ast.Global) for name in sub.names}
         self.infer_locals(frame)
         self.global_types = frame.types
         for name, sym in self.unit.symbols.items():

@@ -552,10 +552,11 @@ class StatementMixin:
 
     def infer_locals(self, frame: Frame) -> None:
         """Static types of locals assigned only from typed expressions (two passes reach a fixpoint
-        for the usual ``x = 0; x = x + 1`` shapes)."""
+        for the usual ``x = 0; x = x + 1`` shapes). A name another function rebinds (``nonlocal``,
+        ``global``) can hold anything."""
         for _ in range(2):
             for name, values in frame.scope.assign_values.items():
-                if any(v is None for v in values):
+                if any(v is None for v in values) or name in frame.rebound_by_nested:
                     frame.types[name] = "any"
                     continue
                 frame.types[name] = union(self.infer(v) for v in values)

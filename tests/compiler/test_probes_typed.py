@@ -71,6 +71,14 @@ PROBES = {
                         "        try:\n            out.append((1, 2) in c)\n        except TypeError as e:\n"
                         "            out.append(str(e))\n        try:\n            out.append((1, [x]) in c)\n"
                         "        except TypeError as e:\n            out.append(str(e))\n    return out", [1, "a"]),
+    "rebound_by_nested_function": ("def f(x):\n    d = {'a': 1}\n    def g():\n        nonlocal d\n"
+                                   "        d = x\n    g()\n    try:\n        return [d['a'], 'a' in d]\n"
+                                   "    except (KeyError, TypeError) as e:\n        return repr(e)",
+                                   [{"a": 2}, {}, "abc", ["a"], 1]),
+    "global_rebound_by_function": ("G = {'a': 1}\ndef g(x):\n    global G\n    G = x\n"
+                                   "def f(x):\n    g(x)\n    try:\n        return [G['a'], 'a' in G]\n"
+                                   "    except (KeyError, TypeError) as e:\n        return repr(e)",
+                                   [{"a": 2}, {}, "abc", ["a"], 1]),
     "affixes": ("def f(x):\n    return [x.startswith('a'), x.endswith(''), x.startswith(('a', 'b')), "
                 "x.startswith('b', 1), x.endswith('c', 0, 2), x.endswith('😀')]",
                 ["abc", "", "bab", "a😀", "😀"]),
