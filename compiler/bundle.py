@@ -21,6 +21,7 @@ from .errors import CompileError, Problem, Reject, problem_at
 from .module import ModuleCompiler, ModuleUnit
 from .names import HANDLERS
 from .runtime import runtime_for
+from .signatures import Signatures, closed_functions, tracked_params
 
 _ENV = jinja2.Environment(loader=jinja2.PackageLoader("compiler", "templates"), autoescape=False,
                           keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
@@ -155,26 +156,59 @@ def _setting(node: ast.AST) -> dict:
             "type": SETTING_TYPES[setting.type], "required": setting.required, "sensitive": setting.sensitive}
 
 
+MAX_PASSES = 6  # compiler/signatures.py: passes allowed to settle before compiling without assumptions
+
+
+def _compile_pass(path: Path, signatures: Signatures | None) -> tuple[list[ModuleCompiler], list[Problem], list[dict]]:
+    """One translation of the module and its helpers, assuming ``signatures`` (None: the first pass,
+    which starts them)."""
+    problems: list[Problem] = []
+    order, units = _load_units(path, problems)
+    if not order or order[-1].main is False:
+        raise CompileError(problems or [Problem(str(path), 1, 1, "nothing to compile")])
+    counter = [0]
+    compilers = [ModuleCompiler(unit, units, problems, counter) for unit in order]
+    for compiler in compilers:
+        compiler.declare()
+    if signatures is None:
+        signatures = _first_assumptions(order[-1], order)
+    modules = []
+    for compiler in compilers:
+        compiler.signatures = signatures
+        body = compiler.compile_body()
+        modules.append({"path": _display(compiler.unit.path, path), "code": "\n".join(body)})
+    return compilers, problems, modules
+
+
+def _first_assumptions(main: ModuleUnit, order: list[ModuleUnit]) -> Signatures:
+    funcs = {name: sym.info for name, sym in main.symbols.items() if sym.kind == "func"}
+    closed = closed_functions(main.tree, set(funcs))
+    keys = [sym.info.key for unit in order for sym in unit.symbols.values() if sym.kind == "func" and sym.info.key]
+    return Signatures.start({funcs[name].key: tracked_params(funcs[name]) for name in sorted(closed)}, sorted(set(keys)))
+
+
+def _compile_settled(path: Path) -> tuple[list[ModuleCompiler], list[Problem], list[dict]]:
+    """Compile passes until the assumed signatures cover what every call passes (compiler/signatures.py).
+    A module with problems is reported as compiled without assumptions, so that learned types never
+    make an error appear (or hide one)."""
+    assumed = None
+    for _ in range(MAX_PASSES):
+        compilers, problems, modules = _compile_pass(path, assumed)
+        assumed = compilers[0].signatures.next()
+        if assumed is None:
+            if not problems:
+                return compilers, problems, modules
+            break
+    return _compile_pass(path, Signatures())
+
+
 def compile_module(path: str | Path) -> Bundle:
     """Compile one function module; raises CompileError listing every problem found."""
     shown = str(path)
     path = Path(path)
-    problems: list[Problem] = []
-    order, units = _load_units(path, problems)
-    if not order or order[-1].main is False:
-        raise CompileError(problems or [Problem(shown, 1, 1, "nothing to compile")])
-    counter = [0]
-    compilers = []
-    for unit in order:
-        compiler = ModuleCompiler(unit, units, problems, counter)
-        compiler.declare()
-        compilers.append(compiler)
-    main = order[-1]
+    compilers, problems, modules = _compile_settled(path)
+    main = compilers[-1].unit
     meta = manifest_values(main, problems)
-    modules = []
-    for compiler in compilers:
-        body = compiler.compile_body()
-        modules.append({"path": _display(compiler.unit.path, path), "code": "\n".join(body)})
     handlers = [js for py, js in HANDLERS.items() if py in main.symbols and main.symbols[py].kind == "func"]
     for py in HANDLERS:
         sym = main.symbols.get(py)

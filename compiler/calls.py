@@ -9,6 +9,7 @@ import re
 from .errors import Reject
 from .expressions import js_str, simple
 from .regex import FLAG_NAMES, RegexError, Translated, translate
+from .scope import NEVER
 from .symbols import BUILTIN_EXCEPTIONS, ClassInfo, FuncInfo
 
 RE_PARAMS = {"compile": ("pattern", "flags"), "match": ("pattern", "string", "flags"),
@@ -138,6 +139,7 @@ class CallMixin:
         required_pos = positional[: len(positional) - n_pos_defaults] if n_pos_defaults else positional
         kw_required = [p.arg for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is None]
         slots: dict[str, str] = {}
+        passed: dict[str, ast.AST] = {}  # parameter -> the argument's node, for compiler/signatures.py
         extra_pos: list[str] = []
         extra_kw: list[tuple[str, str]] = []
         for i, arg in enumerate(node.args):
@@ -145,6 +147,7 @@ class CallMixin:
                 raise Reject(arg, f"*args in a call to {label}() is not supported: pass the arguments one by one")
             if i < len(positional):
                 slots[positional[i]] = self.code(arg)
+                passed[positional[i]] = arg
             elif a.vararg:
                 extra_pos.append(self.code(arg))
             else:
@@ -156,6 +159,7 @@ class CallMixin:
                 raise Reject(kw, f"{label}() got multiple values for argument {kw.arg!r}")
             if (kw.arg in positional and kw.arg not in posonly) or kw.arg in kwonly:
                 slots[kw.arg] = self.code(kw.value)
+                passed[kw.arg] = kw.value
             elif a.kwarg:
                 extra_kw.append((kw.arg, self.code(kw.value)))
             else:
@@ -164,6 +168,8 @@ class CallMixin:
         if missing:
             raise Reject(node, f"{label}() missing required argument{'s' if len(missing) > 1 else ''}: "
                                + ", ".join(repr(m) for m in missing))
+        for param, arg in passed.items():
+            self.module.signatures.saw_param(info, param, self.infer(arg))
         values: list[str | None] = [slots.get(p) for p in positional]
         if a.vararg:
             values.append("$tuple([" + ", ".join(extra_pos) + "])")
@@ -311,12 +317,15 @@ class CallMixin:
             if recv_t == "hash" or not kws:
                 return f"$m_update({recv}, {other})"
             return f"$m_update({recv}, {other}, {{{', '.join(f'{js_str(k.arg)}: {self.code(k.value)}' for k in kws)}}})"
-        if name == "format" and recv_t in ("str", "any"):
+        if name == "format" and recv_t in ("str", "any", NEVER):
             if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
                 raise Reject(node, "format(*args/**kwargs) is not supported")
             args = ", ".join(self.code(a) for a in node.args)
             kws = ", ".join(f"{js_str(k.arg)}: {self.code(k.value)}" for k in node.keywords)
             return f"$m_format({recv}, [{args}], {{{kws}}})"
+        if recv_t == "response" and name in ("text", "json") and not node.args and not node.keywords:
+            self._need_await(node, awaited, f".{name}()")
+            return f"{recv}.{name}()"
         if name == "timestamp" and recv_t == "datetime" and not node.args and not node.keywords:
             return f"{recv}.timestamp()"
         if name == "replace" and recv_t == "datetime":

@@ -12,7 +12,7 @@ import re
 
 from .errors import Reject
 from .names import js_name
-from .scope import NUMERIC, FunctionScope, function_scope, union
+from .scope import NEVER, NUMERIC, FunctionScope, LoopItem, function_scope, union
 from .symbols import Frame, Symbol
 
 BINOPS = {ast.Add: "$add", ast.Sub: "$sub", ast.Mult: "$mul", ast.Div: "$div", ast.FloorDiv: "$floordiv",
@@ -117,9 +117,16 @@ class ExpressionMixin:
                 sym = self.lookup(inner.func.id, quiet=True)
                 if sym is not None and sym.kind == "runtime" and sym.js == "fetch":
                     return "response"
+                if sym is not None and sym.kind == "func" and sym.info.is_async:
+                    return self.module.signatures.return_type(sym.info)
+            if (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr == "text"
+                    and self.infer(inner.func.value) == "response"):
+                return "str"
             return "any"
         if isinstance(node, ast.Call):
             return self._infer_call(node)
+        if isinstance(node, LoopItem):
+            return self._infer_loop_item(node)
         if isinstance(node, ast.Attribute):
             t = self.infer(node.value)
             if t == "response":
@@ -128,8 +135,32 @@ class ExpressionMixin:
                 return "int"
         return "any"
 
+    def _infer_loop_item(self, node: LoopItem) -> str:
+        """The type of what ``for`` binds: enumerate's and range's ints, a dict's keys (always str:
+        the runtime's dicts are JSON objects), the elements of a literal, a str's characters."""
+        it = node.iter
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Name):
+            sym = self.lookup(it.func.id, quiet=True)
+            if sym is not None and sym.kind == "builtin":
+                if (it.func.id, node.part) in (("enumerate", 0), ("range", None)):
+                    return "int"
+                return "any"
+        if (isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and not it.args and not it.keywords
+                and (it.func.attr, node.part) in (("items", 0), ("keys", None))):
+            receiver = self.infer(it.func.value)
+            if receiver in ("dict", NEVER):
+                return "str" if receiver == "dict" else NEVER
+        if node.part is not None:
+            return NEVER if self.infer(it) == NEVER else "any"
+        if isinstance(it, (ast.Tuple, ast.List)) and it.elts and not any(isinstance(e, ast.Starred) for e in it.elts):
+            return union(self.infer(e) for e in it.elts)
+        t = self.infer(it)
+        return "str" if t in ("str", "dict") else t if t == NEVER else "any"
+
     def _infer_binop(self, node: ast.BinOp) -> str:
         a, b = self.infer(node.left), self.infer(node.right)
+        if NEVER in (a, b):
+            return NEVER  # no value reaches it yet (compiler/signatures.py)
         if isinstance(node.op, ast.Div):
             return "float"
         if isinstance(node.op, ast.Add) and a == b == "str":
@@ -168,19 +199,27 @@ class ExpressionMixin:
                     t = self.infer(node.args[0])
                     return "int" if t == "bool" else t if t in NUMERIC else "any"
                 return t or "any"
-            if sym is not None and sym.kind == "func":
-                return self.module.return_types.get(sym.info.js, "any")
+            if sym is not None and sym.kind == "func" and not sym.info.is_async:
+                return self.module.signatures.return_type(sym.info)
         if isinstance(f, ast.Attribute):
             try:
                 qual = self.std_name(f)
             except Reject:
                 qual = None
+            if qual is None and self.module_callable(f) is None and self.infer(f.value) == NEVER:
+                return NEVER
             if qual in DATETIME_MAKERS:
                 return "datetime"
             if f.attr in STR_METHODS_STR and not (f.attr == "replace" and self.infer(f.value) == "datetime"):
                 if f.attr in ("isoformat", "strftime", "hexdigest", "group"):
                     return "str" if f.attr != "group" else "any"
-                return "str" if self.infer(f.value) == "str" or f.attr == "join" else "any"
+                if self.infer(f.value) == "str" or f.attr == "join":
+                    return "str"
+                # the runtime's str methods return a str or raise, whatever the receiver; only an
+                # exception's own methods can return something else
+                user_method = self.infer(f.value) == "exc" or (
+                    self.frame.cls is not None and isinstance(f.value, ast.Name) and f.value.id == self.frame.self_name)
+                return "str" if f.attr != "replace" and not user_method else "any"
             if f.attr in BOOL_METHODS:
                 return "bool"
             if f.attr in INT_METHODS and self.infer(f.value) == "str":
@@ -320,7 +359,7 @@ class ExpressionMixin:
                 pairs.append(("c", js_str(key.value), self.code(value)))
             else:
                 kt = self.infer(key)
-                if kt not in ("str", "any"):
+                if kt not in ("str", "any", NEVER):
                     raise Reject(key, f"dict keys must be str (JSON objects have string keys), not {kt}")
                 computed = True
                 pairs.append(("k", self.code(key), self.code(value)))
@@ -581,8 +620,13 @@ class ExpressionMixin:
         if any(g.is_async for g in node.generators):
             raise Reject(node, "'async for' is not supported")
         first_iter = self.code(node.generators[0].iter)
+        first_types = self._target_types(node.generators[0])  # its iterable is the enclosing scope's
         frame = self.child_frame("comprehension", scope, is_async=has_await)
         with self.in_frame(frame):
+            for gen in node.generators:
+                found = first_types if gen is node.generators[0] else self._target_types(gen)
+                for name, t in found.items():
+                    frame.types[name] = union([frame.types[name], t]) if name in frame.types else t
             if kind == "dict":
                 key, value = self.code(node.key), self.code(node.value)
                 # Python evaluates the key first, then the value
@@ -609,6 +653,16 @@ class ExpressionMixin:
         asyn = "async " if has_await else ""
         call = f"({asyn}($it) => {{ {decl}{init}{body}{ret} }})({first_iter})"
         return f"(await {call})" if has_await else call
+
+    def _target_types(self, gen: ast.comprehension) -> dict[str, str]:
+        """Types of the names one ``for`` of a comprehension binds."""
+        target = gen.target
+        if isinstance(target, ast.Name):
+            return {target.id: self.infer(LoopItem(gen.iter, None))}
+        if isinstance(target, ast.Tuple) and len(target.elts) == 2 and all(isinstance(e, ast.Name) for e in target.elts):
+            if target.elts[0].id != target.elts[1].id:
+                return {e.id: self.infer(LoopItem(gen.iter, part)) for part, e in enumerate(target.elts)}
+        return {sub.id: "any" for sub in ast.walk(target) if isinstance(sub, ast.Name)}
 
     def _loop_vars_of(self, frame: Frame) -> list[str]:
         return []

@@ -15,6 +15,7 @@ from .names import HANDLERS, js_name
 from .narrowing import NarrowingMixin
 from .regex import FLAG_NAMES
 from .scope import function_scope
+from .signatures import Signatures
 from .statements import StatementMixin
 from .symbols import BUILTIN_EXCEPTIONS, RUNTIME_NAMES, ClassInfo, Frame, FuncInfo, Symbol
 
@@ -53,13 +54,13 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin)
     """Translates one module; ``problems`` collects every error instead of stopping at the first."""
 
     def __init__(self, unit: ModuleUnit, units: dict[str, ModuleUnit], problems: list[Problem],
-                 counter: list[int]) -> None:
+                 counter: list[int], signatures: Signatures | None = None) -> None:
         self.unit = unit
         self.units = units
         self.problems = problems
         self.module = self
+        self.signatures = signatures if signatures is not None else Signatures()
         self.global_types: dict[str, str] = {}
-        self.return_types: dict[str, str] = {}
         self.safe_globals: set[str] = set()
         self.methods_used: set[str] = set()
         scope = function_scope(unit.tree)
@@ -193,7 +194,7 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin)
             js = self.gjs(stmt.name)
             if self.unit.main and stmt.name in HANDLERS and is_async:
                 js = HANDLERS[stmt.name]
-            symbols[stmt.name] = Symbol("func", js, FuncInfo(stmt.name, js, stmt.args, is_async, stmt))
+            symbols[stmt.name] = Symbol("func", js, FuncInfo(stmt.name, js, stmt.args, is_async, stmt, key=js))
         elif isinstance(stmt, ast.ClassDef):
             symbols[stmt.name] = Symbol("class", self.gjs(stmt.name), self._class_info(stmt))
         elif isinstance(stmt, ast.Import):

@@ -1,5 +1,6 @@
 """Types learned from guards: after ``if not isinstance(x, dict): raise ...`` the rest of the block
-knows ``x`` is a dict, so its ``.get``, ``[]`` and ``in`` compile to plain JavaScript.
+knows ``x`` is a dict, so its ``.get``, ``[]`` and ``in`` compile to plain JavaScript; so does the body
+of ``if isinstance(x, dict):`` (and the ``else`` of ``if not isinstance(...)``).
 
 Only what cannot be undone is learned: ``x`` must be a local of the function being compiled (a
 closure reading it later might see another value), the guard's body must always leave the block
@@ -51,19 +52,33 @@ class NarrowingMixin:
         terms = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or) else [test]
         learned: dict[str, str] = {}
         for term in terms:  # after the if, every term of the `or` was false
-            found = self._negated_isinstance(term)
-            if found is not None:
+            found = self._isinstance_term(term)
+            if found is not None and found[2]:
                 learned[found[0]] = found[1]
         if not learned:
             return {}
         unsafe = bound_names(rest) | self.frame.rebound_by_nested
         return {name: t for name, t in learned.items() if name not in unsafe}
 
-    def _negated_isinstance(self, term: ast.AST) -> tuple[str, str] | None:
-        """``not isinstance(NAME, dict|str|list)`` on a local of this function: (NAME, type)."""
-        if not (isinstance(term, ast.UnaryOp) and isinstance(term.op, ast.Not)):
-            return None
-        call = term.operand
+    def branch_types(self, node: ast.If) -> tuple[dict[str, str], dict[str, str]]:
+        """What an ``if``'s test proves in its body and in its ``else``, when the branch cannot rebind it."""
+        test = node.test
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):  # the body runs when every term held
+            found = [f for f in map(self._isinstance_term, test.values) if f is not None and not f[2]]
+            unsafe = bound_names(node.body) | self.frame.rebound_by_nested
+            return {name: t for name, t, _ in found if name not in unsafe}, {}
+        found = self._isinstance_term(test)
+        if found is None:
+            return {}, {}
+        name, t, negated = found
+        if name in bound_names(node.orelse if negated else node.body) | self.frame.rebound_by_nested:
+            return {}, {}
+        return ({}, {name: t}) if negated else ({name: t}, {})
+
+    def _isinstance_term(self, term: ast.AST) -> tuple[str, str, bool] | None:
+        """``[not] isinstance(NAME, dict|str|list)`` on a local of this function: (NAME, type, negated)."""
+        negated = isinstance(term, ast.UnaryOp) and isinstance(term.op, ast.Not)
+        call = term.operand if negated else term
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "isinstance"
                 and len(call.args) == 2 and not call.keywords and isinstance(call.args[0], ast.Name)
                 and isinstance(call.args[1], ast.Name) and call.args[1].id in GUARD_TYPES):
@@ -75,4 +90,4 @@ class NarrowingMixin:
         sym = self.lookup(call.args[0].id, quiet=True)
         if sym is None or sym.kind != "local" or sym.frame is not self.frame:
             return None
-        return call.args[0].id, GUARD_TYPES[call.args[1].id]
+        return call.args[0].id, GUARD_TYPES[call.args[1].id], negated

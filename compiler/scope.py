@@ -12,10 +12,13 @@ import ast
 from dataclasses import dataclass, field
 
 NUMERIC = {"int", "float", "num", "bool"}
+NEVER = "never"  # no value reaches here (yet): compiler/signatures.py's starting assumption
 
 
 def union(types) -> str:
     ts = set(types)
+    if len(ts) > 1:
+        ts.discard(NEVER)
     if not ts:
         return "any"
     if len(ts) == 1:
@@ -23,6 +26,18 @@ def union(types) -> str:
     if ts <= {"int", "float", "num"}:
         return "num"
     return "any"
+
+
+class LoopItem(ast.expr):
+    """What a ``for`` loop binds to a name, for type inference: the iterable's element, or one half
+    of it (``part`` 0 or 1) when the target is a pair, ``for k, v in d.items()``."""
+
+    _fields = ("iter",)
+
+    def __init__(self, iter: ast.expr, part: int | None) -> None:
+        super().__init__()
+        self.iter = iter
+        self.part = part
 
 
 def _targets(target: ast.AST):
@@ -91,8 +106,15 @@ class _Binder(ast.NodeVisitor):
         self.visit(node.value)
 
     def visit_For(self, node: ast.For) -> None:
-        for name in _targets(node.target):
-            self.bind(name, None)
+        target = node.target
+        if isinstance(target, ast.Name):
+            self.bind(target.id, LoopItem(node.iter, None))
+        elif isinstance(target, ast.Tuple) and len(target.elts) == 2 and all(isinstance(e, ast.Name) for e in target.elts):
+            for part, elt in enumerate(target.elts):
+                self.bind(elt.id, LoopItem(node.iter, part))
+        else:
+            for name in _targets(target):
+                self.bind(name, None)
         for child in [node.iter, *node.body, *node.orelse]:
             self.visit(child)
 

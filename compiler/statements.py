@@ -12,7 +12,7 @@ import contextlib
 
 from .errors import Reject
 from .expressions import js_str, simple
-from .names import js_name
+from .names import HANDLERS, js_name
 from .narrowing import rebound_by_nested
 from .scope import function_scope, union
 from .symbols import BUILTIN_EXCEPTIONS, ClassInfo, Frame, FuncInfo
@@ -72,10 +72,14 @@ class StatementMixin:
         frame.narrowed = outer  # what a guard proved holds to the end of its block only
         return out
 
-    def sub_block(self, stmts, indent: str) -> tuple[list[str], set[str] | None]:
+    def sub_block(self, stmts, indent: str, narrowed: dict[str, str] | None = None) -> tuple[list[str], set[str] | None]:
+        """A nested block (``narrowed``: types its guard proved for it), and what it leaves assigned."""
         saved = self.frame.assigned
         self.frame.assigned = None if saved is None else set(saved)
+        outer = self.frame.narrowed
+        self.frame.narrowed = {**outer, **(narrowed or {})}
         lines = self.block(stmts, indent)
+        self.frame.narrowed = outer
         after = self.frame.assigned
         self.frame.assigned = saved
         return lines, after
@@ -119,6 +123,7 @@ class StatementMixin:
         if self.frame.kind not in ("function", "method"):
             raise Reject(node, "'return' outside a function")
         value = "null" if node.value is None else self.code(node.value)
+        self.frame.returns.append("none" if node.value is None else self.infer(node.value))
         self.frame.assigned = None
         return [f"return {value};"]
 
@@ -264,10 +269,11 @@ class StatementMixin:
     # --- control flow -----------------------------------------------------------------------------
     def s_If(self, node: ast.If) -> list[str]:
         test = self.truth(node.test)
-        body, after_body = self.sub_block(node.body, "  ")
+        in_body, in_else = self.branch_types(node)
+        body, after_body = self.sub_block(node.body, "  ", in_body)
         out = [f"if ({test}) {{", *body]
         if node.orelse:
-            orelse, after_else = self.sub_block(node.orelse, "  ")
+            orelse, after_else = self.sub_block(node.orelse, "  ", in_else)
             out += ["} else {", *orelse]
         else:
             after_else = self.frame.assigned
@@ -482,6 +488,10 @@ class StatementMixin:
         frame = self.child_frame("method" if cls else "function", scope, is_async)
         frame.cls = cls
         frame.rebound_by_nested = rebound_by_nested(node)
+        signatures = self.module.signatures
+        frame.param_types = signatures.param_types(info)
+        if info is not None and self.unit.main and info.key and node.name in HANDLERS:
+            signatures.saw_segment_call(info)
         pre: list[str] = []
         params: list[str] = []
         positional = [*a.posonlyargs, *a.args]
@@ -503,6 +513,8 @@ class StatementMixin:
             elif default == "kwarg":
                 params.append(f"{name} = {{}}")
             elif default is not None:
+                if info is not None:
+                    signatures.saw_param(info, arg.arg, self.infer(default))  # a call may leave it out
                 if isinstance(default, ast.Constant) and not isinstance(default.value, (list, dict)):
                     params.append(f"{name} = {self.code(default)}")
                 else:
@@ -516,6 +528,7 @@ class StatementMixin:
         with self.in_frame(frame):
             self.infer_locals(frame)
             body = self.block(node.body, "  ")
+        falls_off = frame.assigned is not None  # the end is reachable: it returns None
         if cls is not None and frame.self_name is None:
             raise Reject(node, "a method needs 'self'")
         decl_names = sorted(js_name(n) for n in scope.locals if n not in {p.arg for p in [*positional, *a.kwonlyargs, *(x for x in (a.vararg, a.kwarg) if x)]})
@@ -536,30 +549,23 @@ class StatementMixin:
         else:
             lines = [f"{asyn}function {signature} {{", *head, *body, "}"]
         if info is not None:
-            returns = [self_ret for self_ret in self._return_types(node, frame)]
-            self.module.return_types[info.js] = union(returns) if returns else "none"
+            signatures.saw_return(info, union(frame.returns + (["none"] if falls_off else [])))
         return pre, lines
-
-    def _return_types(self, node, frame: Frame):
-        saved = self.frame
-        self.frame = frame
-        try:
-            for sub in ast.walk(node):
-                if isinstance(sub, ast.Return) and sub.value is not None:
-                    yield self.infer(sub.value)
-        finally:
-            self.frame = saved
 
     def infer_locals(self, frame: Frame) -> None:
         """Static types of locals assigned only from typed expressions (two passes reach a fixpoint
-        for the usual ``x = 0; x = x + 1`` shapes). A name another function rebinds (``nonlocal``,
-        ``global``) can hold anything."""
+        for the usual ``x = 0; x = x + 1`` shapes). A parameter starts as what every call passes, when
+        compiler/signatures.py knows it; a name another function rebinds (``nonlocal``, ``global``)
+        can hold anything."""
         for _ in range(2):
             for name, values in frame.scope.assign_values.items():
+                seed: list[str] = []
+                if name in frame.param_types:  # its first binding is the parameter itself
+                    seed, values = [frame.param_types[name]], values[1:]
                 if any(v is None for v in values) or name in frame.rebound_by_nested:
                     frame.types[name] = "any"
                     continue
-                frame.types[name] = union(self.infer(v) for v in values)
+                frame.types[name] = union(seed + [self.infer(v) for v in values])
 
     def s_FunctionDef(self, node) -> list[str]:
         info = self.frame.funcs.get(node.name)

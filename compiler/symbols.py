@@ -30,6 +30,7 @@ class FuncInfo:
     args: ast.arguments
     is_async: bool
     node: ast.AST | None = None
+    key: str = ""  # module-level functions: their bundle-wide name, for compiler/signatures.py
 
     def params(self) -> list[str]:
         a = self.args
@@ -104,6 +105,8 @@ class Frame:
     counter: list[int] = field(default_factory=lambda: [0])
     self_name: str | None = None
     cls: ClassInfo | None = None
+    param_types: dict[str, str] = field(default_factory=dict)  # what every call passes (compiler/signatures.py)
+    returns: list[str] = field(default_factory=list)  # types of its return statements
 
     def temp(self, prefix: str = "$t") -> str:
         self.counter[0] += 1

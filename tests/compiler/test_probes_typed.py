@@ -79,6 +79,10 @@ PROBES = {
                                    "def f(x):\n    g(x)\n    try:\n        return [G['a'], 'a' in G]\n"
                                    "    except (KeyError, TypeError) as e:\n        return repr(e)",
                                    [{"a": 2}, {}, "abc", ["a"], 1]),
+    "return_type_includes_falling_off": ("def g(x):\n    if x == 1:\n        return 'a'\n"
+                                         "def h(x):\n    if x == 2:\n        return\n    return 'b'\n"
+                                         "def f(x):\n    try:\n        return [g(x) + 'c', h(x) + 'c']\n"
+                                         "    except TypeError as e:\n        return str(e)", [1, 2, 3]),
     "affixes": ("def f(x):\n    return [x.startswith('a'), x.endswith(''), x.startswith(('a', 'b')), "
                 "x.startswith('b', 1), x.endswith('c', 0, 2), x.endswith('😀')]",
                 ["abc", "", "bab", "a😀", "😀"]),
