@@ -1,7 +1,8 @@
 """The JavaScript runtime of Python-semantics helpers, and which of them a bundle needs.
 
 ``compiler/js/*.js`` is split into helpers at ``// @helper $name`` lines. A helper declares one or
-more ``$``-names; it needs every helper whose names its text mentions. A bundle includes the closure
+more ``$``-names; it needs every helper whose names its text mentions, other than as a property
+(``x.$len()``) or a class's own method (``  $len() {``), which are protocols, not the helpers. A bundle includes the closure
 of the helpers its own code mentions, in the files' order, so that the output is deterministic and
 only as large as the function requires (pscript's partial standard library, by name).
 """
@@ -20,7 +21,13 @@ FILES = ("core.js", "exceptions.js", "numbers.js", "format.js", "strings.js", "c
          "datetime.js", "re.js", "hashlib.js")
 _MARK = re.compile(r"^// @helper (\$\w+)\s*$", re.M)
 _DECL = re.compile(r"^(?:async\s+)?(?:function\*?|const|let|class)\s+(\$\w+)", re.M)
-_REF = re.compile(r"\$[A-Za-z_][A-Za-z0-9_]*")
+_REF = re.compile(r"(?<![.\w$])\$[A-Za-z_][A-Za-z0-9_]*")
+_METHOD_DEF = re.compile(r"^[ \t]+(?:get |static |async )?\$\w+(?=\([^()]*\)\s*\{)", re.M)
+
+
+def _refs(text: str) -> set[str]:
+    """The ``$`` names ``text`` refers to as helpers."""
+    return set(_REF.findall(_METHOD_DEF.sub("", text)))
 
 
 @dataclass(frozen=True)
@@ -79,14 +86,14 @@ def closure(code: str, methods: frozenset[str] | set[str] = frozenset()) -> list
     """Helper names needed by ``code`` (which calls ``methods``), dependencies included, in runtime order."""
     by_name, declared_by = helpers()
     needed: set[str] = set()
-    pending = [declared_by[ref] for ref in set(_REF.findall(code)) if ref in declared_by]
+    pending = [declared_by[ref] for ref in _refs(code) if ref in declared_by]
     while True:
         while pending:
             name = pending.pop()
             if name in needed:
                 continue
             needed.add(name)
-            for ref in set(_REF.findall(_text(name))):
+            for ref in _refs(_text(name)):
                 owner = declared_by.get(ref)
                 if owner is not None and owner not in needed:
                     pending.append(owner)
