@@ -167,7 +167,9 @@ class ExpressionMixin:
             return "str"
         if isinstance(node.op, ast.Mod) and a == "str":
             return "str"
-        if isinstance(node.op, (ast.Add, ast.Mult)) and a == b == "list":
+        if isinstance(node.op, ast.Add) and a == b == "list":
+            return "list"
+        if isinstance(node.op, ast.Mult) and (a, b) in (("list", "int"), ("list", "bool"), ("int", "list"), ("bool", "list")):
             return "list"
         if a in NUMERIC and b in NUMERIC:
             if isinstance(node.op, tuple(BITOPS)):
@@ -394,6 +396,8 @@ class ExpressionMixin:
             return f"$percentFormat({left}, {right})"
         if op in (ast.Sub, ast.Mult) and a in ("int", "float", "num") and b in ("int", "float", "num"):
             return f"({left} {'-' if op is ast.Sub else '*'} {right})"
+        if op is ast.Mult and a in ("list", "str") and b in ("int", "bool"):
+            return f"$repeat({left}, {right})"  # a sequence times a count
         divisor = node.right.value if (isinstance(node.right, ast.Constant) and type(node.right.value) in (int, float)
                                        and node.right.value != 0) else None
         if divisor is not None and a in ("int", "float", "num"):

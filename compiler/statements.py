@@ -165,8 +165,8 @@ class StatementMixin:
             if len(stars) > 1:
                 raise Reject(target, "multiple starred expressions in assignment")
             t = self.frame.temp()
-            star = f", {stars[0]}" if stars else ""
-            out = [f"{t} = $unpack({value}, {len(target.elts)}{star});"]
+            unpack = f"$unpackStar({value}, {len(target.elts)}, {stars[0]})" if stars else f"$unpack({value}, {len(target.elts)})"
+            out = [f"{t} = {unpack};"]
             for i, elt in enumerate(target.elts):
                 if isinstance(elt, ast.Starred):
                     elt = elt.value

@@ -282,18 +282,27 @@ function $list(x) {
 }
 
 // @helper $unpack
-function $unpack(x, n, star) {
-  if (star === undefined && $Array.isArray(x) && x.length === n) return x;  // the common case: a pair or tuple
+// a, b = x: x's n items.
+function $unpack(x, n) {
+  if ($Array.isArray(x) && x.length === n) return x;  // the common case: a pair or tuple
+  const items = $unpackable(x);
+  if (items.length === n) return items;
+  if (items.length > n) throw new $ValueError(`too many values to unpack (expected ${n})`);
+  throw new $ValueError(`not enough values to unpack (expected ${n}, got ${items.length})`);
+}
+
+// @helper $unpackable
+function $unpackable(x) {
   if (!$Array.isArray(x) && typeof x !== "string" && !(x !== null && typeof x === "object")) {
     throw new TypeError(`cannot unpack non-iterable ${$typeName(x)} object`);
   }
-  const items = $Array.isArray(x) ? x : $list(x);
-  if (star === undefined) {
-    if (items.length === n) return items;
-    if (items.length > n) throw new $ValueError(`too many values to unpack (expected ${n})`);
-    throw new $ValueError(`not enough values to unpack (expected ${n}, got ${items.length})`);
-  }
-  // n names, one of them starred at index star
+  return $Array.isArray(x) ? x : $list(x);
+}
+
+// @helper $unpackStar
+// a, *b, c = x: n names, the one at index star taking what the others leave.
+function $unpackStar(x, n, star) {
+  const items = $unpackable(x);
   if (items.length < n - 1) throw new $ValueError(`not enough values to unpack (expected at least ${n - 1}, got ${items.length})`);
   const after = n - 1 - star;
   return [...items.slice(0, star), items.slice(star, items.length - after), ...items.slice(items.length - after)];

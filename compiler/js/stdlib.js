@@ -20,7 +20,7 @@ function $jsonStr(s, ascii, wellFormed) {
 // container is a list or a dict; anything else takes CPython's encoder.
 function $jsonCompact(x) {
   return $jsonPlain(x, 0) ? $JSON.stringify(x)
-    : $jsonDumps(x, { separators: [",", ":"], ensure_ascii: false, allow_nan: false, $wellFormed: true });
+    : $jsonEncode(x, { ascii: false, wellFormed: true, allowNan: false, sort: null, indent: null, itemSep: ",", keySep: ":" });
 }
 function $jsonPlain(v, depth) {
   if (v === null || typeof v === "string" || typeof v === "boolean") return true;
@@ -42,15 +42,22 @@ function $jsonPlain(v, depth) {
 // json.dumps with CPython's output: separators, ensure_ascii, sort_keys, indent, float repr.
 function $jsonDumps(x, opts) {
   opts = opts || {};
-  const ascii = opts.ensure_ascii === undefined ? true : $truthy(opts.ensure_ascii);
-  const wellFormed = opts.$wellFormed === true;  // fetch(json=...): JSON.stringify's lone surrogates
-  const allowNan = opts.allow_nan === undefined ? true : $truthy(opts.allow_nan);
-  const sortKeys = $truthy(opts.sort_keys);
   let indent = opts.indent === undefined ? null : opts.indent;
   if (typeof indent === "number") indent = " ".repeat($Math.max(0, indent));
-  let itemSep = ", ", keySep = ": ";
-  if (indent !== null) itemSep = ",";
+  let itemSep = indent !== null ? "," : ", ", keySep = ": ";
   if (opts.separators !== undefined && opts.separators !== null) [itemSep, keySep] = $unpack(opts.separators, 2);
+  return $jsonEncode(x, {
+    ascii: opts.ensure_ascii === undefined ? true : $truthy(opts.ensure_ascii), wellFormed: false,
+    allowNan: opts.allow_nan === undefined ? true : $truthy(opts.allow_nan),
+    sort: $truthy(opts.sort_keys) ? $strcmp : null, indent, itemSep, keySep,
+  });
+}
+
+// @helper $jsonEncode
+// CPython's JSON encoder with its options decided: {ascii, wellFormed (JSON.stringify's escapes of
+// lone surrogates, for fetch), allowNan, sort (a key order or null), indent (a str or null), itemSep, keySep}.
+function $jsonEncode(x, o) {
+  const { ascii, wellFormed, allowNan, indent, itemSep, keySep } = o;
   const enc = (v, level) => {
     if (v === null || v === undefined) return "null";
     if (v === true) return "true";
@@ -72,7 +79,7 @@ function $jsonDumps(x, opts) {
     if ($isDict(v)) {
       let keys = $Object.keys(v);
       if (keys.length === 0) return "{}";
-      if (sortKeys) keys = keys.slice().sort($strcmp);
+      if (o.sort !== null) keys = keys.slice().sort(o.sort);
       return "{" + nl + keys.map((k) => $jsonStr(k, ascii, wellFormed) + keySep + enc(v[k], level + 1)).join(itemSep + nl) + close + "}";
     }
     throw new TypeError(`Object of type ${$typeName(v)} is not JSON serializable`);

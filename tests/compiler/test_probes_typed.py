@@ -83,6 +83,8 @@ PROBES = {
                                          "def h(x):\n    if x == 2:\n        return\n    return 'b'\n"
                                          "def f(x):\n    try:\n        return [g(x) + 'c', h(x) + 'c']\n"
                                          "    except TypeError as e:\n        return str(e)", [1, 2, 3]),
+    "typed_repeat": ("def f(x):\n    n = len(str(x))\n    seq = [x, 1]\n"
+                     "    return [[0] * n, 'ab' * n, seq * True, [x] * (n - 3), seq * (n * 0)]", ANY),
     "affixes": ("def f(x):\n    return [x.startswith('a'), x.endswith(''), x.startswith(('a', 'b')), "
                 "x.startswith('b', 1), x.endswith('c', 0, 2), x.endswith('😀')]",
                 ["abc", "", "bab", "a😀", "😀"]),
