@@ -4,7 +4,8 @@
 more ``$``-names; it needs every helper whose names its text mentions, other than as a property
 (``x.$len()``) or a class's own method (``  $len() {``), which are protocols, not the helpers. A bundle includes the closure
 of the helpers its own code mentions, in the files' order, so that the output is deterministic and
-only as large as the function requires (pscript's partial standard library, by name).
+only as large as the function requires (pscript's partial standard library, by name). Whole-line
+comments stay in ``compiler/js``: the bundle's copy of the runtime is its code.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def helpers() -> tuple[dict[str, Helper], dict[str, str]]:
         for i, mark in enumerate(marks):
             end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
             body = text[mark.end():end].strip("\n")
-            body = "\n".join(line for line in body.split("\n") if not line.startswith("// @")).rstrip() + "\n"
+            # comment lines explain the runtime to its readers here; a bundle carries the code only
+            body = "\n".join(line for line in body.split("\n") if not line.lstrip().startswith("//")).rstrip() + "\n"
             declares = frozenset(_DECL.findall(body)) | {mark.group(1)}
             helper = Helper(mark.group(1), order, body, declares)
             order += 1
