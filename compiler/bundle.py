@@ -76,8 +76,9 @@ def _imported(tree: ast.Module, dotted: str) -> list[tuple[str, ast.AST]]:
     return out
 
 
-def _load_units(path: Path, problems: list[Problem]) -> tuple[list[ModuleUnit], dict[str, ModuleUnit]]:
-    """The main module and every helper module it reaches, dependencies first."""
+def _load_units(path: Path, problems: list[Problem], parsed: dict[Path, tuple]) -> tuple[list[ModuleUnit], dict[str, ModuleUnit]]:
+    """The main module and every helper module it reaches, dependencies first (``parsed``: the files
+    already read, with the problems reading them gave; the trees are never changed)."""
     root = path.parent
     units: dict[str, ModuleUnit] = {}
     order: list[ModuleUnit] = []
@@ -86,7 +87,11 @@ def _load_units(path: Path, problems: list[Problem]) -> tuple[list[ModuleUnit], 
     def visit(dotted: str, file: Path, main: bool) -> None:
         if dotted in units or dotted in visiting:
             return
-        tree, lines = _parse(file, problems)
+        if file not in parsed:
+            found: list[Problem] = []
+            parsed[file] = (*_parse(file, found), found)
+        tree, lines, found = parsed[file]
+        problems.extend(found)
         if tree is None:
             return
         visiting.add(dotted)
@@ -159,11 +164,12 @@ def _setting(node: ast.AST) -> dict:
 MAX_PASSES = 6  # compiler/signatures.py: passes allowed to settle before compiling without assumptions
 
 
-def _compile_pass(path: Path, signatures: Signatures | None) -> tuple[list[ModuleCompiler], list[Problem], list[dict]]:
+def _compile_pass(path: Path, signatures: Signatures | None,
+                  parsed: dict[Path, tuple]) -> tuple[list[ModuleCompiler], list[Problem], list[dict]]:
     """One translation of the module and its helpers, assuming ``signatures`` (None: the first pass,
     which starts them)."""
     problems: list[Problem] = []
-    order, units = _load_units(path, problems)
+    order, units = _load_units(path, problems, parsed)
     if not order or order[-1].main is False:
         raise CompileError(problems or [Problem(str(path), 1, 1, "nothing to compile")])
     counter = [0]
@@ -192,14 +198,15 @@ def _compile_settled(path: Path) -> tuple[list[ModuleCompiler], list[Problem], l
     A module with problems is reported as compiled without assumptions, so that learned types never
     make an error appear (or hide one)."""
     assumed = None
+    parsed: dict[Path, tuple] = {}
     for _ in range(MAX_PASSES):
-        compilers, problems, modules = _compile_pass(path, assumed)
+        compilers, problems, modules = _compile_pass(path, assumed, parsed)
         assumed = compilers[0].signatures.next()
         if assumed is None:
             if not problems:
                 return compilers, problems, modules
             break
-    return _compile_pass(path, Signatures())
+    return _compile_pass(path, Signatures(), parsed)
 
 
 def compile_module(path: str | Path) -> Bundle:

@@ -5,6 +5,7 @@ settings)`` declarations; helper modules become scopes inside the same bundle.""
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,12 @@ STD_NAMES = {
 } | {f"re.{f}" for f in FLAG_NAMES}
 IGNORED_MODULES = {"__future__", "typing"}
 MANIFEST_NAMES = {"KIND", "NAME", "SETTINGS"}
+
+
+@functools.lru_cache(maxsize=256)  # asked once per compile pass of the same tree
+def declared_global(tree: ast.Module) -> frozenset[str]:
+    """Names some function of the module declares ``global`` (and so may rebind)."""
+    return frozenset(name for sub in ast.walk(tree) if isinstance(sub, ast.Global) for name in sub.names)
 
 
 @dataclass
@@ -318,7 +325,7 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin)
                         self.safe_globals.add(sub.id)
                 if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     self.safe_globals.add(stmt.name)
-        frame.rebound_by_nested = {name for sub in ast.walk(tree) if isinstance(sub, ast.Global) for name in sub.names}
+        frame.rebound_by_nested = declared_global(tree)
         self.infer_locals(frame)
         self.global_types = frame.types
         for name, sym in self.unit.symbols.items():

@@ -11,6 +11,7 @@ function (``nonlocal``), may rebind ``x``.
 from __future__ import annotations
 
 import ast
+import functools
 
 GUARD_TYPES = {"dict": "dict", "str": "str", "list": "list"}
 EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
@@ -34,13 +35,10 @@ def bound_names(nodes) -> set[str]:
     return names
 
 
-def rebound_by_nested(function: ast.AST) -> set[str]:
+@functools.lru_cache(maxsize=4096)  # asked once per compile pass of the same tree
+def rebound_by_nested(function: ast.AST) -> frozenset[str]:
     """Names some function nested in ``function`` declares ``nonlocal`` (and so may rebind later)."""
-    names: set[str] = set()
-    for sub in ast.walk(function):
-        if isinstance(sub, ast.Nonlocal):
-            names.update(sub.names)
-    return names
+    return frozenset(name for sub in ast.walk(function) if isinstance(sub, ast.Nonlocal) for name in sub.names)
 
 
 class NarrowingMixin:

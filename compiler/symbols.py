@@ -98,7 +98,7 @@ class Frame:
     assigned: set[str] | None = field(default_factory=set)  # definitely assigned names; None: unreachable
     types: dict[str, str] = field(default_factory=dict)
     narrowed: dict[str, str] = field(default_factory=dict)  # types guards proved for the rest of a block
-    rebound_by_nested: set[str] = field(default_factory=set)  # locals a nested def declares nonlocal
+    rebound_by_nested: frozenset[str] = frozenset()  # names a nested def (or, for the module, a function) may rebind
     funcs: dict[str, FuncInfo] = field(default_factory=dict)  # local defs bound once
     catch: list[str] = field(default_factory=list)  # innermost caught exception variable last
     loops: list[str | None] = field(default_factory=list)  # for/while: the else-flag variable, if any
