@@ -31,6 +31,7 @@ INT_METHODS = {"find", "rfind", "index", "rindex", "count"}
 DATETIME_FIELDS = {"year", "month", "day", "hour", "minute", "second", "microsecond"}
 DATETIME_MAKERS = {"datetime.datetime.fromisoformat", "datetime.datetime.fromtimestamp"}
 RESPONSE_TYPES = {"status": "int", "ok": "bool"}
+SELF_ITERATING = {"list", "tuple", "str"}  # JavaScript's for-of walks them as Python does (strs by code point)
 
 
 def js_str(value: str) -> str:
@@ -624,6 +625,7 @@ class ExpressionMixin:
         if any(g.is_async for g in node.generators):
             raise Reject(node, "'async for' is not supported")
         first_iter = self.code(node.generators[0].iter)
+        first_plain = self.infer(node.generators[0].iter) in SELF_ITERATING
         first_types = self._target_types(node.generators[0])  # its iterable is the enclosing scope's
         frame = self.child_frame("comprehension", scope, is_async=has_await)
         with self.in_frame(frame):
@@ -642,9 +644,10 @@ class ExpressionMixin:
             for gen in reversed(node.generators):
                 for cond in reversed(gen.ifs):
                     body = f"if ({self.truth(cond)}) {{ {body} }}"
-                it = "$it" if gen is node.generators[0] else f"$iter({self.code(gen.iter)})"
                 if gen is node.generators[0]:
-                    it = "$iter($it)"
+                    it = "$it" if first_plain else "$iter($it)"
+                else:
+                    it = self.code(gen.iter) if self.infer(gen.iter) in SELF_ITERATING else f"$iter({self.code(gen.iter)})"
                 var, unpack = self.loop_target(gen.target)
                 body = f"for ({var} of {it}) {{ {unpack}{body} }}"
         names = sorted(js_name(n) for n in scope.locals)

@@ -84,6 +84,12 @@ PATCHES = {
 }
 
 
+# Helpers that only run on a value of a kind few bundles make: carried only with one of that kind's
+# makers (a branch that can never be taken may name a function the bundle does not define). Hashing
+# needs bytes made by one of the others first.
+ONLY_WITH_MAKERS = {"$bytesRepr": {"$m_encode", "$b64encode", "$b64decode"}}
+
+
 def closure(code: str, methods: frozenset[str] | set[str] = frozenset()) -> list[str]:
     """Helper names needed by ``code`` (which calls ``methods``), dependencies included, in runtime order."""
     by_name, declared_by = helpers()
@@ -97,10 +103,11 @@ def closure(code: str, methods: frozenset[str] | set[str] = frozenset()) -> list
             needed.add(name)
             for ref in _refs(_text(name)):
                 owner = declared_by.get(ref)
-                if owner is not None and owner not in needed:
+                if owner is not None and owner not in needed and owner not in ONLY_WITH_MAKERS:
                     pending.append(owner)
         pending = [patch for method, (cls, patch) in PATCHES.items()
                    if method in methods and cls in needed and patch not in needed]
+        pending += [name for name, makers in ONLY_WITH_MAKERS.items() if makers & needed and name not in needed]
         if not pending:
             break
     tables = sorted(n for n in needed if n not in by_name)

@@ -11,7 +11,7 @@ import ast
 import contextlib
 
 from .errors import Reject
-from .expressions import js_str, simple
+from .expressions import SELF_ITERATING, js_str, simple
 from .names import HANDLERS, js_name
 from .narrowing import rebound_by_nested
 from .scope import function_scope, union
@@ -344,7 +344,8 @@ class StatementMixin:
                 self.frame.assigned = self.merge(self.frame.assigned, saved)
             return lines
         var, unpack = self.loop_target(node.target)
-        loop = f"for ({var} of $iter({iterable})) {{"
+        source = iterable if self.infer(it) in SELF_ITERATING else f"$iter({iterable})"
+        loop = f"for ({var} of {source}) {{"
         lines = self._loop([], loop, [unpack] if unpack else [], node, node.orelse)
         if saved is not None:
             self.frame.assigned = self.merge(self.frame.assigned, saved)
