@@ -85,6 +85,11 @@ PROBES = {
                                          "    except TypeError as e:\n        return str(e)", [1, 2, 3]),
     "typed_repeat": ("def f(x):\n    n = len(str(x))\n    seq = [x, 1]\n"
                      "    return [[0] * n, 'ab' * n, seq * True, [x] * (n - 3), seq * (n * 0)]", ANY),
+    "typed_iteration": ("def f(x):\n    lst = [x, 1]\n    seen = []\n    for v in lst:\n"
+                        "        seen.append(v)\n        if len(lst) < 5:\n            lst.append(len(lst))\n"
+                        "        if v == 3:\n            lst.pop(0)\n"
+                        "    s = str(x)\n    return [seen, [c for c in s], [c + d for c in s for d in ('a', 'b')]]",
+                        ANY + ["a😀\ud83d", "😀😀"]),
     "affixes": ("def f(x):\n    return [x.startswith('a'), x.endswith(''), x.startswith(('a', 'b')), "
                 "x.startswith('b', 1), x.endswith('c', 0, 2), x.endswith('😀')]",
                 ["abc", "", "bab", "a😀", "😀"]),
