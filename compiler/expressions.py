@@ -548,6 +548,10 @@ class ExpressionMixin:
             return f"$slice({obj}, {', '.join(parts)})"
         if self.infer(node.value) == "dict":
             return f"$dictGet({obj}, {self.code(node.slice)})"
+        if self.infer(node.value) == "list":
+            return f"$listGet({obj}, {self.code(node.slice)})"
+        if isinstance(node.slice, ast.Constant) and type(node.slice.value) is str:
+            return f"$getKey({obj}, {self.code(node.slice)})"
         return f"$getitem({obj}, {self.code(node.slice)})"
 
     def x_Attribute(self, node: ast.Attribute) -> str:

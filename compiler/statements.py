@@ -180,6 +180,8 @@ class StatementMixin:
                 if isinstance(key, ast.Constant) and type(key.value) is str and key.value != "__proto__":
                     return [f"{self.code(target.value)}[{self.code(key)}] = {value};"]
                 return [f"$dictSet({self.code(target.value)}, {self.code(key)}, {value});"]
+            if self.infer(target.value) == "list":
+                return [f"$listSet({self.code(target.value)}, {self.code(target.slice)}, {value});"]
             return [f"$setitem({self.code(target.value)}, {self.code(target.slice)}, {value});"]
         if isinstance(target, ast.Attribute):
             obj = target.value

@@ -361,6 +361,32 @@ function $getitem(o, k) {
   throw new TypeError(`'${$typeName(o)}' object is not subscriptable`);
 }
 
+// @helper $getKey
+// o["key"] with a constant str key: a dict's value or a match's group; anything else raises the
+// TypeError $getitem would.
+function $getKey(o, k) {
+  if ($isDict(o)) return $dictGet(o, k);
+  if (o !== null && typeof o === "object" && typeof o.$getitem === "function") return o.$getitem(k);
+  throw new TypeError($Array.isArray(o) ? `${$Object.isFrozen(o) ? "tuple" : "list"} indices must be integers or slices, not str`
+    : typeof o === "string" ? "string indices must be integers, not 'str'"
+    : o instanceof $Uint8Array ? "byte indices must be integers or slices, not str"
+    : `'${$typeName(o)}' object is not subscriptable`);
+}
+
+// @helper $listGet
+// l[i], l known to be a list.
+function $listGet(l, i) {
+  if (!$isIntLike(i)) throw new TypeError(`list indices must be integers or slices, not ${$typeName(i)}`);
+  return l[$index(i, l.length, "list")];
+}
+
+// @helper $listSet
+// l[i] = v, l known to be a list.
+function $listSet(l, i, v) {
+  if (!$isIntLike(i)) throw new TypeError(`list indices must be integers or slices, not ${$typeName(i)}`);
+  l[$index(i, l.length, "list assignment")] = v;
+}
+
 // @helper $setitem
 function $setitem(o, k, v) {
   if ($isDict(o)) {

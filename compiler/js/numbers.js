@@ -420,6 +420,7 @@ class $Range {
   }
   $getitem(k) {
     if (k && k.$slice) return $slice($Array.from(this), ...k.$slice);
+    if (!$isIntLike(k)) throw new TypeError(`range indices must be integers or slices, not ${$typeName(k)}`);
     const n = this.$len();
     return this.start + $index(k, n, "range object") * this.step;
   }

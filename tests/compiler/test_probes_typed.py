@@ -90,6 +90,17 @@ PROBES = {
                         "        if v == 3:\n            lst.pop(0)\n"
                         "    s = str(x)\n    return [seen, [c for c in s], [c + d for c in s for d in ('a', 'b')]]",
                         ANY + ["a😀\ud83d", "😀😀"]),
+    "constant_key_on_any": ("import re\ndef f(x):\n    try:\n        return x['a']\n"
+                            "    except (KeyError, TypeError, IndexError) as e:\n        return repr(e)\n",
+                            ANY + [{"a": 0}, {"__proto__": 1}, (1,), "abc"]),
+    "constant_key_on_match_and_range": ("import re\ndef f(x):\n    m = re.match('(?P<a>.)', str(x))\n"
+                                        "    try:\n        return [m['a'], range(3)['a']]\n"
+                                        "    except TypeError as e:\n        return str(e)", ["xy", 5]),
+    "typed_list_index": ("def f(x):\n    lst = [0] * 3\n    out = []\n"
+                         "    for k in [x, 0, -1, True, 3, -4, '1', None, 1.5]:\n        try:\n"
+                         "            lst[k] = 'set'\n            out.append(lst[k])\n"
+                         "        except (IndexError, TypeError) as e:\n            out.append(repr(e))\n"
+                         "    return [out, lst]", ANY),
     "affixes": ("def f(x):\n    return [x.startswith('a'), x.endswith(''), x.startswith(('a', 'b')), "
                 "x.startswith('b', 1), x.endswith('c', 0, 2), x.endswith('😀')]",
                 ["abc", "", "bab", "a😀", "😀"]),
