@@ -7,7 +7,7 @@ import ast
 
 import pytest
 
-from compiler import compile_module
+from compiler import bundle, compile_module
 from compiler.signatures import closed_functions
 
 PROBES = {
@@ -51,6 +51,10 @@ PROBES = {
     "and_of_isinstance": ("def f(x):\n    if isinstance(x, dict) and isinstance(x.get('e'), str) and x:\n"
                           "        return [x['e'], 'e' in x]\n    return None",
                           [{"e": "s"}, {"e": 1}, "e", {"f": "s"}]),
+    # longer than the passes allowed to settle: compiled again without assumptions
+    "long_call_chain": ("".join(f"def g{i}(d):\n    return g{i + 1}(d)\n" for i in range(9))
+                        + "def g9(d):\n    return ['a' in d, d['a'] if 'a' in d else 0]\n"
+                        "def f(x):\n    return [g0({'a': 1}), g0(x)]", ["abc", {"a": 2}]),
     "branch_that_rebinds": ("def f(x):\n    if isinstance(x, dict):\n        x = str(x)\n        return 'a' in x\n"
                             "    return None", [{"a": 1}, {"b": 1}]),
 }
@@ -120,3 +124,16 @@ async def on_track(event, settings):
     return status_of(res)
 ''')).js
     assert '$attr(r, "foo")' in js
+
+
+def test_a_module_that_does_not_settle_is_compiled_without_assumptions(tmp_path, monkeypatch):
+    """Each pass learns one more link of a long chain of calls; past MAX_PASSES the compiler stops
+    learning and compiles once more with every parameter untyped."""
+    passes = []
+    real = bundle._compile_pass
+    monkeypatch.setattr(bundle, "_compile_pass", lambda *a: passes.append(a[1]) or real(*a))
+    chain = "".join(f"def g{i}(d):\n    return g{i + 1}(d)\n\n\n" for i in range(12))
+    handler = 'def g12(d):\n    return "a" in d\n\n\nasync def on_track(event, settings):\n    return g0(event)\n'
+    js = compile_module(_module(tmp_path, chain + handler)).js
+    assert len(passes) == bundle.MAX_PASSES + 1 and passes[-1].params == {}
+    assert '$contains(d, "a")' in js  # no learned type: the generic test
