@@ -137,3 +137,39 @@ def test_a_module_that_does_not_settle_is_compiled_without_assumptions(tmp_path,
     js = compile_module(_module(tmp_path, chain + handler)).js
     assert len(passes) == bundle.MAX_PASSES + 1 and passes[-1].params == {}
     assert '$contains(d, "a")' in js  # no learned type: the generic test
+
+
+# --- generated call graphs -------------------------------------------------------------------------
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+OPERATIONS = ["'a' in d", "d['a']", "d[:2]", "d.startswith('a')", "[k for k in d]", "len(d)", "d.get('a')",
+              "str(d) + '!'", "d * 2"]
+ARGUMENTS = ["d", "{'a': 1}", "'abc'", "['a', 'b']", "str(d)", "[d]", "None", "{'a': d}", "x"]
+
+
+@st.composite
+def call_graphs(draw):
+    """Up to four functions g0.. of (d, n), each trying one type-sensitive operation on d and calling
+    others (itself included, n bounds the depth) with arguments of every kind; f(x) calls them."""
+    count = draw(st.integers(1, 4))
+    lines = []
+    for i in range(count):
+        op = draw(st.sampled_from(OPERATIONS))
+        calls = draw(st.lists(st.tuples(st.integers(0, count - 1), st.sampled_from(ARGUMENTS)), max_size=3))
+        lines += [f"def g{i}(d, n, x):", "    out = []", "    try:",
+                  f"        out.append({op})", "    except Exception as e:", "        out.append(type(e).__name__)",
+                  "    if n > 0:"]
+        lines += [f"        out.append(g{j}({arg}, n - 1, x))" for j, arg in calls] or ["        pass"]
+        lines.append("    return out")
+    entry = [a.replace("d", "x") for a in draw(st.lists(st.sampled_from(ARGUMENTS), min_size=1, max_size=3))]
+    lines += ["def f(x):", f"    return [g0(x, 2, x), {', '.join(f'g{count - 1}({a}, 1, x)' for a in entry)}]"]
+    return "\n".join(lines)
+
+
+@pytest.mark.node
+@given(call_graphs())
+def test_generated_call_graphs_behave_like_cpython(probe, source):
+    """Whatever the call graph, what the compiler learns about parameters holds: no call passes a
+    value its assumed type excludes (a str down a dict's path would raise a different error)."""
+    probe.check(source, ["abc", {"a": 1, "b": {"a": 2}}, ["a"], None, 7, {"x": "y"}])
