@@ -61,12 +61,12 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin)
     """Translates one module; ``problems`` collects every error instead of stopping at the first."""
 
     def __init__(self, unit: ModuleUnit, units: dict[str, ModuleUnit], problems: list[Problem],
-                 counter: list[int], signatures: Signatures | None = None) -> None:
+                 counter: list[int]) -> None:
         self.unit = unit
         self.units = units
         self.problems = problems
         self.module = self
-        self.signatures = signatures if signatures is not None else Signatures()
+        self.signatures = Signatures()  # what calls pass; compile_module sets the pass's assumptions
         self.global_types: dict[str, str] = {}
         self.safe_globals: set[str] = set()
         self.methods_used: set[str] = set()

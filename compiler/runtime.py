@@ -2,10 +2,10 @@
 
 ``compiler/js/*.js`` is split into helpers at ``// @helper $name`` lines. A helper declares one or
 more ``$``-names; it needs every helper whose names its text mentions, other than as a property
-(``x.$len()``) or a class's own method (``  $len() {``), which are protocols, not the helpers. A bundle includes the closure
-of the helpers its own code mentions, in the files' order, so that the output is deterministic and
-only as large as the function requires (pscript's partial standard library, by name). Whole-line
-comments stay in ``compiler/js``: the bundle's copy of the runtime is its code.
+(``x.$len()``) or a class's own method (``  $len() {``), which are protocols, not the helpers. A
+bundle includes the closure of the helpers its own code mentions, in the files' order, so that the
+output is deterministic and only as large as the function requires (pscript's partial standard
+library, by name). Whole-line comments stay in ``compiler/js``: the bundle's copy is the code.
 """
 
 from __future__ import annotations
