@@ -9,7 +9,7 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .calls import BUILTINS, REJECTED_BUILTINS, CallMixin
+from .calls import BUILTINS, METHODS, REJECTED_BUILTINS, CallMixin
 from .errors import Problem, Reject, problem_at
 from .expressions import ExpressionMixin, js_str
 from .names import HANDLERS, js_name
@@ -34,6 +34,7 @@ STD_NAMES = {
 } | {f"re.{f}" for f in FLAG_NAMES}
 IGNORED_MODULES = {"__future__", "typing"}
 MANIFEST_NAMES = {"KIND", "NAME", "SETTINGS"}
+BUILTIN_METHOD_NAMES = set(METHODS) | {"pop", "sort", "update", "format"}  # compiled to the builtin's helper
 
 
 @functools.lru_cache(maxsize=256)  # asked once per compile pass of the same tree
@@ -394,6 +395,9 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin)
                 if isinstance(item, ast.FunctionDef):
                     if item.name.startswith("__") and item.name not in ("__init__", "__str__", "__repr__"):
                         raise Reject(item, f"the special method {item.name} is not supported")
+                    if item.name in BUILTIN_METHOD_NAMES:
+                        raise Reject(item, f"an exception method cannot be named {item.name!r}: .{item.name}() on a "
+                                           "value the compiler cannot type is the str/list/dict method")
                     pre, lines = self.function_js(item, js_name(item.name), cls=info)
                     out += pre + ["  " + line for line in lines]
                     continue

@@ -17,6 +17,8 @@ HEAD = 'from functions.runtime import fetch, RetryError, FetchError\nKIND = "des
 REJECTED = [
     ("class Point:\n    pass", "exactly one base class", "class Point"),
     ("class Point(dict):\n    pass", "only exception classes are supported", "dict)"),
+    ("class E(Exception):\n    def lower(self):\n        return 'e'", "an exception method cannot be named 'lower'",
+     "def lower"),
     ("def deco(f):\n    return f\n\n@deco\ndef g():\n    pass", "decorators are not supported", "deco\ndef"),
     ("def g(x):\n    with x:\n        pass", "'with' is not supported", "with x"),
     ("def g(x):\n    yield x", "Yield expressions are not supported", "yield x"),
