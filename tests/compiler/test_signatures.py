@@ -6,6 +6,7 @@ KeyError) and the probe would differ."""
 import ast
 
 import pytest
+from hypothesis import given, strategies as st
 
 from compiler import bundle, compile_module
 from compiler.signatures import closed_functions
@@ -140,8 +141,6 @@ def test_a_module_that_does_not_settle_is_compiled_without_assumptions(tmp_path,
 
 
 # --- generated call graphs -------------------------------------------------------------------------
-
-from hypothesis import given, strategies as st  # noqa: E402
 
 OPERATIONS = ["'a' in d", "d['a']", "d[:2]", "d.startswith('a')", "[k for k in d]", "len(d)", "d.get('a')",
               "str(d) + '!'", "d * 2"]
