@@ -1,5 +1,5 @@
 """The product's own functions compile and `segfn check` finds no difference between each bundle and
-its Python on every fixture and on generated messages (CI runs a few hundred per function; the
+its Python on every fixture and on generated messages (CI runs a thousand per function; the
 10,000-message run is in BENCHMARKS.md)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from tests.conftest import REPO
 
 pytestmark = pytest.mark.node
 FUNCTIONS = ["functions/sprig.py", "functions/drop_bots.py", "functions/scrub_pii.py"]
-EXAMPLES = os.environ.get("SEGFN_PRODUCT_CHECK_EXAMPLES", "200")
+EXAMPLES = os.environ.get("SEGFN_PRODUCT_CHECK_EXAMPLES", "1000")
 
 
 @pytest.mark.parametrize("module", FUNCTIONS)
