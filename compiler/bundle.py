@@ -187,6 +187,7 @@ def _compile_pass(path: Path, signatures: Signatures | None,
 
 
 def _first_assumptions(main: ModuleUnit, order: list[ModuleUnit]) -> Signatures:
+    """The first pass's: the main module's closed functions take nothing yet, no function returns."""
     funcs = {name: sym.info for name, sym in main.symbols.items() if sym.kind == "func"}
     closed = closed_functions(main.tree, set(funcs))
     keys = [sym.info.key for unit in order for sym in unit.symbols.values() if sym.kind == "func" and sym.info.key]
