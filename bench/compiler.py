@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from compiler import compile_module  # noqa: E402
+from segfn.compiler import compile_module  # noqa: E402
 
 PAIRS = {  # compiled module -> hand-written reference
     "functions/sprig.py": "bench/js/sprig_handwritten.js",

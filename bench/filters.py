@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from emulator.filters import RoutingRules, to_routing_rules  # noqa: E402
+from segfn.emulator.filters import RoutingRules, to_routing_rules  # noqa: E402
 
 DESTINATION = "Sprig Cloud"
 FILTERS = [

@@ -21,11 +21,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from emulator.pipeline import Pipeline  # noqa: E402
-from emulator.replay import Replay  # noqa: E402
-from emulator.runner import Runner, load_function  # noqa: E402
-from emulator.transport import AnswerOk  # noqa: E402
-from emulator.workspace import parse_workspace  # noqa: E402
+from segfn.emulator.pipeline import Pipeline  # noqa: E402
+from segfn.emulator.replay import Replay  # noqa: E402
+from segfn.emulator.runner import Runner, load_function  # noqa: E402
+from segfn.emulator.transport import AnswerOk  # noqa: E402
+from segfn.emulator.workspace import parse_workspace  # noqa: E402
 
 CONTEXT = {
     "library": {"name": "analytics.js", "version": "next-1.70.0"},

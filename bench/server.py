@@ -33,9 +33,9 @@ from waitress import create_server
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from emulator.local import LocalSegment, ServeOptions  # noqa: E402
-from emulator.server import create_app  # noqa: E402
-from emulator.server.run import WebServer  # noqa: E402
+from segfn.emulator.local import LocalSegment, ServeOptions  # noqa: E402
+from segfn.emulator.server import create_app  # noqa: E402
+from segfn.emulator.server.run import WebServer  # noqa: E402
 
 WRITE_KEY = "bench-write-key"
 WORKSPACE = f'''name = "Bench"

@@ -15,15 +15,16 @@ from pathlib import Path
 
 import jinja2
 
-from functions.runtime import SETTING_TYPES, Setting
+from segfn.runtime import SETTING_TYPES, Setting
 
 from .errors import CompileError, Problem, Reject, problem_at
 from .module import ModuleCompiler, ModuleUnit
 from .names import HANDLERS
+from .symbols import RUNTIME_MODULES
 from .runtime import runtime_for
 from .signatures import Signatures, closed_functions, tracked_params
 
-_ENV = jinja2.Environment(loader=jinja2.PackageLoader("compiler", "templates"), autoescape=False,
+_ENV = jinja2.Environment(loader=jinja2.PackageLoader("segfn.compiler", "templates"), autoescape=False,
                           keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
 KINDS = {"destination": "DESTINATION", "insert": "INSERT_DESTINATION"}
 
@@ -63,7 +64,7 @@ def _imported(tree: ast.Module, dotted: str) -> list[tuple[str, ast.AST]]:
     out = []
     for stmt in tree.body:
         if isinstance(stmt, ast.Import):
-            out += [(a.name, stmt) for a in stmt.names if a.name.startswith("functions.") and a.name != "functions.runtime"]
+            out += [(a.name, stmt) for a in stmt.names if a.name.startswith("functions.") and a.name not in RUNTIME_MODULES]
         elif isinstance(stmt, ast.ImportFrom):
             module = stmt.module or ""
             if stmt.level:
@@ -71,7 +72,7 @@ def _imported(tree: ast.Module, dotted: str) -> list[tuple[str, ast.AST]]:
                 module = f"{package}.{module}" if module else package
             if module == "functions":
                 out += [(f"functions.{a.name}", stmt) for a in stmt.names if a.name != "runtime"]
-            elif module.startswith("functions.") and module != "functions.runtime":
+            elif module.startswith("functions.") and module not in RUNTIME_MODULES:
                 out.append((module, stmt))
     return out
 

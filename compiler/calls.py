@@ -650,7 +650,7 @@ class CallMixin:
             return f"new ${name}({self.exception_args(node, name, runtime=True)})"
         if name == "FetchError":
             raise Reject(node, "FetchError is raised by fetch(), not by functions")
-        raise Reject(node, f"{name} from functions.runtime cannot be used in a function's code")
+        raise Reject(node, f"{name} from segfn.runtime cannot be used in a function's code")
 
     # --- the standard library ---------------------------------------------------------------------
     def std_value(self, qual: str, node: ast.AST) -> str:

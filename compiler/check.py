@@ -16,8 +16,8 @@ from typing import Any, Callable, Iterable
 
 from hypothesis import HealthCheck, Phase, given, settings as hsettings
 
-from emulator.runner import HANDLERS, FunctionModule, Runner
-from functions.runtime import Transport
+from segfn.emulator.runner import HANDLERS, FunctionModule, Runner
+from segfn.runtime import Transport
 
 from .bundle import Bundle
 from .jsjson import js_normalise, numbers_equal
@@ -257,7 +257,7 @@ def generated_cases(count: int, with_batches: bool, seed: int = 0) -> list[Case]
 
 def fixture_cases(paths: list[Path], with_batches: bool) -> tuple[list[Case], list[str]]:
     """Every message of every fixture (and each fixture's messages as one batch, for onBatch)."""
-    from emulator.fixtures import FixtureProblem, discover, read_calls
+    from segfn.emulator.fixtures import FixtureProblem, discover, read_calls
 
     cases: list[Case] = []
     problems: list[str] = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from emulator.errors import ConfigError
+from segfn.emulator.errors import ConfigError
 
 
 @dataclass(frozen=True)

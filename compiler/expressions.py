@@ -269,7 +269,7 @@ class ExpressionMixin:
         if sym.kind == "runtime":
             if sym.js in ("RetryError", "ValidationError", "InvalidEventPayload", "EventNotSupported", "DropEvent"):
                 return "$" + sym.js
-            raise Reject(node, f"{sym.js} from functions.runtime can only be called here")
+            raise Reject(node, f"{sym.js} from segfn.runtime can only be called here")
         if sym.kind == "std":
             return self.std_value(sym.info, node)
         raise Reject(node, f"the module {name!r} can only be used as {name}.<function>(...)")

@@ -18,7 +18,7 @@ from .regex import FLAG_NAMES
 from .scope import function_scope
 from .signatures import Signatures
 from .statements import StatementMixin
-from .symbols import BUILTIN_EXCEPTIONS, RUNTIME_NAMES, ClassInfo, Frame, FuncInfo, Symbol
+from .symbols import BUILTIN_EXCEPTIONS, RUNTIME_MODULES, RUNTIME_NAMES, ClassInfo, Frame, FuncInfo, Symbol
 
 STD_MODULES = {"copy", "json", "re", "datetime", "base64", "hashlib", "urllib", "urllib.parse", "math", "time"}
 STD_NAMES = {
@@ -252,9 +252,9 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin)
         if name in IGNORED_MODULES:
             symbols[asname or name] = Symbol("ignored", "", name)
             return
+        if name in RUNTIME_MODULES:
+            raise Reject(node, f"import names from {name}: from segfn.runtime import fetch, ...")
         if name.startswith("functions."):
-            if name == "functions.runtime":
-                raise Reject(node, "import names from functions.runtime: from functions.runtime import fetch, ...")
             dotted = self._helper_unit(name, node)
             if asname is None:
                 raise Reject(node, f"use 'import {name} as <name>' or 'from functions import {name.split('.')[1]}'")
@@ -266,7 +266,7 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin)
             else:
                 symbols[asname or name] = Symbol("std", "", name)
             return
-        raise Reject(node, f"the module {name!r} is not supported (allowed: functions.runtime, your modules in "
+        raise Reject(node, f"the module {name!r} is not supported (allowed: segfn.runtime, your modules in "
                            "functions/, and the standard library subset in docs/python-subset.md)")
 
     def _import_from(self, node: ast.ImportFrom) -> None:
@@ -283,13 +283,13 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin)
             if alias.name == "*":
                 raise Reject(node, "'import *' is not supported: name what you import")
             local = alias.asname or alias.name
-            if module == "functions.runtime":
+            if module in RUNTIME_MODULES:
                 if alias.name not in RUNTIME_NAMES:
-                    raise Reject(node, f"functions.runtime has no {alias.name!r}")
+                    raise Reject(node, f"{module} has no {alias.name!r}")
                 symbols[local] = Symbol("runtime", alias.name)
             elif module == "functions":
                 if alias.name == "runtime":
-                    raise Reject(node, "import names from functions.runtime: from functions.runtime import fetch, ...")
+                    raise Reject(node, "import names from segfn.runtime: from segfn.runtime import fetch, ...")
                 symbols[local] = Symbol("module", "", self._helper_unit(f"functions.{alias.name}", node))
             elif module.startswith("functions."):
                 dotted = self._helper_unit(module, node)
@@ -309,7 +309,7 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin)
                     raise Reject(node, f"{qual} is not in the supported standard library subset (docs/python-subset.md)")
                 symbols[local] = Symbol("std", "", qual)
             else:
-                raise Reject(node, f"the module {module!r} is not supported (allowed: functions.runtime, your "
+                raise Reject(node, f"the module {module!r} is not supported (allowed: segfn.runtime, your "
                                    "modules in functions/, and the standard library subset in docs/python-subset.md)")
 
     # --- module body ------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Drive ``tests/js/harness.js``: one long-lived Node process running compiled bundles the way
+"""Drive ``harness.js`` (beside this module): one long-lived Node process running compiled bundles the way
 Segment does, with every ``fetch`` answered by a Python transport (the very one the Python run uses).
 """
 
@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from functions.runtime import FetchError, Headers, Request, Response, Transport
+from segfn.runtime import FetchError, Headers, Request, Response, Transport
 
-HARNESS = Path(__file__).resolve().parents[1] / "tests" / "js" / "harness.js"
+HARNESS = Path(__file__).resolve().with_name("harness.js")
 
 
 class HarnessError(RuntimeError):

@@ -19,6 +19,8 @@ BUILTIN_EXCEPTIONS = {
     "StopIteration": "$StopIteration",
 }
 RUNTIME_ERRORS = {"EventNotSupported", "InvalidEventPayload", "ValidationError", "RetryError", "DropEvent"}
+# The module function code imports the runtime from; functions/runtime.py of older projects still works.
+RUNTIME_MODULES = frozenset({"segfn.runtime", "functions.runtime"})
 RUNTIME_NAMES = RUNTIME_ERRORS | {"fetch", "Setting", "FetchError", "Headers", "Request", "Response",
                                   "current_transport", "dumps", "Transport"}
 

@@ -91,7 +91,7 @@ _FORMATS.checks("segment-date")(lambda value: not isinstance(value, str) or pars
 
 @lru_cache(maxsize=None)
 def _validators() -> dict[str, Draft202012Validator]:
-    folder = resources.files("emulator") / "schemas"
+    folder = resources.files("segfn.emulator") / "schemas"
     docs = {name: json.loads((folder / f"{name}.json").read_text()) for name in ("common", *MESSAGE_TYPES)}
     registry = referencing.Registry().with_resources(
         (doc["$id"], referencing.Resource.from_contents(doc)) for doc in docs.values()

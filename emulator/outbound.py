@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from functions.runtime import Request, Response, Transport
+from segfn.runtime import Request, Response, Transport
 
 from .transport import Http
 

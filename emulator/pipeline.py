@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
-from functions import runtime
+from segfn import runtime
 
 from . import outcomes as oc
 from .errors import (BadRequest, ConfigError, DeliveryError, RetriesExhausted, RetryRequested, Unauthorized,

@@ -40,8 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from functions import runtime
-from functions.runtime import (DropEvent, EventNotSupported, FetchError, InvalidEventPayload, RetryError,
+from segfn import runtime
+from segfn.runtime import (DropEvent, EventNotSupported, FetchError, InvalidEventPayload, RetryError,
                                Setting, ValidationError)
 
 from .errors import (BadRequest, ConfigError, DeliveryError, InvalidSettings, MessageRejected, RetryRequested,
@@ -135,7 +135,7 @@ def _handlers(path: Path, module: Any) -> dict[str, Callable[..., Any]]:
     if not isinstance(name, str) or not name.strip():
         problems.append(f"{path}: NAME must be the function's display name, a non-empty string (found {name!r})")
     if not isinstance(settings, (list, tuple)) or not all(isinstance(s, Setting) for s in settings):
-        problems.append(f"{path}: SETTINGS must be a list of functions.runtime.Setting")
+        problems.append(f"{path}: SETTINGS must be a list of segfn.runtime.Setting")
     handlers = {}
     for kind_name, attribute in HANDLERS.items():
         handler = getattr(module, attribute, None)

@@ -1,6 +1,6 @@
 """Where a function's ``fetch`` goes: in-process answers for replay, or the real network.
 
-A transport is an async callable ``Request -> Response`` (see ``functions/runtime.py``), like
+A transport is an async callable ``Request -> Response`` (see ``segfn/runtime.py``), like
 httpx's transports: the function never knows which one it talks to.
 """
 
@@ -14,7 +14,7 @@ import urllib.request
 from typing import Mapping
 from urllib.parse import urlsplit
 
-from functions.runtime import FetchError, Headers, Request, Response, Transport
+from segfn.runtime import FetchError, Headers, Request, Response, Transport
 
 
 class AnswerOk:

@@ -79,7 +79,7 @@ class Workspace:
 
 @lru_cache(maxsize=None)
 def _validator() -> Draft202012Validator:
-    schema = json.loads((resources.files("emulator") / "schemas" / "workspace.json").read_text())
+    schema = json.loads((resources.files("segfn.emulator") / "schemas" / "workspace.json").read_text())
     return Draft202012Validator(schema)
 
 

@@ -7,7 +7,7 @@ function") when ``context.userAgent`` contains one of the known markers below or
 most mobile libraries) pass.
 """
 
-from functions.runtime import DropEvent, Setting
+from segfn.runtime import DropEvent, Setting
 
 KIND = "insert"
 NAME = "Drop bots"

@@ -6,7 +6,7 @@ setting, ``DEFAULT_FIELDS`` apply. ``traits.email`` is not in the defaults: the 
 as the user's ``emailAddress``. Only field names are logged, never values.
 """
 
-from functions.runtime import Setting
+from segfn.runtime import Setting
 
 KIND = "insert"
 NAME = "Scrub PII"

@@ -19,7 +19,7 @@ See docs/semantics.md, "Sprig", for what happens to attributes Sprig cannot take
 import re
 from datetime import datetime
 
-from functions.runtime import EventNotSupported, FetchError, RetryError, Setting, ValidationError, fetch
+from segfn.runtime import EventNotSupported, FetchError, RetryError, Setting, ValidationError, fetch
 
 KIND = "destination"
 NAME = "Sprig"

@@ -34,7 +34,7 @@ import urllib.request
 from typing import Any, Callable
 from urllib.parse import quote, urlencode, urlsplit
 
-from emulator.errors import SegfnError
+from segfn.emulator.errors import SegfnError
 
 __all__ = [
     "HOSTS", "PREFIXES", "PAGE_SIZE", "MAX_RETRIES", "MAX_WAIT", "V1", "V1_ALPHA",

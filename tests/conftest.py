@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from emulator.pipeline import Pipeline
-from emulator.workspace import Workspace, parse_workspace
+from segfn.emulator.pipeline import Pipeline
+from segfn.emulator.workspace import Workspace, parse_workspace
 
 TESTS = Path(__file__).parent
 SCENARIOS = TESTS / "functions"

@@ -1,6 +1,6 @@
 """The benchmark's destination function: does nothing, so the pipeline's own cost shows."""
 
-from functions.runtime import Setting
+from segfn.runtime import Setting
 
 KIND = "destination"
 NAME = "Trivial"

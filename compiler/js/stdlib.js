@@ -187,7 +187,7 @@ function $jsonParsePy(s) {
 }
 
 // @helper $fetch
-// Segment's fetch called the way functions/runtime.py's fetch is: options as a dict and/or keywords.
+// Segment's fetch called the way segfn/runtime.py's fetch is: options as a dict and/or keywords.
 async function $fetch(url, options, kw) {
   const opts = options === undefined || options === null ? {} : options;
   if (!$isDict(opts)) throw new TypeError(`'${$typeName(opts)}' object is not a mapping`);

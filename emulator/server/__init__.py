@@ -16,7 +16,7 @@ from typing import Any
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from emulator.local import LocalSegment, ServeOptions
+from segfn.emulator.local import LocalSegment, ServeOptions
 
 from . import control, debugger, tracking
 from .sprig import sprig_blueprint

@@ -27,8 +27,8 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
-from emulator.errors import ConfigError, IngestError
-from emulator.sprig import FaultConfigError
+from segfn.emulator.errors import ConfigError, IngestError
+from segfn.emulator.sprig import FaultConfigError
 
 blueprint = Blueprint("control", __name__, url_prefix="/__segfn__")
 

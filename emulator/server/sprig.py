@@ -12,7 +12,7 @@ from typing import Callable
 
 from flask import Blueprint, Response, request
 
-from emulator.sprig import DROPPED, MockSprig
+from segfn.emulator.sprig import DROPPED, MockSprig
 
 _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 

@@ -21,8 +21,8 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from emulator.errors import BadRequestBody, IngestError, Unauthorized
-from emulator.messages import MAX_BATCH_BYTES, decode_body
+from segfn.emulator.errors import BadRequestBody, IngestError, Unauthorized
+from segfn.emulator.messages import MAX_BATCH_BYTES, decode_body
 
 blueprint = Blueprint("tracking", __name__)
 

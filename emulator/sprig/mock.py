@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
-from functions.runtime import FetchError, Headers, Request, Response
+from segfn.runtime import FetchError, Headers, Request, Response
 
 from .exceptions import SprigError
 from .faults import Faults

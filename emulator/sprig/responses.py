@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable
 
 from jsonschema import Draft202012Validator
 
-from functions.runtime import Headers
+from segfn.runtime import Headers
 
 from .exceptions import BadRequest, Forbidden, InjectedFault, NotFound, SprigError, TooManyRequests, Unprocessable
 from .faults import Faults
@@ -24,7 +24,7 @@ _USER_PATH = re.compile(r"^/v2/users/([^/]+)$")
 
 
 def _validator(name: str) -> Draft202012Validator:
-    text = resources.files("emulator.sprig").joinpath("schemas", name).read_text("utf-8")
+    text = resources.files("segfn.emulator.sprig").joinpath("schemas", name).read_text("utf-8")
     return Draft202012Validator(json.loads(text))
 
 

@@ -35,7 +35,7 @@ def function_files(files: tuple[str, ...]) -> list[Path]:
 
 def compile_files(paths: list[Path], out_dir: Path) -> tuple[list, int]:
     """Compile each file; write those that compile; report the rest. Returns (bundles, failures)."""
-    from compiler import CompileError, compile_module, write_bundle
+    from segfn.compiler import CompileError, compile_module, write_bundle
 
     bundles, failures = [], 0
     for path in paths:
@@ -69,10 +69,10 @@ def build(files: tuple[str, ...], out_dir: str) -> None:
 
 def _transport():
     """The mock Sprig API behind api.sprig.com when it is available, 200 {} for any other host."""
-    from emulator.transport import AnswerOk, ByHost
+    from segfn.emulator.transport import AnswerOk, ByHost
 
     try:
-        from emulator.sprig import MockSprig  # type: ignore
+        from segfn.emulator.sprig import MockSprig  # type: ignore
     except ImportError:
         return AnswerOk(), None
     mock = MockSprig()
@@ -93,10 +93,10 @@ def _transport():
 def check(files: tuple[str, ...], examples: int, fixtures_dir: str, out_dir: str, max_shown: int) -> None:
     """Run fixtures and generated messages through the Python and the compiled JavaScript; report every
     difference (exit 1), or stamp dist/<module>.check.json."""
-    from compiler.check import Checker, describe, fixture_cases, generated_cases
-    from compiler.node import HarnessError, NodeHarness
-    from emulator.errors import ConfigError
-    from emulator.runner import load_function
+    from segfn.compiler.check import Checker, describe, fixture_cases, generated_cases
+    from segfn.compiler.node import HarnessError, NodeHarness
+    from segfn.emulator.errors import ConfigError
+    from segfn.emulator.runner import load_function
 
     paths = function_files(files)
     if not paths:

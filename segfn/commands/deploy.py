@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from emulator.errors import ConfigError
-from emulator.workspace import Workspace, load_workspace
+from segfn.emulator.errors import ConfigError
+from segfn.emulator.workspace import Workspace, load_workspace
 from segfn import deploy as core
 
 SAID = {core.CREATE: "created", core.UPDATE: "updated", core.UNCHANGED: "unchanged"}

@@ -10,8 +10,8 @@ from typing import Any, Callable
 
 import click
 
-from emulator.errors import ConfigError
-from emulator.filters import DestinationFilters, FilterError, RoutingRules, compile_fql, stringify
+from segfn.emulator.errors import ConfigError
+from segfn.emulator.filters import DestinationFilters, FilterError, RoutingRules, compile_fql, stringify
 
 
 def _fail(message: str) -> None:

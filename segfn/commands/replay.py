@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 
-from emulator import outcomes as oc
-from emulator.errors import ConfigError
-from emulator.outcomes import Outcome
-from emulator.replay import DIFFER, MATCH, MISSING, UPDATED, FixtureResult, Replay, replay_pipeline
-from emulator.sprig import FaultConfigError, Faults, MockSprig
-from emulator.workspace import load_workspace
+from segfn.emulator import outcomes as oc
+from segfn.emulator.errors import ConfigError
+from segfn.emulator.outcomes import Outcome
+from segfn.emulator.replay import DIFFER, MATCH, MISSING, UPDATED, FixtureResult, Replay, replay_pipeline
+from segfn.emulator.sprig import FaultConfigError, Faults, MockSprig
+from segfn.emulator.workspace import load_workspace
 
 _COLOURS = {oc.DELIVERED: "green", oc.FILTERED: "yellow", oc.DISCARDED: "red", oc.REJECTED: "red",
             oc.RETRYING: "magenta"}

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from emulator.errors import ConfigError
+from segfn.emulator.errors import ConfigError
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
@@ -67,9 +67,9 @@ def serve(host: str, port: int, workspace_file: Path, db: Path, retry_window: fl
     Everything it accepts is committed to --db before it answers, and delivered after a crash and
     restart. Stop it with Ctrl-C.
     """
-    from emulator.local import LocalSegment, ServeOptions
-    from emulator.server import create_app
-    from emulator.server.run import WebServer
+    from segfn.emulator.local import LocalSegment, ServeOptions
+    from segfn.emulator.server import create_app
+    from segfn.emulator.server.run import WebServer
 
     options = ServeOptions(workspace=workspace_file, db=db, retry_window=timedelta(seconds=retry_window),
                            batch_size=batch_size, batch_wait=batch_wait, workers=workers, seed=seed)

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from compiler import compile_module
-from compiler.jsjson import js_normalise
-from compiler.node import NodeHarness
+from segfn.compiler import compile_module
+from segfn.compiler.jsjson import js_normalise
+from segfn.compiler.node import NodeHarness
 
 settings.register_profile("ci", max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 settings.register_profile("dev", max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
@@ -24,7 +24,7 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="compiled bundles run in Node 20")
 
 WRAPPER = '''
-from functions.runtime import DropEvent, RetryError, ValidationError, fetch
+from segfn.runtime import DropEvent, RetryError, ValidationError, fetch
 KIND = "insert"
 NAME = "probe"
 {source}
@@ -46,7 +46,7 @@ def normalise(value):
 
 
 def python_outcome(namespace: dict, arg, transport=None):
-    from functions import runtime
+    from segfn import runtime
 
     async def run():
         token = runtime.current_transport.set(transport) if transport is not None else None

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from compiler import CompileError, compile_module
+from segfn.compiler import CompileError, compile_module
 from segfn.commands.build import build
 
-HEAD = 'from functions.runtime import fetch, RetryError, FetchError\nKIND = "destination"\nNAME = "bad"\n'
+HEAD = 'from segfn.runtime import fetch, RetryError, FetchError\nKIND = "destination"\nNAME = "bad"\n'
 
 # (code, a fragment of the message, the text the caret points at)
 REJECTED = [
@@ -148,3 +148,21 @@ def test_build_exits_2_and_writes_only_good_bundles(tmp_path, monkeypatch):
     assert (tmp_path / "out" / "good.js").exists()
     assert not (tmp_path / "out" / "bad.js").exists()
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("runtime_module", ["segfn.runtime", "functions.runtime"])
+def test_the_runtime_compiles_from_segfn_and_from_the_old_functions_path(tmp_path, runtime_module):
+    path = write(tmp_path, "")
+    path.write_text(f'from {runtime_module} import fetch, RetryError\nKIND = "destination"\nNAME = "ok"\n'
+                    "async def on_track(event, settings):\n    raise RetryError('later')\n", encoding="utf-8")
+    bundle = compile_module(path)
+    assert "async function onTrack(event, settings)" in bundle.js
+
+
+def test_an_unknown_runtime_name_names_the_module_it_was_imported_from(tmp_path):
+    path = write(tmp_path, "")
+    path.write_text('from segfn.runtime import teleport\nKIND = "destination"\nNAME = "bad"\n'
+                    "async def on_track(event, settings):\n    return None\n", encoding="utf-8")
+    with pytest.raises(CompileError) as info:
+        compile_module(path)
+    assert [p.message for p in info.value.items] == ["segfn.runtime has no 'teleport'"]

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from functions.runtime import FetchError, Headers, Response
+from segfn.runtime import FetchError, Headers, Response
 
 ISO = ["2024-03-05T10:20:30Z", "2024-03-05T10:20:30.123+02:00", "2024-03-05 10:20:30.5", "2024-03-05",
        "20240305T102030", "2024-W10-2T01:02", "2024-02-30T00:00:00Z", "2024-03-05T10:20:30,123456789-05:30",
@@ -88,6 +88,6 @@ async def f(x):
         raise RetryError(f"answered {res.status}")
     return [res.status, await res.text()]
 """
-    source = "from functions.runtime import FetchError\n" + source
+    source = "from segfn.runtime import FetchError\n" + source
     for answers in ([(503, "{}")], [(429, "")], [(None, "")], [(201, "created")]):
         probe.check(source, [1], transport=Recorder(answers))

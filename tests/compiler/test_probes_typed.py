@@ -7,7 +7,7 @@ checks the fast paths are taken."""
 
 import pytest
 
-from compiler import compile_module
+from segfn.compiler import compile_module
 from tests.compiler.test_probes_stdlib import Recorder
 
 ANY = [None, True, False, 0, 1, "", "a", "b", "None", "1", [], ["a"], {}, {"a": 1}, 2.5]

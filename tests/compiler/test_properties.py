@@ -109,7 +109,7 @@ def test_fetch_json_body_text(probe, xs):
     """The exact text fetch(json=...) sends equals CPython's json.dumps(separators=(",", ":"),
     ensure_ascii=False), whether the runtime takes the JSON.stringify fast path or CPython's encoder."""
     from tests.compiler.test_probes_stdlib import Recorder
-    probe.check("from functions.runtime import fetch\n" + JSON_BODY_FUNCTION, xs, transport=Recorder([(200, "echo")]))
+    probe.check("from segfn.runtime import fetch\n" + JSON_BODY_FUNCTION, xs, transport=Recorder([(200, "echo")]))
 
 
 JSON_DUMPS_FUNCTION = r'''

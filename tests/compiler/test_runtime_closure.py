@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from compiler.runtime import ONLY_WITH_MAKERS, _refs, closure, helpers, runtime_for
+from segfn.compiler.runtime import ONLY_WITH_MAKERS, _refs, closure, helpers, runtime_for
 
 LOCAL = re.compile(r"(?:(?:const|let|var)\s+|,\s*)(\$\w+)\s*=")
 PROPERTY_NAMES = {"$pytype"}  # an object-literal key, read back as x.$pytype

@@ -8,8 +8,8 @@ import ast
 import pytest
 from hypothesis import given, strategies as st
 
-from compiler import bundle, compile_module
-from compiler.signatures import closed_functions
+from segfn.compiler import bundle, compile_module
+from segfn.compiler.signatures import closed_functions
 
 PROBES = {
     "two_callers": ("def g(d):\n    return ['a' in d, d['a'] if 'a' in d else None]\n"
@@ -80,7 +80,7 @@ def _module(tmp_path, body):
     folder = tmp_path / "functions"
     folder.mkdir(exist_ok=True)
     path = folder / "learned.py"
-    path.write_text('from functions.runtime import fetch\nKIND = "destination"\nNAME = "learned"\n' + body,
+    path.write_text('from segfn.runtime import fetch\nKIND = "destination"\nNAME = "learned"\n' + body,
                     encoding="utf-8")
     return path
 

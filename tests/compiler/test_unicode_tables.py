@@ -9,8 +9,8 @@ import subprocess
 
 import pytest
 
-from compiler import unicode_tables
-from compiler.runtime import runtime_for
+from segfn.compiler import unicode_tables
+from segfn.compiler.runtime import runtime_for
 
 pytestmark = [pytest.mark.node, pytest.mark.skipif(shutil.which("node") is None, reason="needs Node 20")]
 

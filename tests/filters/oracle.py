@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from emulator.filters import EvaluationError, RoutingRules, matches, stringify, transform
+from segfn.emulator.filters import EvaluationError, RoutingRules, matches, stringify, transform
 
 JS = Path(__file__).resolve().parents[1] / "js"
 ORACLE = JS / "tsub_oracle.js"

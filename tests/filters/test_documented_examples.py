@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from emulator.filters import compile_fql, matches
+from segfn.emulator.filters import compile_fql, matches
 
 pytestmark = pytest.mark.node
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.filters import FQLSyntaxError, compile_fql
+from segfn.emulator.filters import FQLSyntaxError, compile_fql
 
 
 @pytest.mark.parametrize("text, ir", [

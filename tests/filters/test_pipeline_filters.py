@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.errors import ConfigError
+from segfn.emulator.errors import ConfigError
 from tests.conftest import message, run, scenario, workspace
 
 

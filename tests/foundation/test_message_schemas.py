@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emulator.messages import MESSAGE_TYPES, _plainly_valid, _validators
+from segfn.emulator.messages import MESSAGE_TYPES, _plainly_valid, _validators
 
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False, allow_infinity=False),
                     st.sampled_from(["", "u1", "x" * 100, "x" * 101, "2025-03-01T10:00:00Z", "2015-2-02T00:30:08.276Z",

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from freezegun import freeze_time
 
-from emulator.errors import BadRequestBody
-from emulator.messages import (MAX_BATCH_MESSAGES, Deduper, TrackingApi, decode_body, format_date, parse_date,
+from segfn.emulator.errors import BadRequestBody
+from segfn.emulator.messages import (MAX_BATCH_MESSAGES, Deduper, TrackingApi, decode_body, format_date, parse_date,
                                schema_for)
 
 NOW = datetime(2025, 3, 1, 12, 0, 0, tzinfo=timezone.utc)

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from emulator.errors import ConfigError, Unauthorized
-from emulator.messages import parse_date
-from emulator.pipeline import Pipeline, RetryPolicy
-from emulator.runner import Runner
-from functions.runtime import Response
+from segfn.emulator.errors import ConfigError, Unauthorized
+from segfn.emulator.messages import parse_date
+from segfn.emulator.pipeline import Pipeline, RetryPolicy
+from segfn.emulator.runner import Runner
+from segfn.runtime import Response
 from tests.conftest import message, run, scenario, workspace
 
 BEHAVE = {"name": "Behave", "function": scenario("behave"), "settings": {"apiKey": "s3cr3t-canary"}}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.routing import SourceControls, decide, destination_names
-from emulator.workspace import Source, TrackingPlan
+from segfn.emulator.routing import SourceControls, decide, destination_names
+from segfn.emulator.workspace import Source, TrackingPlan
 
 NAMES = destination_names("Sprig Cloud", ["Sprig", "UserLeap"], "Sprig (segfn)", "Acme")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.errors import (BadRequest, ConfigError, InvalidSettings, MessageRejected, RetryRequested, TimedOut,
+from segfn.emulator.errors import (BadRequest, ConfigError, InvalidSettings, MessageRejected, RetryRequested, TimedOut,
                              UnsupportedEventType)
-from emulator.runner import Runner, check_settings, load_function
-from emulator.transport import AnswerOk
-from functions.runtime import FetchError, Response, Setting
+from segfn.emulator.runner import Runner, check_settings, load_function
+from segfn.emulator.transport import AnswerOk
+from segfn.runtime import FetchError, Response, Setting
 from tests.conftest import scenario
 
 SETTINGS = {"apiKey": "k"}

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from emulator.errors import ConfigError
-from emulator.workspace import load_workspace
+from segfn.emulator.errors import ConfigError
+from segfn.emulator.workspace import load_workspace
 from segfn.cli import main
 from tests.conftest import REPO, scenario
 

@@ -3,7 +3,7 @@
 import asyncio
 import time
 
-from functions.runtime import (EventNotSupported, InvalidEventPayload, RetryError, Setting, ValidationError,
+from segfn.runtime import (EventNotSupported, InvalidEventPayload, RetryError, Setting, ValidationError,
                                fetch)
 
 KIND = "destination"

@@ -1,6 +1,6 @@
 """Segment's documented destination template: retry on 5xx and 429."""
 
-from functions.runtime import RetryError, Setting, fetch
+from segfn.runtime import RetryError, Setting, fetch
 
 KIND = "destination"
 NAME = "Retry on 5xx"

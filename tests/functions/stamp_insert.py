@@ -1,6 +1,6 @@
 """An insert function whose behaviour each test event chooses with ``properties.insert``."""
 
-from functions.runtime import DropEvent, RetryError, Setting
+from segfn.runtime import DropEvent, RetryError, Setting
 
 KIND = "insert"
 NAME = "Stamp"

@@ -11,10 +11,10 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from emulator.local import LocalSegment, ServeOptions
-from emulator.server import create_app
-from emulator.server.run import WebServer
-from functions.runtime import Headers, Request, Response
+from segfn.emulator.local import LocalSegment, ServeOptions
+from segfn.emulator.server import create_app
+from segfn.emulator.server.run import WebServer
+from segfn.runtime import Headers, Request, Response
 
 HERE = Path(__file__).parent
 FUNCTIONS = HERE / "functions"

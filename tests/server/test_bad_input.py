@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import requests
 
-from emulator.local import LocalSegment, ServeOptions
-from emulator.server import create_app
-from emulator.server.run import WebServer
+from segfn.emulator.local import LocalSegment, ServeOptions
+from segfn.emulator.server import create_app
+from segfn.emulator.server.run import WebServer
 from tests.server.conftest import SPRIG_LIKE, WRITE_KEY, wait_for, write_workspace
 
 JSON = {"Content-Type": "application/json"}

@@ -133,7 +133,7 @@ def test_summary_counts_like_event_delivery(serve):
 
 
 async def _ok(request):
-    from functions.runtime import Headers, Response
+    from segfn.runtime import Headers, Response
     return Response(200, "{}", Headers(), "", request.url)
 
 

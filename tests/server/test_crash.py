@@ -13,7 +13,7 @@ from pathlib import Path
 
 import requests
 
-from emulator.store import Store
+from segfn.emulator.store import Store
 
 from tests.server.conftest import SPRIG_LIKE, WRITE_KEY, wait_for, write_workspace
 

@@ -9,12 +9,12 @@ from datetime import timedelta
 
 import requests
 
-from emulator.local import LocalSegment, ServeOptions
-from emulator.pipeline import Pipeline, RetryPolicy
-from emulator.store import Planned
-from emulator.worker import plan
-from emulator.workspace import load_workspace
-from functions.runtime import Headers, Response
+from segfn.emulator.local import LocalSegment, ServeOptions
+from segfn.emulator.pipeline import Pipeline, RetryPolicy
+from segfn.emulator.store import Planned
+from segfn.emulator.worker import plan
+from segfn.emulator.workspace import load_workspace
+from segfn.runtime import Headers, Response
 from tests.server.conftest import SPRIG_AUTH, SPRIG_LIKE, WRITE_KEY, Collector, fn, wait_for, write_workspace
 
 BATCHING = {"name": "Batching", "function": fn("batching"), "settings": {"token": "batch-t0ken-canary"}}
@@ -225,8 +225,8 @@ def test_dedupe_in_sqlite_answers_like_the_in_memory_deduper(tmp_path):
 
     from hypothesis import given, settings, strategies as st
 
-    from emulator.messages import Deduper
-    from emulator.store import Store
+    from segfn.emulator.messages import Deduper
+    from segfn.emulator.store import Store
 
     counter = itertools.count()
     events = st.lists(st.tuples(st.sampled_from(["web", "ios"]), st.sampled_from(["a", "b", "c"]),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.store import Store
+from segfn.emulator.store import Store
 
 
 @pytest.fixture

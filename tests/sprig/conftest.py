@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from emulator.runner import Invocation, Runner, load_function
-from emulator.sprig import MockSprig
+from segfn.emulator.runner import Invocation, Runner, load_function
+from segfn.emulator.sprig import MockSprig
 from tests.conftest import REPO
 
 SPRIG = load_function(REPO / "functions" / "sprig.py")

@@ -6,8 +6,8 @@ import json
 
 from flask import Flask
 
-from emulator.server.sprig import sprig_blueprint
-from emulator.sprig import Faults, MockSprig
+from segfn.emulator.server.sprig import sprig_blueprint
+from segfn.emulator.sprig import Faults, MockSprig
 
 AUTH = {"Authorization": "API-Key k"}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.runner import Runner, load_function
-from emulator.transport import AnswerOk
+from segfn.emulator.runner import Runner, load_function
+from segfn.emulator.transport import AnswerOk
 from tests.conftest import REPO
 
 DROP_BOTS = load_function(REPO / "functions" / "drop_bots.py")

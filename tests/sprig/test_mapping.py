@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from emulator.errors import MessageRejected, RetryRequested, UnsupportedEventType
-from emulator.sprig import Faults, MockSprig
+from segfn.emulator.errors import MessageRejected, RetryRequested, UnsupportedEventType
+from segfn.emulator.sprig import Faults, MockSprig
 
 from .conftest import sent
 

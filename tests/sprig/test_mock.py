@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from emulator.sprig import Faults, MockSprig
+from segfn.emulator.sprig import Faults, MockSprig
 
 AUTH = {"Authorization": "API-Key k", "Content-Type": "application/json"}
 

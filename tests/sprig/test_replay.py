@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from emulator.replay import Replay, replay_pipeline
-from emulator.sprig import Faults, MockSprig
-from emulator.workspace import load_workspace
+from segfn.emulator.replay import Replay, replay_pipeline
+from segfn.emulator.sprig import Faults, MockSprig
+from segfn.emulator.workspace import load_workspace
 from segfn.cli import main
 from tests.conftest import REPO
 

@@ -1,7 +1,7 @@
 """A destination with on_batch: posts each batch to a collector, then reports each event's status
 from ``properties.status`` (default 200), as Segment's partial-failure results do."""
 
-from functions.runtime import RetryError, Setting, fetch
+from segfn.runtime import RetryError, Setting, fetch
 
 KIND = "destination"
 NAME = "Batching"

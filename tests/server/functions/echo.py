@@ -1,6 +1,6 @@
 """Posts each event's messageId to ``settings.url``: the crash test counts what arrived there."""
 
-from functions.runtime import FetchError, RetryError, Setting, fetch
+from segfn.runtime import FetchError, RetryError, Setting, fetch
 
 KIND = "destination"
 NAME = "Echo"

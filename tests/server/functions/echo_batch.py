@@ -1,6 +1,6 @@
 """Like echo.py, with on_batch: one POST per batch."""
 
-from functions.runtime import FetchError, RetryError, Setting, fetch
+from segfn.runtime import FetchError, RetryError, Setting, fetch
 
 KIND = "destination"
 NAME = "Echo Batch"

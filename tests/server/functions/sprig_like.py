@@ -3,7 +3,7 @@ server's tests do not depend on how the product's functions/sprig.py evolves."""
 
 from datetime import datetime
 
-from functions.runtime import RetryError, Setting, ValidationError, fetch
+from segfn.runtime import RetryError, Setting, ValidationError, fetch
 
 KIND = "destination"
 NAME = "Sprig Like"

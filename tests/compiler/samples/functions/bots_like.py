@@ -2,7 +2,7 @@
 
 import re
 
-from functions.runtime import DropEvent, Setting
+from segfn.runtime import DropEvent, Setting
 
 KIND = "insert"
 NAME = "Drop bots (sample)"

@@ -4,7 +4,7 @@ import copy
 import hashlib
 import re
 
-from functions.runtime import Setting
+from segfn.runtime import Setting
 
 KIND = "insert"
 NAME = "Scrub PII (sample)"

@@ -2,7 +2,7 @@
 compiler must handle before the real functions/sprig.py lands)."""
 
 
-from functions.runtime import RetryError, Setting, ValidationError, fetch
+from segfn.runtime import RetryError, Setting, ValidationError, fetch
 from functions.sample_helpers import MappingError, flatten, to_epoch_ms
 
 KIND = "destination"
