@@ -1,6 +1,7 @@
 """``segfn serve`` over HTTP: a thin Flask layer over ``emulator.local.LocalSegment``.
 
-    /v1/*            the Tracking API (tracking.py)
+    /v1/*            the Tracking API (tracking.py), and the settings document clients load
+                     first (cdn.py); both answer cross-origin
     /__segfn__/*     the control API (control.py)
     /sprig/*         the mock Sprig API (sprig.py)
     /, /messages/N, /destinations    the web debugger (debugger.py)
@@ -18,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 
 from segfn.emulator.local import LocalSegment, ServeOptions
 
-from . import control, debugger, tracking
+from . import cdn, control, debugger, tracking
 from .sprig import sprig_blueprint
 
 _JSON_PREFIXES = ("/v1/", "/__segfn__/", "/sprig/")
@@ -33,6 +34,7 @@ def create_app(options: ServeOptions | None = None, *, local: LocalSegment | Non
     app.json.sort_keys = False
     app.extensions["segfn"] = local
     app.register_blueprint(tracking.blueprint)
+    app.register_blueprint(cdn.blueprint)
     app.register_blueprint(control.blueprint)
     app.register_blueprint(debugger.blueprint)
     app.register_blueprint(sprig_blueprint(lambda: local.sprig))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -99,12 +100,30 @@ def call(name: str) -> Any:
     return jsonify(reply.to_json())
 
 
-@blueprint.after_request
+# What a preflight always allows: what Segment's libraries send (analytics.js adds Authorization
+# and, on a retry, X-Retry-Count; analytics-kotlin Content-Encoding). Other requested names are
+# echoed, since analytics.js lets a site add its own headers (deliveryStrategy.config.headers).
+ALLOWED_HEADERS = ("Content-Type", "Authorization", "Content-Encoding", "X-Retry-Count")
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an RFC 9110 token
+
+
+def _allowed_headers() -> str:
+    known = {name.lower() for name in ALLOWED_HEADERS}
+    requested = (name.strip() for name in request.headers.get("Access-Control-Request-Headers", "").split(","))
+    extra = [name for name in requested if _HEADER_NAME.match(name) and name.lower() not in known]
+    return ", ".join((*ALLOWED_HEADERS, *extra))
+
+
+@blueprint.after_app_request
 def cors(response: Response) -> Response:
-    """Browsers post to the Tracking API from the app's own origin."""
+    """Every answer under ``/v1/`` (the Tracking API and the settings document, errors included)
+    is readable from any origin: browsers call them from the site's own origin. The control API
+    and the debugger get none of this."""
+    if not request.path.startswith("/v1/"):
+        return response
     response.headers["Access-Control-Allow-Origin"] = request.headers.get("Origin", "*")
-    response.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
-    response.headers["Access-Control-Allow-Headers"] = "Content-Type, Authorization, Content-Encoding"
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = _allowed_headers()
     response.headers["Access-Control-Max-Age"] = "600"
-    response.headers["Vary"] = "Origin"
+    response.vary.update(("Origin", "Access-Control-Request-Headers"))
     return response

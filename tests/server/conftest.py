@@ -78,6 +78,19 @@ class Running:
     url: str
     local: LocalSegment
     web: WebServer
+    stopped: bool = False
+
+    @property
+    def port(self) -> int:
+        return self.web.port
+
+    def stop(self) -> None:
+        """Stop serving and close the store, as ``segfn serve`` does on Ctrl-C (the port is free,
+        the SQLite file keeps everything accepted)."""
+        if not self.stopped:
+            self.stopped = True
+            self.web.stop()
+            self.local.close()
 
     def messages(self, **query: Any) -> list[dict[str, Any]]:
         return self.local.store.messages(**query)
@@ -110,24 +123,24 @@ def wait_for(check: Callable[[], Any], timeout: float = 20.0, say: Callable[[], 
 
 @pytest.fixture
 def serve(tmp_path: Path) -> Iterator[Callable[..., Running]]:
-    """Start servers on free ports; stops every one (web server, worker, runner, store) afterwards."""
+    """Start servers (on free ports unless ``port`` says; a stopped server's ``db`` and ``port``
+    start it again); stops every one (web server, worker, runner, store) afterwards."""
     started: list[Running] = []
 
     def start(destinations: list[dict[str, Any]] | None = None, *, workspace: Path | None = None,
               retry_window: float = 4 * 3600, batch_size: int = 20, batch_wait: float = 10.0,
-              db: Path | None = None, real: Any = None, **options: Any) -> Running:
+              db: Path | None = None, real: Any = None, port: int = 0, **options: Any) -> Running:
         path = workspace or write_workspace(tmp_path, destinations if destinations is not None else [SPRIG_LIKE])
         opts = ServeOptions(workspace=path, db=db or tmp_path / f"serve-{len(started)}.sqlite",
                             retry_window=timedelta(seconds=retry_window), batch_size=batch_size,
                             batch_wait=batch_wait, env={}, **options)
         local = LocalSegment(opts, real=real)
         app = create_app(local=local)
-        web = WebServer(app, port=0, threads=8).start()
+        web = WebServer(app, port=port, threads=8).start()
         running = Running(web.url, local, web)
         started.append(running)
         return running
 
     yield start
     for running in started:
-        running.web.stop()
-        running.local.close()
+        running.stop()
