@@ -23,9 +23,13 @@ tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.js
 	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Debian's Chromium, driven by Playwright for the web debugger's browser tests.
+# Debian's Chromium, driven by Playwright for the web debugger's browser tests. It says what it is
+# about to do before sudo asks for a password.
+CHROMIUM ?= chromium
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@command -v $(CHROMIUM) >/dev/null 2>&1 || { \
+	  echo "make: the web debugger's browser tests need Debian's chromium, which is not installed;" \
+	       "installing it now with: $(SUDO) apt-get install chromium" >&2; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 

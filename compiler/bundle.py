@@ -115,12 +115,15 @@ def _load_units(path: Path, problems: list[Problem], parsed: dict[Path, tuple]) 
 
 
 def manifest_values(unit: ModuleUnit, problems: list[Problem]) -> dict:
-    """KIND, NAME, SETTINGS and the docstring, read statically (a bundle never holds settings values)."""
+    """KIND, NAME, SETTINGS and DESCRIPTION, read statically (a bundle never holds settings values).
+
+    The description Segment shows is ``DESCRIPTION`` when the module declares it, else the first
+    paragraph of the module's docstring."""
     found: dict[str, ast.AST] = {}
     for stmt in unit.tree.body:
         if isinstance(stmt, ast.Assign):
             for target in stmt.targets:
-                if isinstance(target, ast.Name) and target.id in ("KIND", "NAME", "SETTINGS"):
+                if isinstance(target, ast.Name) and target.id in ("KIND", "NAME", "SETTINGS", "DESCRIPTION"):
                     found[target.id] = stmt.value
     path, lines = str(unit.path), unit.lines
     out: dict = {"kind": None, "name": None, "settings": []}
@@ -144,8 +147,14 @@ def manifest_values(unit: ModuleUnit, problems: list[Problem]) -> dict:
                     out["settings"].append(_setting(item))
                 except Reject as exc:
                     problems.append(problem_at(path, lines, exc.node, exc.message))
-    doc = ast.get_docstring(unit.tree) or ""
-    out["description"] = doc.strip().split("\n\n")[0].replace("\n", " ")
+    node = found.get("DESCRIPTION")
+    if node is None:
+        doc = ast.get_docstring(unit.tree) or ""
+        out["description"] = doc.strip().split("\n\n")[0].replace("\n", " ")
+    elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+        out["description"] = node.value
+    else:
+        problems.append(problem_at(path, lines, node, "DESCRIPTION must be a string literal"))
     return out
 
 

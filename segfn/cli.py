@@ -32,7 +32,11 @@ def _available(spec: str) -> bool:
 
 
 class LazyGroup(click.Group):
-    """A group that imports a subcommand's module only when that subcommand is used."""
+    """A group that imports a subcommand's module only when that subcommand is used.
+
+    Help is whole: ``segfn --help`` shows each command's first sentence uncut (click shortens it to
+    fit one line, with "..."), and every option that reads the environment names its variable.
+    """
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(name for name, spec in COMMANDS.items() if _available(spec))
@@ -42,7 +46,21 @@ class LazyGroup(click.Group):
         if spec is None or not _available(spec):
             return None
         module, _, attribute = spec.partition(":")
-        return getattr(importlib.import_module(module), attribute)
+        command = getattr(importlib.import_module(module), attribute)
+        for param in command.params:
+            if isinstance(param, click.Option) and param.envvar:
+                param.show_envvar = True
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=10_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

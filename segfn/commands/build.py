@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -81,13 +80,12 @@ def _transport():
 
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
-@click.option("-n", "--examples", default=lambda: int(os.environ.get("SEGFN_CHECK_EXAMPLES", "1000")),
-              show_default="1000 (SEGFN_CHECK_EXAMPLES)", type=click.IntRange(min=0),
-              help="How many generated messages to run through both sides.")
+@click.option("-n", "--examples", default=1000, envvar="SEGFN_CHECK_EXAMPLES", show_default=True,
+              type=click.IntRange(min=0), help="How many generated messages to run through both sides.")
 @click.option("--fixtures", "fixtures_dir", default="fixtures/messages", envvar="SEGFN_FIXTURES", show_default=True,
               type=click.Path(), help="Fixture messages to run first.")
 @click.option("-o", "--out", "out_dir", default="dist", envvar="SEGFN_DIST", show_default=True,
-              type=click.Path(file_okay=False))
+              type=click.Path(file_okay=False), help="Where the bundles are written, and the check stamps.")
 @click.option("--max-shown", default=10, show_default=True, envvar="SEGFN_CHECK_MAX_SHOWN",
               help="Differences to minimise and print per module.")
 def check(files: tuple[str, ...], examples: int, fixtures_dir: str, out_dir: str, max_shown: int) -> None:

@@ -122,23 +122,30 @@ def _print_table(result: FixtureResult) -> None:
              o.reason + (f" [{o.category}]" if o.category and o.outcome != oc.REJECTED else "")
              + (f" after {len(o.attempts)} attempts" if len(o.attempts) > 1 else ""))
             for o in result.outcomes]
-    if rows:
-        widths = [min(max(len(r[i]) for r in rows), 32) for i in range(4)]
+    if rows:  # whole cells, never shortened: a messageId is what you search the fixture for
+        widths = [max(len(r[i]) for r in rows) for i in range(4)]
         for row in rows:
-            cells = [_fit(row[i], widths[i]) for i in range(4)]
+            cells = [row[i].ljust(widths[i]) for i in range(4)]
             cells[2] = click.style(cells[2], fg=_COLOURS.get(row[2], "white"))
             click.echo("  " + "  ".join(cells) + "  " + row[4])
     elif result.messages:
-        counts = ", ".join(f"{result.counts[k]} {k}" for k in oc.FINAL_OUTCOMES if result.counts[k])
-        click.echo(f"  {result.messages} messages: {counts}")
+        click.echo("  " + _counted(result.messages, {k: result.counts[k] for k in (*oc.FINAL_OUTCOMES, oc.RETRYING)}))
     if result.diff:
         for line in result.diff.splitlines():
             fg = "green" if line.startswith("+") else "red" if line.startswith("-") else None
             click.echo("  " + (click.style(line, fg=fg) if fg else line))
 
 
-def _fit(text: str, width: int) -> str:
-    return (text[: width - 1] + "…") if len(text) > width else text.ljust(width)
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _counted(messages: int, counts: dict[str, int]) -> str:
+    """``95 messages; 145 outcomes: 120 delivered, 20 filtered, 5 discarded``: a message has one outcome
+    per destination it reaches (or one, rejected, at the Tracking API), so the two counts differ."""
+    outcomes = sum(counts.values())
+    shown = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
+    return f"{_plural(messages, 'message')}; {_plural(outcomes, 'outcome')}" + (f": {shown}" if shown else "")
 
 
 def _summarise(results: list[FixtureResult], fmt: str) -> None:
@@ -146,9 +153,8 @@ def _summarise(results: list[FixtureResult], fmt: str) -> None:
     counts = {k: sum(r.counts[k] for r in results) for k in (*oc.FINAL_OUTCOMES, oc.RETRYING)}
     verdicts = {v: sum(r.golden == v for r in results) for v in (MATCH, DIFFER, MISSING, UPDATED)}
     problems = sum(len(r.problems) for r in results)
-    line = (f"{len(results)} fixtures, {messages} messages: "
-            + ", ".join(f"{n} {k}" for k, n in counts.items() if n)
-            + f"; goldens: {verdicts[MATCH]} match, {verdicts[DIFFER]} differ, {verdicts[MISSING]} missing"
+    line = (_counted(messages, counts) + f"; {_plural(len(results), 'fixture')}, "
+            + f"goldens: {verdicts[MATCH]} match, {verdicts[DIFFER]} differ, {verdicts[MISSING]} missing"
             + (f", {verdicts[UPDATED]} updated" if verdicts[UPDATED] else "")
             + (f"; {problems} unreadable fixture parts" if problems else ""))
     if fmt == "json":

@@ -59,7 +59,7 @@ def _changed(before: list[str], after: list[str]) -> list[str]:
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--workspace", "workspace_file", type=click.Path(path_type=Path), default="workspace.toml",
-              envvar="SEGFN_WORKSPACE", show_default=True)
+              envvar="SEGFN_WORKSPACE", show_default=True, help="The workspace to emulate; it is watched too.")
 @click.option("--debounce", type=float, default=0.3, show_default=True, help="Seconds of quiet before a run.")
 @click.option("--max-runs", type=click.IntRange(1), default=None, hidden=True,
               help="Stop after this many runs (scripts and tests).")
