@@ -12,6 +12,10 @@
 //   {"id": 2, "op": "call", "bundle": "b1", "handler": "onTrack", "event": "<json>", "settings": "<json>"}
 //       -> {"id": 2, "ok": true, "returned": "<json or null>", "error": null | {"name", "message"}, "logs": [...]}
 //   {"id": 3, "op": "unload", "bundle": "b1"}
+// A call may carry "seed" and "now" (whole ms since the epoch), as `segfn check` sends them: the call
+// then sees a Date frozen at `now` (Date.now() and new Date() without arguments) and a seeded
+// crypto.getRandomValues (see compiler/determinism.py: the words of sha256(`${seed}:${i}`)).
+// Without them, the real clock and real randomness.
 // While a call runs, every fetch it makes is sent to the parent, which answers with its transport:
 //   <- {"fetch": 7, "call": 2, "request": {"method", "url", "headers": {...}, "body": "..." | null}}
 //   -> {"fetch": 7, "response": {"status", "statusText", "headers": {...}, "body": "...", "url"}}
@@ -92,6 +96,54 @@ function makeFetch(context) {
   };
 }
 
+// crypto.getRandomValues from the call's seeded word stream: the little-endian uint32 words of
+// sha256(`${seed}:${i}`) for i = 0, 1, ... (compiler/determinism.py's WordStream); bytes of a byte
+// array are taken from whole words, least significant byte first.
+function nextWord(state) {
+  if (state.words.length === 0) {
+    const digest = nodeCrypto.createHash("sha256").update(`${state.seed}:${state.block++}`).digest();
+    for (let i = 7; i >= 0; i--) state.words.push(digest.readUInt32LE(4 * i));
+  }
+  return state.words.pop();
+}
+
+function makeCrypto() {
+  const seeded = Object.create(nodeCrypto);
+  Object.defineProperty(seeded, "getRandomValues", { enumerable: true, value: function getRandomValues(array) {
+    const call = current.getStore();
+    if (!call || call.seed === undefined || call.seed === null) return nodeCrypto.getRandomValues(array);
+    if (!ArrayBuffer.isView(array)) throw new TypeError("getRandomValues needs a typed array");
+    const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+    for (let i = 0; i < bytes.length; i += 4) {
+      const word = nextWord(call);
+      for (let j = 0; j < 4 && i + j < bytes.length; j++) bytes[i + j] = (word >>> (8 * j)) & 0xff;
+    }
+    return array;
+  } });
+  return seeded;
+}
+
+// The context's Date, frozen at the call's `now` when it has one: Date.now(), new Date() and Date().
+const FROZEN_DATE = `(function (frozenNow) {
+  const RealDate = globalThis.Date;
+  function FrozenDate(...args) {
+    const now = frozenNow();
+    if (!new.target) return now === undefined ? RealDate() : new RealDate(now).toString();
+    if (args.length === 0 && now !== undefined) return Reflect.construct(RealDate, [now], new.target);
+    return Reflect.construct(RealDate, args, new.target);
+  }
+  Object.setPrototypeOf(FrozenDate, RealDate);
+  Object.defineProperty(FrozenDate, "prototype", { value: RealDate.prototype });
+  Object.defineProperty(FrozenDate, "name", { value: "Date" });
+  FrozenDate.now = function now() { const n = frozenNow(); return n === undefined ? RealDate.now() : n; };
+  globalThis.Date = FrozenDate;
+})`;
+
+function frozenNow() {
+  const call = current.getStore();
+  return call && typeof call.now === "number" ? call.now : undefined;
+}
+
 function makeConsole() {
   const log = (...args) => {
     const call = current.getStore();
@@ -112,10 +164,11 @@ const ERROR_CLASSES = `
 function load(req) {
   const context = vm.createContext({
     console: makeConsole(),
-    Headers, URLSearchParams, URL, btoa, atob, crypto: nodeCrypto,
+    Headers, URLSearchParams, URL, btoa, atob, crypto: makeCrypto(),
     setTimeout, clearTimeout, setInterval, clearInterval,
   });
   context.fetch = makeFetch(context);
+  vm.runInContext(FROZEN_DATE, context)(frozenNow);
   if (req.errorClasses !== false) vm.runInContext(ERROR_CLASSES, context);
   const exportsList = HANDLERS.map((h) => `${h}: typeof ${h} === "function" ? ${h} : undefined`).join(", ");
   const wrapped = `(function (__exports) {\n${req.code}\n;return { ${exportsList} };\n})`;
@@ -157,7 +210,7 @@ async function call(req) {
   if (!bundle) throw new Error(`no bundle ${req.bundle}`);
   const event = bundle.JSON.parse(req.event);
   const settings = bundle.JSON.parse(req.settings || "{}");
-  const state = { id: req.id, requests: [], logs: [] };
+  const state = { id: req.id, requests: [], logs: [], seed: req.seed, now: req.now, block: 0, words: [] };
   const handler = bundle.handlers[req.handler];
   let returned = null, error = null, timer;
   try {

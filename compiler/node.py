@@ -38,7 +38,8 @@ class NodeHarness:
         exe = node or shutil.which("node")
         if exe is None:
             raise HarnessError("node is not installed: segfn check runs compiled bundles in Node 20")
-        env = {"SEGFN_HARNESS_TIMEOUT_MS": str(timeout_ms), "PATH": "/usr/bin:/bin"}
+        # Segment runs functions on AWS Lambda, whose local time zone is UTC.
+        env = {"SEGFN_HARNESS_TIMEOUT_MS": str(timeout_ms), "PATH": "/usr/bin:/bin", "TZ": "UTC"}
         self.proc = subprocess.Popen([exe, str(HARNESS)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1, env=env)
         self.lines: queue.Queue[str | None] = queue.Queue()
@@ -128,14 +129,17 @@ class NodeHarness:
         rid = self._request("unload", bundle=bundle)
         self._serve({rid}, None)
 
-    def call_many(self, bundle: str, calls: list[tuple[str, Any, Any]], transport: Transport | None
-                  ) -> list[NodeResult]:
-        """Run (handler, event, settings) calls concurrently (pipelined); results in the same order."""
+    def call_many(self, bundle: str, calls: list[tuple], transport: Transport | None) -> list[NodeResult]:
+        """Run (handler, event, settings[, control]) calls concurrently (pipelined); results in the same
+        order. ``control`` is ``{"seed": s, "now": ms}`` for a frozen clock and seeded randomness
+        (``compiler/determinism.py``), or None for the real ones."""
         ids = []
-        for handler, event, settings in calls:
+        for handler, event, settings, *rest in calls:
+            control = (rest[0] if rest else None) or {}
             ids.append(self._request("call", bundle=bundle, handler=handler,
                                      event=json.dumps(event, ensure_ascii=True, allow_nan=False),
-                                     settings=json.dumps(settings, ensure_ascii=True, allow_nan=False)))
+                                     settings=json.dumps(settings, ensure_ascii=True, allow_nan=False),
+                                     **{k: control[k] for k in ("seed", "now") if k in control}))
         sent: dict[int, list[dict]] = {i: [] for i in ids}
         answers = self._serve(set(ids), transport, sent)
         out = []
@@ -148,6 +152,6 @@ class NodeHarness:
                                   error=a["error"], logs=a["logs"], requests=sent[i]))
         return out
 
-    def call(self, bundle: str, handler: str, event: Any, settings: Any, transport: Transport | None = None
-             ) -> NodeResult:
-        return self.call_many(bundle, [(handler, event, settings)], transport)[0]
+    def call(self, bundle: str, handler: str, event: Any, settings: Any, transport: Transport | None = None,
+             control: dict | None = None) -> NodeResult:
+        return self.call_many(bundle, [(handler, event, settings, control)], transport)[0]
