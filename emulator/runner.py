@@ -31,6 +31,7 @@ import hashlib
 import importlib.util
 import inspect
 import json
+import os
 import sys
 import threading
 import time
@@ -96,12 +97,27 @@ class FunctionModule:
         return frozenset(s.name for s in self.settings if s.sensitive)
 
 
+def use_segment_time_zone() -> None:
+    """Make this process's local time zone UTC, as it is where Segment runs functions (AWS Lambda).
+
+    A naive ``datetime`` (``fromtimestamp(ts)``, ``.timestamp()`` of a naive value, ``now()``,
+    ``astimezone()``) means local time; Segment's runtime is UTC, and so is every compiled bundle,
+    so replay, serve and check give the same answers whatever the machine's ``TZ`` is. Called before
+    a function module is loaded; it changes the whole process (``time.tzset``).
+    """
+    if os.environ.get("TZ") != "UTC" or time.localtime(0).tm_gmtoff != 0:
+        os.environ["TZ"] = "UTC"
+        time.tzset()
+
+
 def load_function(path: str | Path) -> FunctionModule:
     """Import a function module from its file and check what it declares.
 
     Raises ``ConfigError`` with ``file:line:col`` for a syntax error, the failing line for an error
-    raised while importing, and one problem per wrong declaration.
+    raised while importing, and one problem per wrong declaration. Local time becomes UTC
+    (:func:`use_segment_time_zone`).
     """
+    use_segment_time_zone()
     path = Path(path).resolve()
     try:
         source = path.read_bytes()
