@@ -223,6 +223,9 @@ class CallMixin:
                 if kind == "class":
                     return self.construct(info, node)
                 return self.std_call(info, node, awaited)
+            if isinstance(f.value, ast.Name) and getattr(self.lookup(f.value.id, quiet=True), "js", None) == "cache" \
+                    and self.lookup(f.value.id).kind == "runtime":
+                return self.cache_call(node, awaited)
             if (isinstance(f.value, ast.Call) and isinstance(f.value.func, ast.Name) and f.value.func.id == "super"
                     and self.lookup("super", quiet=True).kind == "builtin"):
                 return self.super_call(node)
@@ -651,6 +654,18 @@ class CallMixin:
         if name == "FetchError":
             raise Reject(node, "FetchError is raised by fetch(), not by functions")
         raise Reject(node, f"{name} from segfn.runtime cannot be used in a function's code")
+
+    def cache_call(self, node: ast.Call, awaited: bool) -> str:
+        """Segment's ``cache`` global: ``await cache.load(key, ttl_ms, fn)``, ``cache.delete(key)``."""
+        name = node.func.attr
+        if name == "load":
+            self._need_await(node, awaited, "cache.load()")
+            key, ttl, fn = self.bind(node, ("key", "ttl_ms", "fn"), "cache.load", required=3)
+            return f"cache.load($cacheKey({key}), $cacheTtl({ttl}), {fn})"
+        if name == "delete":
+            (key,) = self.bind(node, ("key",), "cache.delete", required=1)
+            return f"(cache.delete($cacheKey({key})), null)"
+        raise Reject(node.func, f"Segment's cache has load(key, ttl_ms, fn) and delete(key), not {name}()")
 
     # --- the standard library ---------------------------------------------------------------------
     def std_value(self, qual: str, node: ast.AST) -> str:

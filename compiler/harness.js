@@ -16,6 +16,7 @@
 // then sees a Date frozen at `now` (Date.now() and new Date() without arguments) and a seeded
 // crypto.getRandomValues (see compiler/determinism.py: the words of sha256(`${seed}:${i}`)).
 // Without them, the real clock and real randomness.
+// A call with "freshCache": true sees an empty `cache` of its own (see makeCache).
 // While a call runs, every fetch it makes is sent to the parent, which answers with its transport:
 //   <- {"fetch": 7, "call": 2, "request": {"method", "url", "headers": {...}, "body": "..." | null}}
 //   -> {"fetch": 7, "response": {"status", "statusText", "headers": {...}, "body": "...", "url"}}
@@ -153,6 +154,29 @@ function makeConsole() {
   return { log, info: log, warn: log, error: log, debug: log };
 }
 
+// Segment's `cache` global (docs: functions/runtime.md, "Caching"): load(key, ttl, fn) answers the value
+// cached under key, or awaits fn() and keeps what it gives for ttl ms (omitted or -1: no expiry);
+// delete(key) forgets it. Process-local per loaded bundle, read against the context's own clock. A
+// call with "freshCache" has an empty cache of its own, as each test in Segment's editor deploys a
+// new instance of the function.
+function makeCache(context) {
+  const shared = new Map();
+  const entries = () => { const call = current.getStore(); return call && call.cache ? call.cache : shared; };
+  const now = () => vm.runInContext("Date", context).now();
+  return {
+    async load(key, ttl, fn) {
+      const store = entries();
+      const hit = store.get(key);
+      if (hit !== undefined && (hit.ttl === undefined || hit.ttl < 0 || now() - hit.at < hit.ttl)) return hit.value;
+      const at = now();
+      const value = await fn();
+      store.set(key, { value, at, ttl: ttl === null ? undefined : ttl });
+      return value;
+    },
+    delete(key) { entries().delete(key); },
+  };
+}
+
 const ERROR_CLASSES = `
   for (const name of ["EventNotSupported", "InvalidEventPayload", "ValidationError", "RetryError", "DropEvent"]) {
     const C = class extends Error { constructor(message) { super(message); this.name = name; } };
@@ -169,6 +193,7 @@ function load(req) {
   });
   context.fetch = makeFetch(context);
   vm.runInContext(FROZEN_DATE, context)(frozenNow);
+  context.cache = makeCache(context);
   if (req.errorClasses !== false) vm.runInContext(ERROR_CLASSES, context);
   const exportsList = HANDLERS.map((h) => `${h}: typeof ${h} === "function" ? ${h} : undefined`).join(", ");
   const wrapped = `(function (__exports) {\n${req.code}\n;return { ${exportsList} };\n})`;
@@ -210,7 +235,8 @@ async function call(req) {
   if (!bundle) throw new Error(`no bundle ${req.bundle}`);
   const event = bundle.JSON.parse(req.event);
   const settings = bundle.JSON.parse(req.settings || "{}");
-  const state = { id: req.id, requests: [], logs: [], seed: req.seed, now: req.now, block: 0, words: [] };
+  const state = { id: req.id, requests: [], logs: [], seed: req.seed, now: req.now, block: 0, words: [],
+                  cache: req.freshCache ? new Map() : null };
   const handler = bundle.handlers[req.handler];
   let returned = null, error = null, timer;
   try {

@@ -21,7 +21,7 @@ BUILTIN_EXCEPTIONS = {
 RUNTIME_ERRORS = {"EventNotSupported", "InvalidEventPayload", "ValidationError", "RetryError", "DropEvent"}
 # The module function code imports the runtime from; functions/runtime.py of older projects still works.
 RUNTIME_MODULES = frozenset({"segfn.runtime", "functions.runtime"})
-RUNTIME_NAMES = RUNTIME_ERRORS | {"fetch", "Setting", "FetchError", "Headers", "Request", "Response",
+RUNTIME_NAMES = RUNTIME_ERRORS | {"fetch", "cache", "Setting", "FetchError", "Headers", "Request", "Response",
                                   "current_transport", "dumps", "Transport"}
 
 

@@ -24,8 +24,10 @@ Where ``fetch`` sends a request is decided by whoever runs the function (the emu
 from __future__ import annotations
 
 import contextvars
+import inspect
 import json as _json
 import re as _re
+import time as _time
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Mapping
 
@@ -40,6 +42,7 @@ __all__ = [
     "RetryError",
     "Setting",
     "ValidationError",
+    "cache",
     "current_transport",
     "fetch",
 ]
@@ -164,11 +167,59 @@ class Response:
         return self.body
 
     async def json(self) -> Any:
-        """Parse the body; invalid JSON raises ``ValueError`` (a SyntaxError in Node)."""
+        """Parse the body; a body that is not JSON raises ``json.JSONDecodeError`` (a ``ValueError``)
+        with CPython's message, in a compiled bundle too (node-fetch's own ``FetchError`` is not what
+        Python code catches)."""
         return _json.loads(self.body)
 
 
 Transport = Callable[[Request], Awaitable[Response]]
+
+
+class Cache:
+    """Segment's function ``cache`` (docs: functions/runtime.md, "Caching"), process-local.
+
+    ``await cache.load(key, ttl_ms, fn)`` answers the value kept under ``key``; when there is none, or
+    it is ``ttl_ms`` milliseconds old or older, it awaits ``fn()`` (an ``async def`` taking nothing),
+    keeps what it returns and answers it. ``ttl_ms`` None or -1: no expiry. An exception from ``fn``
+    keeps nothing. ``cache.delete(key)`` forgets a key. Segment may empty the cache at any time, and
+    its function tester always starts empty: ``segfn check`` calls :meth:`clear` before each case.
+    Compiled to Segment's ``cache`` global.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[Any, float, float | None]] = {}
+
+    async def load(self, key: str, ttl_ms: float | None, fn: Callable[[], Any]) -> Any:
+        _check_key(key)
+        if ttl_ms is not None and (isinstance(ttl_ms, bool) or not isinstance(ttl_ms, (int, float))):
+            raise TypeError(f"cache ttl_ms must be a number or None, not {type(ttl_ms).__name__}")
+        hit = self._entries.get(key)
+        if hit is not None:
+            value, at, ttl = hit
+            if ttl is None or ttl < 0 or (_time.time() * 1000 - at) < ttl:
+                return value
+        at = _time.time() * 1000
+        value = fn()
+        if inspect.isawaitable(value):
+            value = await value
+        self._entries[key] = (value, at, ttl_ms)
+        return value
+
+    def delete(self, key: str) -> None:
+        _check_key(key)
+        self._entries.pop(key, None)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+def _check_key(key: Any) -> None:
+    if not isinstance(key, str):
+        raise TypeError(f"cache keys must be str, not {type(key).__name__}")
+
+
+cache = Cache()
 
 current_transport: contextvars.ContextVar[Transport] = contextvars.ContextVar("segfn_transport")
 

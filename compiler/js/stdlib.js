@@ -335,3 +335,18 @@ function $mathFloat(x, f, domain) {
   if (domain && !domain(x)) throw new $ValueError("math domain error");
   return f(x);
 }
+
+// @helper $cacheKey
+// Segment's cache takes string keys (segfn/runtime.py's Cache checks the same).
+function $cacheKey(k) {
+  if (typeof k !== "string") throw new TypeError(`cache keys must be str, not ${$typeName(k)}`);
+  return k;
+}
+
+// @helper $cacheTtl
+// None means no expiry, which Segment's cache spells -1.
+function $cacheTtl(ttl) {
+  if (ttl === null) return -1;
+  if (typeof ttl !== "number") throw new TypeError(`cache ttl_ms must be a number or None, not ${$typeName(ttl)}`);
+  return ttl;
+}
