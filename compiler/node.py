@@ -132,14 +132,15 @@ class NodeHarness:
     def call_many(self, bundle: str, calls: list[tuple], transport: Transport | None) -> list[NodeResult]:
         """Run (handler, event, settings[, control]) calls concurrently (pipelined); results in the same
         order. ``control`` is ``{"seed": s, "now": ms}`` for a frozen clock and seeded randomness
-        (``compiler/determinism.py``), or None for the real ones."""
+        (``compiler/determinism.py``), or None for the real ones; ``"freshCache": True`` in it gives the
+        call an empty Segment ``cache`` of its own."""
         ids = []
         for handler, event, settings, *rest in calls:
             control = (rest[0] if rest else None) or {}
             ids.append(self._request("call", bundle=bundle, handler=handler,
                                      event=json.dumps(event, ensure_ascii=True, allow_nan=False),
                                      settings=json.dumps(settings, ensure_ascii=True, allow_nan=False),
-                                     **{k: control[k] for k in ("seed", "now") if k in control}))
+                                     **{k: control[k] for k in ("seed", "now", "freshCache") if k in control}))
         sent: dict[int, list[dict]] = {i: [] for i in ids}
         answers = self._serve(set(ids), transport, sent)
         out = []

@@ -69,3 +69,15 @@ def test_cache_keeps_a_value_until_deleted_or_expired(probe):
     assert [p[1] for p in python[:6]] == [[1, 2], [1, 2], [3, 2], [4, 2], [5, 2], [5, 2]]
     assert python[6] == ("error", "TypeError", "cache keys must be str, not int")
     assert python[7] == ("error", "TypeError", "cache ttl_ms must be a number or None, not str")
+
+
+def test_a_call_with_fresh_cache_starts_empty_as_in_segments_tester(probe):
+    path, _ = probe.module(CACHE)
+    bid, _ = probe.harness.load(compile_module(path).js)
+    try:
+        calls = [probe.harness.call(bid, "onTrack", {"x": {"ttl": -1}}, {}, Counter(), control)
+                 for control in (None, None, {"freshCache": True}, None)]
+    finally:
+        probe.harness.unload(bid)
+    assert [c.returned for c in calls] == [[1, 2], [1, 2], [1, 2], [1, 2]]
+    assert calls[2].requests == calls[0].requests and calls[1].requests == []
