@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import BadRequestBody, ConfigError, IngestError, Unauthorized
+from .faults import HostFaults
 from .fixtures import FixtureProblem, read_calls
 from .messages import format_date
 from .outbound import Outbound
@@ -36,6 +37,7 @@ class ServeOptions:
     workers: int = 4
     seed: int = 0
     timeout: float = DEFAULT_TIMEOUT
+    faults: HostFaults | None = None  # --faults: injected failures per host
     env: Mapping[str, str] | None = field(default=None, compare=False)
 
 
@@ -59,7 +61,7 @@ class LocalSegment:
     def __init__(self, options: ServeOptions, *, sprig: Any = None, real: Any = None) -> None:
         self.options = options
         self.sprig = sprig if sprig is not None else MockSprig()
-        self.outbound = Outbound(self.sprig.transport, real)
+        self.outbound = Outbound(self.sprig.transport, real, faults=options.faults)
         self.runner = Runner(timeout=options.timeout)
         self._reload_lock = threading.Lock()
         self.store = Store(options.db)
@@ -78,7 +80,8 @@ class LocalSegment:
         pipeline = Pipeline(workspace, transport=self.outbound, runner=self.runner,
                             retry=RetryPolicy(window=self.options.retry_window), seed=self.options.seed,
                             deduper=self.store)
-        self.outbound.base_urls = tuple(d.settings.get("baseUrl") for d in workspace.destinations)
+        self.outbound.stubs = workspace.stubs
+        self.outbound.allow_network = frozenset(workspace.allow_network)
         return pipeline
 
     @property

@@ -1,23 +1,26 @@
-"""Where a function's ``fetch`` goes when ``segfn serve`` runs it: the mock Sprig, or the network.
+"""Where a function's ``fetch`` goes when ``segfn serve`` runs it: stubs, the mock Sprig, or the
+network for the hosts the workspace allows.
 
-The rule (docs/semantics.md, "Server"):
+The rule (docs/semantics.md, "Server"), on top of ``Router``'s order (faults, stubs, allowed hosts,
+mocks, else a clear FetchError):
 
-- a request to a Sprig host (``api.sprig.com``, and the legacy ``api.userleap.com``) goes to the
-  in-process mock Sprig, unless a destination's ``baseUrl`` setting names that host explicitly:
-  then the user asked for the real Sprig and gets it;
 - a request to this server's own ``/sprig`` (a ``baseUrl`` of ``http://127.0.0.1:8787/sprig``)
-  goes to the same mock, in process, as if it had been sent to ``https://api.sprig.com``;
-- anything else goes to the real network.
+  goes to the in-process mock Sprig, as if it had been sent to ``https://api.sprig.com``;
+- a request to a Sprig host (``api.sprig.com``, and the legacy ``api.userleap.com``) goes to the mock
+  Sprig, unless ``allow_network`` lists that host: then the user asked for the real Sprig;
+- any other host reaches the network only when ``allow_network`` lists it.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Iterable
 from urllib.parse import urlsplit
 
 from segfn.runtime import Request, Response, Transport
 
-from .transport import Http
+from .faults import HostFaults
+from .stubs import StubSet
+from .transport import Http, Router
 
 SPRIG_HOSTS = frozenset({"api.sprig.com", "api.userleap.com"})
 SPRIG_BASE = "https://api.sprig.com"
@@ -25,18 +28,19 @@ MOUNT = "/sprig"
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0"})
 
 
-class Outbound:
-    """A transport that sends Sprig's traffic to the mock and the rest to ``real``.
+class Outbound(Router):
+    """``Router`` for ``segfn serve``: ``mock`` answers Sprig's hosts and this server's ``/sprig``,
+    ``real`` is the network (urllib unless a test passes its own). ``port`` is this server's port
+    once it is listening (so ``http://127.0.0.1:<port>/sprig`` is recognised as the mock)."""
 
-    ``base_urls`` are the destinations' ``baseUrl`` settings; ``port`` is this server's port once
-    it is listening (so ``http://127.0.0.1:<port>/sprig`` is recognised as the mock).
-    """
-
-    def __init__(self, mock: Transport, real: Transport | None = None, *, base_urls: Iterable[Any] = (),
-                 port: int | None = None) -> None:
+    def __init__(self, mock: Transport, real: Transport | None = None, *, port: int | None = None,
+                 stubs: StubSet | None = None, allow_network: Iterable[str] = (),
+                 faults: HostFaults | None = None) -> None:
+        super().__init__(stubs, mocks={host: mock for host in SPRIG_HOSTS}, network=real or Http(),
+                         allow_network=allow_network, faults=faults,
+                         offline="segfn serve reaches the network only for the hosts in workspace.toml's "
+                                 "allow_network")
         self.mock = mock
-        self.real = real or Http()
-        self.base_urls = tuple(base_urls)
         self.port = port
 
     def is_local_mock(self, url: str) -> bool:
@@ -52,23 +56,10 @@ class Outbound:
             return False
         return parts.path == MOUNT or parts.path.startswith(MOUNT + "/")
 
-    def real_hosts(self) -> frozenset[str]:
-        """Hosts a ``baseUrl`` names explicitly (this server's ``/sprig`` aside): the real network."""
-        hosts = set()
-        for base in self.base_urls:
-            if isinstance(base, str) and base and not self.is_local_mock(base):
-                host = (urlsplit(base).hostname or "").lower()
-                if host:
-                    hosts.add(host)
-        return frozenset(hosts)
-
-    async def __call__(self, request: Request) -> Response:
+    async def send(self, request: Request, key: str) -> Response:
         if self.is_local_mock(request.url):
             parts = urlsplit(request.url)
             path = parts.path[len(MOUNT):] or "/"
             url = SPRIG_BASE + path + (f"?{parts.query}" if parts.query else "")
             return await self.mock(Request(request.method, url, request.headers, request.body))
-        host = (urlsplit(request.url).hostname or "").lower()
-        if host in SPRIG_HOSTS and host not in self.real_hosts():
-            return await self.mock(request)
-        return await self.real(request)
+        return await super().send(request, key)

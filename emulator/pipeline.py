@@ -29,7 +29,7 @@ from .messages import Deduper, TrackingApi, format_date, parse_date, utcnow
 from .outcomes import Attempt, Exchange, Outcome, StageRecord
 from .routing import SourceControls, decide, destination_names
 from .runner import HANDLERS, FunctionModule, Invocation, Runner, load_function
-from .transport import AnswerOk
+from .transport import Router
 from .workspace import Destination, Source, Workspace
 
 
@@ -167,7 +167,7 @@ class Pipeline:
                  retry: RetryPolicy = RetryPolicy(), seed: int = 0, deduper: Deduper | None = None,
                  message_id: Callable[[], str] | None = None) -> None:
         self.workspace = workspace
-        self.transport = transport or AnswerOk()
+        self.transport = transport or Router(workspace.stubs)
         self.runner = runner or Runner()
         self.retry = retry
         self.seed = seed
@@ -283,10 +283,11 @@ class Pipeline:
         """Run the insert function (if any) and the destination function once."""
         c = route.connection
         log = _AttemptLog(self, number, at)
-        event = self._insert(route, log)
+        transport = self.delivery_transport([route])
+        event = self._insert(route, log, transport)
         if isinstance(event, AttemptResult):
             return event
-        inv = self.runner.invoke(c.function, clone(event), c.destination.settings, self.transport)
+        inv = self.runner.invoke(c.function, clone(event), c.destination.settings, transport)
         log.absorb(inv)
         if inv.error is not None:
             log.stages.append(StageRecord("destination_function", _decision(inv.error),
@@ -296,13 +297,22 @@ class Pipeline:
         log.stages.append(StageRecord("destination_function", "pass", f"{c.function.path.name} returned"))
         return log.finish(oc.DELIVERED, "destination_function", event)
 
-    def _insert(self, route: Route, log: "_AttemptLog") -> Any:
+    def delivery_transport(self, routes: Sequence[Route]) -> runtime.Transport:
+        """The transport for one delivery (or one batch): stub sequences and fault draws count its own
+        requests, over all its attempts, whatever else runs (docs/semantics.md, "Stubs and faults")."""
+        scoped = getattr(self.transport, "scoped", None)
+        if scoped is None:
+            return self.transport
+        ids = "\x1e".join(str(r.message.get("messageId")) for r in routes)
+        return scoped(f"{ids}\x1f{routes[0].connection.name}")
+
+    def _insert(self, route: Route, log: "_AttemptLog", transport: runtime.Transport) -> Any:
         """Run the destination's insert function on the route's event: the event to go on with, or the
         ``AttemptResult`` that ends the attempt there (dropped, failed, or not an event)."""
         c, event = route.connection, route.event
         if c.insert is None:
             return event
-        inv = self.runner.invoke(c.insert, clone(event), c.destination.insert_settings, self.transport)
+        inv = self.runner.invoke(c.insert, clone(event), c.destination.insert_settings, transport)
         log.absorb(inv)
         if inv.dropped:
             reason = f"DropEvent: {inv.exception}" if str(inv.exception) else "DropEvent"
@@ -339,10 +349,11 @@ class Pipeline:
         logs = [_AttemptLog(self, number, at) for number in numbers]
         results: list[AttemptResult | None] = [None] * len(routes)
         events: list[Any] = []
+        transport = self.delivery_transport(routes)
         for index, route in enumerate(routes):
             if route.connection is not c:
                 raise ValueError("a batch goes to one destination")
-            event = self._insert(route, logs[index])
+            event = self._insert(route, logs[index], transport)
             if isinstance(event, AttemptResult):
                 results[index] = event
             else:
@@ -350,7 +361,7 @@ class Pipeline:
         if not events:
             return [r for r in results if r is not None]
         inv = self.runner.invoke_batch(c.function, [clone(e) for _, e in events], c.destination.settings,
-                                       self.transport)
+                                       transport)
         returned = inv.returned if isinstance(inv.returned, list) else []
         for position, (index, event) in enumerate(events):
             log = logs[index]

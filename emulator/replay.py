@@ -25,8 +25,9 @@ from .fixtures import Call, FixtureProblem, discover, is_archive, read_calls
 from .messages import Deduper, parse_date
 from .outcomes import Outcome
 from .pipeline import Pipeline
+from .faults import HostFaults
 from .sprig import HOSTS, MockSprig
-from .transport import AnswerOk, ByHost
+from .transport import Router
 
 DEFAULT_RECEIVED = datetime(2025, 1, 1, tzinfo=timezone.utc)
 
@@ -165,9 +166,12 @@ def sprig_hosts(workspace: Any) -> set[str]:
     return hosts
 
 
-def replay_pipeline(workspace: Any, *, seed: int = 0, sprig: MockSprig | None = None) -> Pipeline:
-    """The pipeline replay uses: offline, Sprig's hosts answered by the mock Sprig API (``sprig``,
-    else a fresh one), any other request answered ``200 {}``."""
+def replay_pipeline(workspace: Any, *, seed: int = 0, sprig: MockSprig | None = None,
+                    faults: HostFaults | None = None) -> Pipeline:
+    """The pipeline replay uses: offline. The workspace's stubs answer first, then the mock Sprig API
+    (``sprig``, else a fresh one) answers Sprig's hosts; any other request fails with a FetchError
+    naming the stub to add. ``faults`` (``--faults``) fail or slow requests per host."""
     sprig = sprig or MockSprig()
-    transport = ByHost({host: sprig.transport for host in sprig_hosts(workspace)}, default=AnswerOk())
+    transport = Router(workspace.stubs, mocks={host: sprig.transport for host in sprig_hosts(workspace)},
+                       faults=faults)
     return Pipeline(workspace, transport=transport, seed=seed)

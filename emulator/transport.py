@@ -1,7 +1,9 @@
-"""Where a function's ``fetch`` goes: in-process answers for replay, or the real network.
+"""Where a function's ``fetch`` goes: stubs, in-process mocks, or the real network.
 
 A transport is an async callable ``Request -> Response`` (see ``segfn/runtime.py``), like
-httpx's transports: the function never knows which one it talks to.
+httpx's transports: the function never knows which one it talks to. ``Router`` is the one replay and
+``segfn serve`` use; it may also be ``scoped`` to one delivery, so stub sequences and fault draws count
+per delivery.
 """
 
 from __future__ import annotations
@@ -9,16 +11,21 @@ from __future__ import annotations
 import asyncio
 import errno
 import socket
+import threading
 import urllib.error
 import urllib.request
-from typing import Mapping
+from collections import Counter, OrderedDict
+from typing import Iterable, Mapping
 from urllib.parse import urlsplit
 
 from segfn.runtime import FetchError, Headers, Request, Response, Transport
 
+from .faults import HostFaults, inject
+from .stubs import StubSet, unstubbed
+
 
 class AnswerOk:
-    """Answers every request ``200 {}``: the stand-in for any API segfn does not emulate."""
+    """Answers every request ``200 {}`` (a test double; replay never answers this way)."""
 
     async def __call__(self, request: Request) -> Response:
         return Response(200, "{}", Headers({"Content-Type": "application/json"}), "OK", request.url)
@@ -34,6 +41,84 @@ class ByHost:
     async def __call__(self, request: Request) -> Response:
         host = (urlsplit(request.url).hostname or "").lower()
         return await self.routes.get(host, self.default)(request)
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+class Router:
+    """Where ``fetch`` goes, in this order:
+
+    1. ``faults`` for the request's host (``--faults``) may fail it or slow it down;
+    2. the first stub that matches answers it;
+    3. a host in ``allow_network`` goes to ``network`` (``segfn serve`` only; replay has no network);
+    4. a host with an in-process mock (the mock Sprig) goes to it;
+    5. anything else raises FetchError ENOTFOUND naming the host and the stub to add (``offline``
+       says why the network was not used). Nothing is ever answered by default.
+
+    ``scoped(key)`` gives the transport for one delivery: stub sequences and fault draws count the
+    requests of that delivery only (its attempts share them). Counts for the most recent
+    ``max_scopes`` deliveries are kept.
+    """
+
+    def __init__(self, stubs: StubSet | None = None, *, mocks: Mapping[str, Transport] | None = None,
+                 network: Transport | None = None, allow_network: Iterable[str] = (),
+                 faults: HostFaults | None = None, offline: str = "segfn replay reaches no network",
+                 max_scopes: int = 100_000) -> None:
+        self.stubs = stubs or StubSet()
+        self.mocks = {host.lower(): mock for host, mock in (mocks or {}).items()}
+        self.network = network
+        self.allow_network = frozenset(h.lower() for h in allow_network)
+        self.faults = faults or HostFaults()
+        self.offline = offline
+        self.max_scopes = max_scopes
+        self._scopes: OrderedDict[str, Counter[str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def scoped(self, key: str) -> Transport:
+        """The transport for the delivery ``key`` (e.g. messageId and destination)."""
+        async def send(request: Request) -> Response:
+            return await self.send(request, key)
+        return send
+
+    async def __call__(self, request: Request) -> Response:
+        return await self.send(request, "")
+
+    def _count(self, key: str, what: str) -> int:
+        """How many times delivery ``key`` has asked for ``what`` before (and count this one)."""
+        with self._lock:
+            counts = self._scopes.get(key)
+            if counts is None:
+                counts = self._scopes[key] = Counter()
+                if len(self._scopes) > self.max_scopes:
+                    self._scopes.popitem(last=False)
+            else:
+                self._scopes.move_to_end(key)
+            n = counts[what]
+            counts[what] += 1
+            return n
+
+    async def send(self, request: Request, key: str) -> Response:
+        host = host_of(request.url)
+        faults = self.faults.for_host(host) if self.faults else None
+        if faults is not None:
+            n = self._count(key, f"host:{host}")
+            return await inject(faults, request, f"{host}:{key}:{n}", lambda r: self._answer(r, key))
+        return await self._answer(request, key)
+
+    async def _answer(self, request: Request, key: str) -> Response:
+        stub = self.stubs.find(request.method, request.url)
+        if stub is not None:
+            n = self._count(key, f"stub:{self.stubs.index(stub)}")
+            return await stub.answer(n).respond(request)
+        host = host_of(request.url)
+        if host in self.allow_network and self.network is not None:
+            return await self.network(request)
+        mock = self.mocks.get(host)
+        if mock is not None:
+            return await mock(request)
+        raise unstubbed(request, self.offline)
 
 
 _CODES = {errno.ECONNREFUSED: "ECONNREFUSED", errno.ECONNRESET: "ECONNRESET",

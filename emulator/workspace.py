@@ -21,6 +21,7 @@ from typing import Any, Mapping
 from jsonschema import Draft202012Validator
 
 from .errors import ConfigError
+from .stubs import StubSet, load_stub_files, parse_stubs
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -66,6 +67,8 @@ class Workspace:
     destinations: tuple[Destination, ...]
     root: Path = Path(".")
     path: Path | None = None
+    stubs: StubSet = field(default_factory=StubSet)  # [[stubs]], then fixtures/http/*.toml
+    allow_network: tuple[str, ...] = ()  # hosts segfn serve may reach; replay reaches none
 
     def source_by_write_key(self, write_key: str | None) -> Source | None:
         """The source a write key belongs to; with no key at all, the first source (replay's default)."""
@@ -150,9 +153,14 @@ def parse_workspace(data: dict[str, Any], *, root: Path, env: Mapping[str, str] 
             enabled=raw.get("enabled", True), segment_id=raw.get("segment_id"),
         ))
     _unique(problems, label, "destinations", [d.name for d in destinations], "destination name")
+    stubs, stub_problems = parse_stubs(data.get("stubs", []), f"{label}: stubs")
+    more_stubs, more_problems = load_stub_files(root)
+    problems += stub_problems + more_problems
     if problems:
         raise ConfigError(problems)
-    return Workspace(name=data["name"], sources=sources, destinations=tuple(destinations), root=root, path=path)
+    return Workspace(name=data["name"], sources=sources, destinations=tuple(destinations), root=root, path=path,
+                     stubs=StubSet([*stubs, *more_stubs]),
+                     allow_network=tuple(h.lower() for h in data.get("allow_network", [])))
 
 
 def load_workspace(path: str | os.PathLike[str], env: Mapping[str, str] | None = None) -> Workspace:

@@ -22,13 +22,20 @@ def scenario(name: str) -> str:
     return str(SCENARIOS / f"{name}.py")
 
 
-def workspace(destinations: list[dict[str, Any]] | None = None, **source: Any) -> Workspace:
-    """A one-source workspace named Acme; destinations default to one running tests/functions/behave.py."""
+# behave.py's "fetch" posts here; replay answers only what a stub answers
+COLLECT_STUB = {"method": "POST", "url": "https://api.example.com/collect", "json": {}}
+
+
+def workspace(destinations: list[dict[str, Any]] | None = None, *, stubs: list[dict[str, Any]] | None = None,
+              **source: Any) -> Workspace:
+    """A one-source workspace named Acme; destinations default to one running tests/functions/behave.py,
+    stubs to one answering behave.py's fetch."""
     data = {
         "name": "Acme",
         "sources": [{"name": "web", "write_key": "wk", **source}],
         "destinations": destinations if destinations is not None else [
             {"name": "Behave", "function": scenario("behave"), "settings": {"apiKey": "s3cr3t-canary"}}],
+        "stubs": [COLLECT_STUB] if stubs is None else stubs,
     }
     return parse_workspace(data, root=REPO, env={})
 

@@ -12,8 +12,11 @@ from segfn.emulator import outcomes as oc
 from segfn.emulator.errors import ConfigError
 from segfn.emulator.outcomes import Outcome
 from segfn.emulator.replay import DIFFER, MATCH, MISSING, UPDATED, FixtureResult, Replay, replay_pipeline
-from segfn.emulator.sprig import FaultConfigError, Faults, MockSprig
+from segfn.emulator.faults import FaultConfigError, Faults, HostFaults
+from segfn.emulator.sprig import MockSprig
 from segfn.emulator.workspace import load_workspace
+
+from .options import FAULTS_HELP, FaultsOption
 
 _COLOURS = {oc.DELIVERED: "green", oc.FILTERED: "yellow", oc.DISCARDED: "red", oc.REJECTED: "red",
             oc.RETRYING: "magenta"}
@@ -41,8 +44,9 @@ def fail_config(error: ConfigError) -> None:
               help='Failures the mock Sprig injects this run, e.g. \'{"error_rate": 0.3, "status": 500, '
                    '"drop_rate": 0, "latency_ms": 0, "seed": 1}\'. Retries change attempt counts, so goldens '
                    'differ.')
+@click.option("--faults", type=FaultsOption(), envvar="SEGFN_FAULTS", help=FAULTS_HELP)
 def replay(paths: tuple[Path, ...], workspace_file: Path, update: bool, fmt: str, seed: int,
-           sprig_faults: str | None) -> None:
+           sprig_faults: str | None, faults: HostFaults | None) -> None:
     """Replay fixtures (default: fixtures/) through the local Segment pipeline.
 
     Prints each message's outcome at each destination and whether each fixture matches its golden
@@ -52,7 +56,7 @@ def replay(paths: tuple[Path, ...], workspace_file: Path, update: bool, fmt: str
     sprig = _mock_sprig(sprig_faults)
     try:
         workspace = load_workspace(workspace_file)
-        pipeline = replay_pipeline(workspace, seed=seed, sprig=sprig)
+        pipeline = replay_pipeline(workspace, seed=seed, sprig=sprig, faults=faults)
     except ConfigError as error:
         fail_config(error)
     root = workspace.root

@@ -4,7 +4,6 @@ mock Sprig at /sprig, web debugger at /, control API at /__segfn__/)."""
 from __future__ import annotations
 
 import errno
-import re
 import signal
 import sys
 from datetime import timedelta
@@ -14,24 +13,9 @@ from typing import Any
 import click
 
 from segfn.emulator.errors import ConfigError
+from segfn.emulator.faults import HostFaults
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
-_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
-
-
-class Duration(click.ParamType):
-    """``90s``, ``5m``, ``4h``, ``250ms`` or a number of seconds."""
-
-    name = "duration"
-
-    def convert(self, value: Any, param: Any, ctx: Any) -> float:
-        if isinstance(value, (int, float)):
-            return float(value)
-        match = _DURATION.match(str(value))
-        if not match:
-            self.fail(f"{value!r} is not a duration; write e.g. 90s, 5m, 4h or 250ms", param, ctx)
-        return float(match.group(1)) * _UNITS[match.group(2)]
-
+from .options import FAULTS_HELP, Duration, FaultsOption
 
 def _fail(lines: list[str]) -> None:
     for line in lines:
@@ -60,8 +44,9 @@ def _fail(lines: list[str]) -> None:
 @click.option("--seed", type=int, default=0, envvar="SEGFN_SEED", show_default=True,
               help="Seeds sampling without a path and retry jitter (as in segfn replay).")
 @click.option("--fresh", is_flag=True, envvar="SEGFN_FRESH", help="Forget the database's messages before starting.")
+@click.option("--faults", type=FaultsOption(), envvar="SEGFN_FAULTS", help=FAULTS_HELP)
 def serve(host: str, port: int, workspace_file: Path, db: Path, retry_window: float, batch_size: int,
-          batch_wait: float, workers: int, threads: int, seed: int, fresh: bool) -> None:
+          batch_wait: float, workers: int, threads: int, seed: int, fresh: bool, faults: HostFaults | None) -> None:
     """Run a local Segment: point a Segment library's host at it and open the debugger.
 
     Everything it accepts is committed to --db before it answers, and delivered after a crash and
@@ -72,7 +57,7 @@ def serve(host: str, port: int, workspace_file: Path, db: Path, retry_window: fl
     from segfn.emulator.server.run import WebServer
 
     options = ServeOptions(workspace=workspace_file, db=db, retry_window=timedelta(seconds=retry_window),
-                           batch_size=batch_size, batch_wait=batch_wait, workers=workers, seed=seed)
+                           batch_size=batch_size, batch_wait=batch_wait, workers=workers, seed=seed, faults=faults)
     try:
         local = LocalSegment(options)
     except ConfigError as error:
@@ -94,6 +79,9 @@ def serve(host: str, port: int, workspace_file: Path, db: Path, retry_window: fl
     click.echo(f"  debugger       {url}/")
     click.echo(f"  mock Sprig     {url}/sprig/v2/users/<userId>   ({type(local.sprig).__name__})")
     click.echo(f"  control API    {url}/__segfn__/messages")
+    allowed = ", ".join(local.workspace.allow_network) or "none (add hosts to allow_network)"
+    click.echo(f"  fetch          {len(local.workspace.stubs)} stubs · network for: {allowed}"
+               + (f" · faults for {', '.join(faults.by_host)}" if faults else ""))
     click.echo(f"  state          {db}  · retries over {window} · on_batch {batch_size} events / {batch_wait:g} s")
     if local.worker.recovered:
         click.echo(f"  recovered {local.worker.recovered} attempt(s) interrupted by the last stop")

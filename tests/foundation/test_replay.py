@@ -32,6 +32,10 @@ write_key = "wk"
 name = "Behave"
 function = "{scenario("behave")}"
 settings = {{ apiKey = "${{BEHAVE_KEY:-s3cr3t-canary}}" }}
+[[stubs]]
+method = "POST"
+url = "https://api.example.com/collect"
+json = {{}}
 ''')
     (tmp_path / "fixtures" / "messages").mkdir(parents=True)
     (tmp_path / "fixtures" / "messages" / "calls.json").write_text(json.dumps(MESSAGES))

@@ -74,7 +74,7 @@ function = 42
 previous_names = "Sprig"
 '''
     found = problems(tmp_path, text)
-    assert any("(top level): 'colour' was unexpected; allowed keys: destinations, name, sources" in p for p in found)
+    assert any("(top level): 'colour' was unexpected; allowed keys: allow_network, destinations, name, sources, stubs" in p for p in found)
     assert any("sources[0]: 'write_key' is a required property" in p for p in found)
     assert any("destinations[0].function: 42 is not of type 'string'" in p for p in found)
     assert any("destinations[0].previous_names: 'Sprig' is not of type 'array'" in p for p in found)

@@ -42,9 +42,11 @@ def _toml(value: Any) -> str:
 
 
 def write_workspace(folder: Path, destinations: list[dict[str, Any]], *, sources: list[dict[str, Any]] | None = None,
-                    name: str = "Acme") -> Path:
+                    name: str = "Acme", allow_network: list[str] | None = None) -> Path:
     """A workspace.toml in ``folder``; the default source is ``web`` with ``WRITE_KEY``."""
     lines = [f"name = {json.dumps(name)}"]
+    if allow_network is not None:
+        lines.append(f"allow_network = {_toml(allow_network)}")
     for source in sources or [{"name": "web", "write_key": WRITE_KEY}]:
         lines.append("[[sources]]")
         lines += [f"{k} = {_toml(v)}" for k, v in source.items()]
@@ -130,7 +132,9 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Running]]:
     def start(destinations: list[dict[str, Any]] | None = None, *, workspace: Path | None = None,
               retry_window: float = 4 * 3600, batch_size: int = 20, batch_wait: float = 10.0,
               db: Path | None = None, real: Any = None, port: int = 0, **options: Any) -> Running:
-        path = workspace or write_workspace(tmp_path, destinations if destinations is not None else [SPRIG_LIKE])
+        # ``real`` stands for the network; the test functions reach it at collector.example
+        path = workspace or write_workspace(tmp_path, destinations if destinations is not None else [SPRIG_LIKE],
+                                            allow_network=["collector.example"] if real is not None else None)
         opts = ServeOptions(workspace=path, db=db or tmp_path / f"serve-{len(started)}.sqlite",
                             retry_window=timedelta(seconds=retry_window), batch_size=batch_size,
                             batch_wait=batch_wait, env={}, **options)

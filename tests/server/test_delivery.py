@@ -178,13 +178,14 @@ def test_a_delivered_attempt_is_never_claimed_again(tmp_path):
         local.close()
 
 
-def test_baseurl_at_this_servers_sprig_mount_reaches_the_mock_and_an_explicit_host_the_network(serve, tmp_path):
+def test_baseurl_at_this_servers_sprig_mount_reaches_the_mock_and_an_allowed_sprig_host_the_network(serve, tmp_path):
     collector = Collector()
     server = serve(real=collector)
     write_workspace(tmp_path, [
         {**SPRIG_LIKE, "settings": {"apiKey": "k", "baseUrl": f"{server.url}/sprig"}},
         {**SPRIG_LIKE, "name": "Real Sprig", "previous_names": [], "settings": {"apiKey": "k",
-                                                                                 "baseUrl": "https://api.sprig.com"}}])
+                                                                                 "baseUrl": "https://api.sprig.com"}}],
+        allow_network=["api.sprig.com"])
     assert requests.post(server.url + "/__segfn__/reload", timeout=10).status_code == 200
     send(server.url, "/v1/identify", {"userId": "u-9", "traits": {"plan": "pro"}})
     server.wait_settled(1)
@@ -256,7 +257,7 @@ def test_deliveries_of_a_destination_removed_by_a_reload_end_discarded(serve, tm
     collector = Collector()
     collector.status = 503  # the "real" host is down: its deliveries wait to be retried
     down = {**SPRIG_LIKE, "name": "Down Sprig", "previous_names": [],
-            "settings": {"apiKey": "k", "baseUrl": "https://api.sprig.com"}}
+            "settings": {"apiKey": "k", "baseUrl": "https://collector.example"}}
     server = serve([SPRIG_LIKE, down], retry_window=60, real=collector)  # waits scaled to about 0.5 s
     for i in range(3):
         send(server.url, "/v1/track", {"userId": f"u-{i}", "event": "Survey Shown", "messageId": f"gone-{i}"})
