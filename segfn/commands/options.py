@@ -39,6 +39,6 @@ class FaultsOption(click.ParamType):
             self.fail(str(error), param, ctx)
 
 
-FAULTS_HELP = ('Failures to inject per host, e.g. \'{"api.example.com": {"error_rate": 0.3, "status": 503, '
-               '"drop_rate": 0, "latency_ms": 0, "seed": 1}, "*": {...}}\' ("*": every host). Each message\'s '
-               'draws repeat, whatever order it runs in.')
+FAULTS_HELP = ('Failures to inject per host, a JSON object such as \'{"api.example.com": {"error_rate": 0.3, '
+               '"status": 503, "drop_rate": 0, "latency_ms": 0, "seed": 1}}\'; the host "*" stands for every '
+               'host. Each message\'s draws repeat, whatever order it runs in.')
