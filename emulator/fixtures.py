@@ -4,6 +4,11 @@ A fixture is a ``.json`` file holding one message, a list of messages, or a ``/v
 archive of one message a line (``.ndjson``, ``.ndjson.gz``), read as a stream. Each becomes one or more
 ``Call``s, as if a Segment library had sent them to the Tracking API. A fixture that cannot be read
 becomes a ``FixtureProblem`` that says where (``file:line:col``), and the rest still runs.
+
+A message or a batch body may say how to read it: ``"segfn": {"as": "client"}`` (a library's call:
+the Tracking API corrects its times) or ``{"as": "processed"}`` (a payload Segment already stored,
+replayed as delivered). Without it replay guesses (``messages.is_processed``). The ``segfn`` key is
+taken off before the Tracking API sees the call.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from .messages import MESSAGE_TYPES
+from .messages import AS_CLIENT, AS_PROCESSED, MESSAGE_TYPES
 
 SUFFIXES = (".json", ".ndjson", ".ndjson.gz")
 
@@ -30,6 +35,7 @@ class Call:
     payload: Any
     line: int | None = None
     offset: int = 0  # archives: bytes of the file read so far (for a progress bar)
+    as_: str | None = None  # "client" or "processed" when the fixture says (its "segfn" key)
 
 
 @dataclass(frozen=True)
@@ -90,24 +96,43 @@ def read_calls(path: Path, label: str) -> Iterator[Call | FixtureProblem]:
         yield FixtureProblem(label, label, "JSON nested too deeply to read")
         return
     if isinstance(data, dict) and "batch" in data:
-        yield Call(label, 0, "batch", data)
+        yield _marked(Call(label, 0, "batch", data), label)
     elif isinstance(data, dict):
         yield _single(label, 0, data)
     elif isinstance(data, list):
         for index, item in enumerate(data):
             if isinstance(item, dict):
-                yield _single(label, index, item)
+                yield _single(label, index, item, where=f"{label}[{index}]")
             else:
                 yield FixtureProblem(label, f"{label}[{index}]", "each message must be a JSON object")
     else:
         yield FixtureProblem(label, label, "a fixture holds a message, a list of messages or a batch body")
 
 
-def _single(label: str, index: int, message: dict[str, Any], line: int | None = None, offset: int = 0) -> Call:
+def _single(label: str, index: int, message: dict[str, Any], line: int | None = None, offset: int = 0,
+            where: str | None = None) -> Call | FixtureProblem:
     """A message on its own is a call to ``/v1/<type>``; without a valid type the Tracking API
     checks it as it checks a batch item, and reports the type at ``$.type``."""
     kind = message.get("type")
-    return Call(label, index, kind if kind in MESSAGE_TYPES else "message", message, line, offset)
+    call = Call(label, index, kind if kind in MESSAGE_TYPES else "message", message, line, offset)
+    return _marked(call, where or (f"{label}:{line}" if line else label))
+
+
+def _marked(call: Call, where: str) -> Call | FixtureProblem:
+    """The call with its ``segfn`` marker read and taken off the payload (see the module's docstring)."""
+    payload = call.payload
+    items = payload.get("batch") if call.endpoint == "batch" else None
+    if isinstance(items, list) and any(isinstance(i, dict) and "segfn" in i for i in items):
+        return FixtureProblem(call.fixture, where, 'put "segfn" on the batch body, not on its messages')
+    if "segfn" not in payload:
+        return call
+    marker = payload["segfn"]
+    if not isinstance(marker, dict) or set(marker) != {"as"} or marker["as"] not in (AS_CLIENT, AS_PROCESSED):
+        return FixtureProblem(call.fixture, where,
+                              '"segfn" must be {"as": "client"} or {"as": "processed"} (found '
+                              f"{json.dumps(marker)})")
+    rest = {k: v for k, v in payload.items() if k != "segfn"}
+    return Call(call.fixture, call.index, call.endpoint, rest, call.line, call.offset, marker["as"])
 
 
 def _archive(path: Path, label: str) -> Iterator[Call | FixtureProblem]:

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 from .errors import BadRequestBody, ConfigError, IngestError, Unauthorized
 from .faults import HostFaults
 from .fixtures import FixtureProblem, read_calls
-from .messages import format_date
+from .messages import AS_AUTO, AS_CLIENT, format_date
 from .outbound import Outbound
 from .pipeline import Pipeline, RetryPolicy
 from .runner import DEFAULT_TIMEOUT, Runner
@@ -119,8 +119,9 @@ class LocalSegment:
     # --- the Tracking API -------------------------------------------------------------------
 
     def ingest(self, endpoint: str, payload: Any, *, write_key: str | None, raw_size: int | None = None,
-               fixture: str | None = None) -> IngestReply:
-        """Accept one call and commit it. Raises ``Unauthorized`` (401) or ``BadRequestBody`` (400)."""
+               fixture: str | None = None, as_: str = AS_CLIENT) -> IngestReply:
+        """Accept one call and commit it. Raises ``Unauthorized`` (401) or ``BadRequestBody`` (400).
+        ``as_``: what a fixture replayed through the server says it is (live calls are client calls)."""
         pipeline = self.pipeline
         if not isinstance(payload, dict):
             raise BadRequestBody("the body must be a JSON object")
@@ -131,7 +132,7 @@ class LocalSegment:
             if not body_key:
                 raise Unauthorized("no write key: send it as the Basic auth username or as writeKey in the body",
                                    "")
-        result = pipeline.tracking_api.accept(endpoint, payload, write_key=write_key, raw_size=raw_size)
+        result = pipeline.tracking_api.accept(endpoint, payload, write_key=write_key, raw_size=raw_size, as_=as_)
         source = pipeline.workspace.source_by_write_key(result.write_key)
         if source is None:
             raise Unauthorized(f"no source has the write key {result.write_key!r}", "")
@@ -165,7 +166,8 @@ class LocalSegment:
             payload = call.payload
             key = payload.get("writeKey") if isinstance(payload.get("writeKey"), str) else None
             try:
-                reply = self.ingest(call.endpoint, payload, write_key=key or default_key, fixture=label)
+                reply = self.ingest(call.endpoint, payload, write_key=key or default_key, fixture=label,
+                                    as_=call.as_ or AS_AUTO)
             except IngestError as error:
                 report["rejected"].append({"call": call.index, "status": error.status, "message": str(error)})
                 continue

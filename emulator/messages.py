@@ -9,9 +9,12 @@ timestamps), spec-field-*.md (per-type required fields). The rules:
   required fields; a message failing these is answered 200 but dropped;
 - a batch holds at most 2,500 messages; the ones past that are dropped (200);
 - normalisation adds ``messageId`` when absent, ``receivedAt``, ``originalTimestamp`` (the client's
-  ``timestamp``) and the corrected ``timestamp = receivedAt - (sentAt - originalTimestamp)``, and
-  merges a batch's top-level ``context`` and ``integrations`` into each item (the item's keys win);
-- a ``messageId`` seen on the same source within 24 hours is a duplicate.
+  ``timestamp``, verbatim) and the corrected ``timestamp = receivedAt - (sentAt - originalTimestamp)``,
+  merges a batch's top-level ``context`` and ``integrations`` into each item (the item's keys win), and
+  keeps ``writeKey`` (destination-functions.md: events "may contain writeKey");
+- a message Segment already processed (``as_processed``) keeps its times and ``messageId`` as stored;
+- a ``messageId`` seen within 24 hours, on any source of the workspace, is a duplicate (Segment's
+  dedupe "is not scoped to a specific source or a workspace").
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ MAX_BATCH_MESSAGES = 2500
 MAX_MESSAGE_ID_CHARS = 100
 DEDUPE_WINDOW = timedelta(hours=24)
 MAX_DECOMPRESSED_BYTES = 10 * MAX_BATCH_BYTES  # a gzip body may not inflate past this
+AS_CLIENT, AS_PROCESSED, AS_AUTO = "client", "processed", "auto"
+AS_MODES = (AS_CLIENT, AS_PROCESSED, AS_AUTO)
 
 Clock = Callable[[], datetime]
 
@@ -289,14 +294,16 @@ class TrackingApi:
 
     def accept(self, endpoint: str, payload: Any, *, write_key: str | None = None,
                raw_size: int | None = None, received: datetime | None = None,
-               message_id: Callable[[], str] | None = None) -> IngestResult:
+               message_id: Callable[[], str] | None = None, as_: str = AS_CLIENT) -> IngestResult:
         """Apply the rules to one call's parsed body.
 
         ``endpoint`` is ``batch``, a call type, or ``message`` (a fixture's message whose own
         ``type`` decides, checked like a batch item). ``raw_size`` is the body's size in bytes when
         known (the server); otherwise the compact JSON size is used. ``received`` and
-        ``message_id`` override the clock and the id generator for this call (replay). A
-        request-level problem raises ``BadRequestBody``; message-level problems land in ``rejected``.
+        ``message_id`` override the clock and the id generator for this call (replay). ``as_``
+        says whether the messages are client calls, payloads Segment already processed, or ``auto``
+        (``is_processed`` decides per message; replay). A request-level problem raises
+        ``BadRequestBody``; message-level problems land in ``rejected``.
         """
         if not isinstance(payload, dict):
             raise BadRequestBody("the body must be a JSON object")
@@ -327,10 +334,10 @@ class TrackingApi:
                         f"a batch holds at most {MAX_BATCH_MESSAGES} messages; this one is number {index + 1}",
                         path, "batch_too_many_messages"), item))
                     continue
-                self._take(result, item, path, received, context, integrations, new_id)
+                self._take(result, item, path, received, context, integrations, new_id, as_)
             return result
         if endpoint == "message":  # a fixture's bare message: its own ``type`` decides
-            self._take(result, payload, "$", received, None, None, new_id)
+            self._take(result, payload, "$", received, None, None, new_id, as_)
             return result
         if endpoint not in MESSAGE_TYPES:
             raise BadRequestBody(f"unknown endpoint /v1/{endpoint}")
@@ -338,18 +345,19 @@ class TrackingApi:
             raise BadRequestBody(f"the message is {size} bytes; the limit is {MAX_MESSAGE_BYTES} (32 KB)")
         message = dict(payload)
         message["type"] = endpoint
-        self._take(result, message, "$", received, None, None, new_id)
+        self._take(result, message, "$", received, None, None, new_id, as_)
         return result
 
     def _take(self, result: IngestResult, item: Any, path: str, received: datetime,
-              context: Any, integrations: Any, new_id: Callable[[], str]) -> None:
+              context: Any, integrations: Any, new_id: Callable[[], str], as_: str) -> None:
         try:
             validate_message(item, path)
         except InvalidMessage as error:
             result.rejected.append(Rejected(error, item))
             return
+        processed = as_ == AS_PROCESSED or (as_ == AS_AUTO and is_processed(item))
         message, generated = normalise(item, received, context=context, integrations=integrations,
-                                       message_id=new_id)
+                                       message_id=new_id, processed=processed)
         result.accepted.append(Accepted(message, path, generated))
 
 
@@ -363,12 +371,24 @@ def _merge(outer: Any, inner: Any) -> Any:
     return {**outer, **(inner if isinstance(inner, dict) else {})}
 
 
+def is_processed(message: dict[str, Any]) -> bool:
+    """Whether a message is one Segment already processed rather than a client's call: it carries
+    ``receivedAt``, which only Segment sets (spec/common.md). The Source Debugger's raw view, Segment's
+    S3 and warehouse archives and Segment's Replay all carry it; no library sends it."""
+    return isinstance(message.get("receivedAt"), str) and parse_date(message["receivedAt"]) is not None
+
+
 def normalise(message: dict[str, Any], received: datetime, *, context: Any = None,
-              integrations: Any = None, message_id: Callable[[], str] = new_message_id
-              ) -> tuple[dict[str, Any], bool]:
-    """Return the message as Segment passes it on, and whether its messageId was generated."""
+              integrations: Any = None, message_id: Callable[[], str] = new_message_id,
+              processed: bool = False) -> tuple[dict[str, Any], bool]:
+    """Return the message as Segment passes it on, and whether its messageId was generated.
+
+    A client call gets ``receivedAt``, its ``timestamp`` or ``originalTimestamp`` kept verbatim as
+    ``originalTimestamp`` (offset and sub-millisecond digits as sent, as Segment stores it), and the
+    corrected ``timestamp`` (spec/common.md). A ``processed`` message keeps every time it carries, and
+    only gets what it lacks. Both keep ``writeKey``.
+    """
     out = dict(message)
-    out.pop("writeKey", None)
     if context is not None:
         out["context"] = _merge(context, out.get("context"))
     if integrations is not None:
@@ -376,13 +396,20 @@ def normalise(message: dict[str, Any], received: datetime, *, context: Any = Non
     generated = not out.get("messageId")
     if generated:
         out["messageId"] = message_id()
+    if processed and is_processed(out):
+        if not out.get("timestamp"):
+            out["timestamp"] = out["receivedAt"]
+        return out, generated
+    if processed:  # told it was processed, but it has no receivedAt: the time it is received now
+        out["receivedAt"] = format_date(received)
+        out.setdefault("timestamp", out.get("originalTimestamp") or out["receivedAt"])
+        return out, generated
     out["receivedAt"] = format_date(received)
-    original = parse_date(out["timestamp"]) if out.get("timestamp") else None
-    if original is None and out.get("originalTimestamp"):
-        original = parse_date(out["originalTimestamp"])
+    client_time = out.get("timestamp") or out.get("originalTimestamp")
+    original = parse_date(client_time) if client_time else None
     sent = parse_date(out["sentAt"]) if out.get("sentAt") else None
     if original is not None:
-        out["originalTimestamp"] = format_date(original)
+        out["originalTimestamp"] = client_time
         corrected = received - (sent - original) if sent is not None else original
     else:
         corrected = received
@@ -394,18 +421,23 @@ def normalise(message: dict[str, Any], received: datetime, *, context: Any = Non
 
 
 class Deduper:
-    """Remembers ``(source, messageId)`` for 24 hours; in memory (replay). The server keeps its own
-    copy of this rule in SQLite."""
+    """Remembers each ``messageId`` for 24 hours, with the source it first came from; in memory
+    (replay). The server keeps its own copy of this rule in SQLite (``Store.seen_on``).
+
+    Segment's dedupe "is not scoped to a specific source or a workspace" (guides/duplicate-data.md),
+    so one id sent by two sources is delivered once. The state for one id depends only on that id's
+    own sightings, so replay can shard messages by ``messageId`` and keep the same answers.
+    """
 
     def __init__(self, window: timedelta = DEDUPE_WINDOW) -> None:
         self.window = window
-        self._seen: dict[tuple[str, str], datetime] = {}
+        self._seen: dict[str, tuple[datetime, str]] = {}
 
-    def is_duplicate(self, source: str, message_id: str, at: datetime) -> bool:
-        """Record the id and answer whether it was already seen within the window."""
-        key = (source, message_id)
-        first = self._seen.get(key)
-        if first is not None and at - first < self.window:
-            return True
-        self._seen[key] = at
-        return False
+    def seen_on(self, message_id: str, source: str, at: datetime) -> str | None:
+        """The source that sent ``message_id`` first, when that was within the window before ``at``
+        (a duplicate); otherwise None, and ``at`` and ``source`` are recorded as its first sighting."""
+        first = self._seen.get(message_id)
+        if first is not None and at - first[0] < self.window:
+            return first[1]
+        self._seen[message_id] = (at, source)
+        return None

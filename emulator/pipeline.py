@@ -25,7 +25,7 @@ from . import outcomes as oc
 from .errors import (BadRequest, ConfigError, DeliveryError, RetriesExhausted, RetryRequested, Unauthorized,
                      UnsupportedEventType)
 from .filters import DestinationFilters
-from .messages import Deduper, TrackingApi, format_date, parse_date, utcnow
+from .messages import AS_CLIENT, Deduper, TrackingApi, format_date, parse_date, utcnow
 from .outcomes import Attempt, Exchange, Outcome, StageRecord
 from .routing import SourceControls, decide, destination_names
 from .runner import HANDLERS, FunctionModule, Invocation, Runner, load_function
@@ -207,11 +207,12 @@ class Pipeline:
 
     def ingest(self, endpoint: str, payload: Any, *, write_key: str | None = None,
                raw_size: int | None = None, fixture: str | None = None, received: datetime | None = None,
-               message_id: Callable[[], str] | None = None) -> Ingested:
+               message_id: Callable[[], str] | None = None, as_: str = AS_CLIENT) -> Ingested:
         """Accept one call. Raises ``Unauthorized`` for an unknown write key and ``BadRequestBody``
-        for a request Segment answers 400; per-message problems become ``rejected`` outcomes."""
+        for a request Segment answers 400; per-message problems become ``rejected`` outcomes.
+        ``as_``: client calls, already-processed payloads, or ``auto`` (``TrackingApi.accept``)."""
         result = self.tracking_api.accept(endpoint, payload, write_key=write_key, raw_size=raw_size,
-                                          received=received, message_id=message_id)
+                                          received=received, message_id=message_id, as_=as_)
         source = self.workspace.source_by_write_key(result.write_key)
         if source is None:
             raise Unauthorized(f"no source has the write key {result.write_key!r}")
@@ -231,8 +232,9 @@ class Pipeline:
         """Run the deterministic stages for every destination connected to the source."""
         connections = [c for c in self.connections if c.destination.connected_to(source)]
         received = parse_date(message["receivedAt"]) or utcnow()
-        if self.deduper.is_duplicate(source.name, message["messageId"], received):
-            reason = f"messageId {message['messageId']!r} was already received on this source within 24 hours"
+        first = self.deduper.seen_on(message["messageId"], source.name, received)
+        if first is not None:
+            reason = _duplicate_reason(message["messageId"], first, source.name)
             return [self._stopped(c, message, (), oc.FILTERED, "dedupe", reason, fixture) for c in connections]
         controls = self.controls[source.name]
         stop = controls.check(message)
@@ -454,6 +456,12 @@ class _AttemptLog:
                           duration_ms=self.duration, requests=tuple(redactor.exchange(x) for x in self.requests),
                           logs=tuple(redactor.text(line) for line in self.logs))
         return AttemptResult(attempt, kind, stage, redactor.value(delivered_event), error, tuple(self.stages))
+
+
+def _duplicate_reason(message_id: str, first: str, source: str) -> str:
+    """Why a message was deduplicated: Segment's dedupe spans the workspace (guides/duplicate-data.md)."""
+    where = "this source" if first == source else f"source {first!r}"
+    return f"messageId {message_id!r} was already received within 24 hours (first on {where})"
 
 
 def _batch_status(entry: Any) -> tuple[int | None, str | None]:

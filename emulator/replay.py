@@ -22,7 +22,7 @@ from . import goldens
 from . import outcomes as oc
 from .errors import IngestError
 from .fixtures import Call, FixtureProblem, discover, is_archive, read_calls
-from .messages import Deduper, parse_date
+from .messages import AS_AUTO, Deduper, parse_date
 from .outcomes import Outcome
 from .pipeline import Pipeline
 from .faults import HostFaults
@@ -76,10 +76,11 @@ def _id_factory(call: Call) -> Callable[[], str]:
 class Replay:
     """Runs fixtures through one pipeline. ``root`` is the project folder holding ``fixtures/``."""
 
-    def __init__(self, pipeline: Pipeline, root: Path, *, update: bool = False) -> None:
+    def __init__(self, pipeline: Pipeline, root: Path, *, update: bool = False, as_: str = AS_AUTO) -> None:
         self.pipeline = pipeline
         self.root = root
         self.update = update
+        self.as_ = as_  # how to read messages whose fixture does not say (--as)
 
     def fixtures(self, paths: list[Path]) -> list[Path]:
         return discover(paths, exclude=self.root / "fixtures" / "expected")
@@ -123,7 +124,8 @@ class Replay:
         """The outcomes of one call, grouped by message."""
         try:
             ingested = self.pipeline.ingest(call.endpoint, call.payload, fixture=call.fixture,
-                                            received=_call_time(call), message_id=_id_factory(call))
+                                            received=_call_time(call), message_id=_id_factory(call),
+                                            as_=call.as_ or self.as_)
         except IngestError as error:
             message_id = call.payload.get("messageId") if call.endpoint != "batch" else None
             yield [Outcome(message_id=message_id if isinstance(message_id, str) else None, destination=None,

@@ -97,11 +97,11 @@ CREATE TABLE IF NOT EXISTS attempts (
 );
 CREATE INDEX IF NOT EXISTS attempts_delivery ON attempts(delivery);
 CREATE INDEX IF NOT EXISTS attempts_at ON attempts(at_ts);
-CREATE TABLE IF NOT EXISTS dedupe (
-  source TEXT NOT NULL,
-  message_id TEXT NOT NULL,
-  first_ts REAL NOT NULL,
-  PRIMARY KEY (source, message_id)
+DROP TABLE IF EXISTS dedupe;  -- per-source dedupe, before it became workspace-wide (issue 15)
+CREATE TABLE IF NOT EXISTS dedupe_ids (
+  message_id TEXT PRIMARY KEY,
+  source TEXT NOT NULL,            -- the source it first came from
+  first_ts REAL NOT NULL
 ) WITHOUT ROWID;
 """
 
@@ -287,19 +287,20 @@ class Store:
                      None if p.event is None else dumps(p.event), dumps(p.stages), None))
             conn.execute("UPDATE messages SET state = 'routed' WHERE seq = ?", (seq,))
 
-    def is_duplicate(self, source: str, message_id: str, at: datetime,
-                     window: timedelta = DEDUPE_WINDOW) -> bool:
-        """``Deduper.is_duplicate`` kept in SQLite: record the id, answer whether it was seen on this
-        source within the window. Call it inside ``transaction`` so the record commits with the route."""
+    def seen_on(self, message_id: str, source: str, at: datetime,
+                window: timedelta = DEDUPE_WINDOW) -> str | None:
+        """``Deduper.seen_on`` kept in SQLite: the source that first sent the id within the window, or
+        None after recording this sighting. Call it inside ``transaction`` so the record commits with
+        the route."""
         ts = at.timestamp()
         with self.transaction() as conn:
-            row = conn.execute("SELECT first_ts FROM dedupe WHERE source = ? AND message_id = ?",
-                               (source, message_id)).fetchone()
+            row = conn.execute("SELECT first_ts, source FROM dedupe_ids WHERE message_id = ?",
+                               (message_id,)).fetchone()
             if row is not None and ts - row[0] < window.total_seconds():
-                return True
-            conn.execute("INSERT OR REPLACE INTO dedupe(source, message_id, first_ts) VALUES (?,?,?)",
-                         (source, message_id, ts))
-            return False
+                return row[1]
+            conn.execute("INSERT OR REPLACE INTO dedupe_ids(message_id, source, first_ts) VALUES (?,?,?)",
+                         (message_id, source, ts))
+            return None
 
     # --- attempts ---------------------------------------------------------------------------
 
@@ -573,6 +574,6 @@ class Store:
     def reset(self) -> None:
         """Forget everything: messages, deliveries, attempts and dedupe state."""
         with self.transaction() as conn:
-            for table in ("attempts", "deliveries", "messages", "dedupe"):
+            for table in ("attempts", "deliveries", "messages", "dedupe_ids"):
                 conn.execute(f"DELETE FROM {table}")
             conn.execute("DELETE FROM sqlite_sequence WHERE name = 'messages'")

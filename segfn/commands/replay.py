@@ -13,6 +13,7 @@ from segfn.emulator.errors import ConfigError
 from segfn.emulator.outcomes import Outcome
 from segfn.emulator.replay import DIFFER, MATCH, MISSING, UPDATED, FixtureResult, Replay, replay_pipeline
 from segfn.emulator.faults import FaultConfigError, Faults, HostFaults
+from segfn.emulator.messages import AS_AUTO, AS_MODES
 from segfn.emulator.sprig import MockSprig
 from segfn.emulator.workspace import load_workspace
 
@@ -45,8 +46,12 @@ def fail_config(error: ConfigError) -> None:
                    '"drop_rate": 0, "latency_ms": 0, "seed": 1}\'. Retries change attempt counts, so goldens '
                    'differ.')
 @click.option("--faults", type=FaultsOption(), envvar="SEGFN_FAULTS", help=FAULTS_HELP)
+@click.option("--as", "as_", type=click.Choice(AS_MODES), default=AS_AUTO, envvar="SEGFN_AS", show_default=True,
+              help="How to read a message whose fixture does not say (\"segfn\": {\"as\": ...}): a library's "
+                   "call (client: the Tracking API corrects its times), a payload Segment already stored "
+                   "(processed: replayed as delivered), or auto (processed when it carries receivedAt).")
 def replay(paths: tuple[Path, ...], workspace_file: Path, update: bool, fmt: str, seed: int,
-           sprig_faults: str | None, faults: HostFaults | None) -> None:
+           sprig_faults: str | None, faults: HostFaults | None, as_: str) -> None:
     """Replay fixtures (default: fixtures/) through the local Segment pipeline.
 
     Prints each message's outcome at each destination and whether each fixture matches its golden
@@ -63,7 +68,7 @@ def replay(paths: tuple[Path, ...], workspace_file: Path, update: bool, fmt: str
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise click.BadParameter(f"no such file or folder: {', '.join(map(str, missing))}", param_hint="PATHS")
-    runner = Replay(pipeline, root, update=update)
+    runner = Replay(pipeline, root, update=update, as_=as_)
     files = runner.fixtures(list(paths) or [root / "fixtures"])
     if not files:
         raise click.UsageError(f"no fixtures (*.json, *.ndjson, *.ndjson.gz) under {', '.join(map(str, paths or [root / 'fixtures']))}")

@@ -45,6 +45,9 @@ async def on_track(event, settings):
             pass
     if do == "timeout-error":
         raise TimeoutError("the user's own timeout")
+    if do == "write-key":  # a function that tells its API which source sent the event
+        res = await fetch("https://api.example.com/collect", method="POST", json={"source": event["writeKey"]})
+        return res.status
     if do == "network":
         await fetch("https://unreachable.example/", method="GET")
     return "ok"

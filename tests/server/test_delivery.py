@@ -243,8 +243,7 @@ def test_dedupe_in_sqlite_answers_like_the_in_memory_deduper(tmp_path):
             for source, message_id, step in sequence:
                 at += step
                 moment = datetime.fromtimestamp(1_700_000_000 + at, timezone.utc)
-                assert store.is_duplicate(source, message_id, moment) == memory.is_duplicate(source, message_id,
-                                                                                              moment)
+                assert store.seen_on(message_id, source, moment) == memory.seen_on(message_id, source, moment)
         finally:
             store.close()
 
