@@ -47,7 +47,7 @@ def fail_config(error: ConfigError) -> None:
                    'differ.')
 @click.option("--faults", type=FaultsOption(), envvar="SEGFN_FAULTS", help=FAULTS_HELP)
 @click.option("--as", "as_", type=click.Choice(AS_MODES), default=AS_AUTO, envvar="SEGFN_AS", show_default=True,
-              help="How to read a message whose fixture does not say (\"segfn\": {\"as\": ...}): a library's "
+              help="How to read a message whose fixture does not say (with \"segfn\": {\"as\": \"client\"}): a library's "
                    "call (client: the Tracking API corrects its times), a payload Segment already stored "
                    "(processed: replayed as delivered), or auto (processed when it carries receivedAt).")
 def replay(paths: tuple[Path, ...], workspace_file: Path, update: bool, fmt: str, seed: int,
