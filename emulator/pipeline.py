@@ -17,12 +17,13 @@ import json
 import random
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from segfn import runtime
 
 from . import outcomes as oc
-from .errors import (BadRequest, ConfigError, DeliveryError, RetriesExhausted, RetryRequested, Unauthorized,
+from .errors import (BadRequest, DeliveryError, RetriesExhausted, RetryRequested, Unauthorized,
                      UnsupportedEventType)
 from .filters import DestinationFilters
 from .messages import AS_CLIENT, Deduper, TrackingApi, format_date, parse_date, utcnow
@@ -183,23 +184,12 @@ class Pipeline:
         self.redactor = Redactor(secrets)
 
     def _connect(self, index: int, destination: Destination) -> Connection:
-        function = load_function(destination.function)
-        insert = load_function(destination.insert_function) if destination.insert_function else None
-        where = f"{self.workspace.path or 'workspace.toml'}: destinations[{index}]"
-        problems = [f"{where}.function: {function.path.name} is an insert function (KIND = \"insert\"); "
-                    f"use it as insert_function"] if function.kind != "destination" else []
-        if insert and insert.kind != "insert":
-            problems.append(f"{where}.insert_function: {insert.path.name} is a destination function")
-        for table, module in (("settings", function), ("insert_settings", insert)):
-            declared = {s.name for s in module.settings} if module else set()
-            values = getattr(destination, table)
-            for key in values:
-                if key not in declared:
-                    owner = module.path.name if module else "no insert function"
-                    problems.append(f"{where}.{table}.{key}: not a setting of {owner} "
-                                    f"(its settings: {', '.join(sorted(declared)) or 'none'})")
-        if problems:
-            raise ConfigError(problems)
+        """A destination's functions (imported and checked when the workspace loaded), filters and names."""
+        def module(path: Path) -> FunctionModule:
+            return self.workspace.functions.get(path) or load_function(path)
+
+        function = module(destination.function)
+        insert = module(destination.insert_function) if destination.insert_function else None
         names = destination_names(destination.name, destination.previous_names, function.name, self.workspace.name)
         return Connection(destination, function, insert, DestinationFilters(list(destination.filters)), names)
 

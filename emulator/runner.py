@@ -191,18 +191,23 @@ def _type_ok(setting: Setting, value: Any) -> bool:
     return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
 
 
-def check_settings(declared: Sequence[Setting], values: Mapping[str, Any]) -> list[str]:
-    """Problems Segment would report as Invalid Settings: a required setting unset, a wrong type."""
-    problems = []
+def setting_problems(declared: Sequence[Setting], values: Mapping[str, Any]) -> dict[str, str]:
+    """Setting name -> what is wrong with its value: a required setting unset, or a wrong type."""
+    problems = {}
     for setting in declared:
         value = values.get(setting.name)
         if value is None or value == "":
             if setting.required:
-                problems.append(f"setting {setting.name!r} ({setting.label}) is required but not set")
+                problems[setting.name] = f"({setting.label}) is required but not set"
             continue
         if not _type_ok(setting, value):
-            problems.append(f"setting {setting.name!r} must be of type {setting.type}")
+            problems[setting.name] = f"must be of type {setting.type}"  # never the value: it may be secret
     return problems
+
+
+def check_settings(declared: Sequence[Setting], values: Mapping[str, Any]) -> list[str]:
+    """Problems Segment would report as Invalid Settings: a required setting unset, a wrong type."""
+    return [f"setting {name!r} {problem}" for name, problem in setting_problems(declared, values).items()]
 
 
 def function_settings(declared: Sequence[Setting], values: Mapping[str, Any]) -> dict[str, Any]:

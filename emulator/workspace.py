@@ -23,6 +23,10 @@ from jsonschema import Draft202012Validator
 from .errors import ConfigError
 from .stubs import StubSet, load_stub_files, parse_stubs
 
+MAX_FILTERS = 10  # "Segment supports 10 filters per destination" (destination-filters.md, FAQ)
+MAX_FUNCTIONS = 25  # functions per workspace (functions/usage.md)
+MAX_INSERT_NAME = 120  # an insert function's display name, in characters (insert-functions.md)
+
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
@@ -69,6 +73,7 @@ class Workspace:
     path: Path | None = None
     stubs: StubSet = field(default_factory=StubSet)  # [[stubs]], then fixtures/http/*.toml
     allow_network: tuple[str, ...] = ()  # hosts segfn serve may reach; replay reaches none
+    functions: Mapping[Path, Any] = field(default_factory=dict, compare=False)  # path -> FunctionModule
 
     def source_by_write_key(self, write_key: str | None) -> Source | None:
         """The source a write key belongs to; with no key at all, the first source (replay's default)."""
@@ -120,51 +125,142 @@ def interpolate(value: Any, env: Mapping[str, str], where: str, problems: list[s
 
 
 def parse_workspace(data: dict[str, Any], *, root: Path, env: Mapping[str, str] | None = None,
-                    path: Path | None = None) -> Workspace:
-    """Check the parsed TOML and build the model; raise ``ConfigError`` listing every problem."""
+                    path: Path | None = None, functions: bool = True) -> Workspace:
+    """Check the parsed TOML and build the model; raise ``ConfigError`` listing every problem at once:
+    the file's shape (unknown keys, types), then what the shape cannot say (files, names, filters,
+    Segment's limits, stubs), and each function's ``SETTINGS`` against the values given. Function
+    modules are imported here, once (``Workspace.functions``), unless ``functions`` is False (``segfn
+    deploy`` ships compiled bundles and never runs the Python)."""
     env = os.environ if env is None else env
     label = str(path) if path else "workspace.toml"
     problems = [f"{label}: {key_path(e.absolute_path)}: {_say(e)}"
                 for e in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))]
-    if problems:
+    if not isinstance(data, dict):
         raise ConfigError(problems)
-    problems = []
-    sources = tuple(_source(raw) for raw in data["sources"])
+    sources = tuple(_source(raw) for _, raw in _tables(data, "sources", "name", "write_key"))
     _unique(problems, label, "sources", [s.name for s in sources], "source name")
     _unique(problems, label, "sources", [s.write_key for s in sources], "write key")
     destinations = []
-    for index, raw in enumerate(data["destinations"]):
-        where = f"destinations[{index}]"
-        settings = interpolate(raw.get("settings", {}), env, f"{label}: {where}.settings", problems)
-        insert_settings = interpolate(raw.get("insert_settings", {}), env,
-                                      f"{label}: {where}.insert_settings", problems)
-        function = _existing(root, raw["function"], f"{label}: {where}.function", problems)
+    for index, raw in _tables(data, "destinations", "name", "function"):
+        where = f"{label}: destinations[{index}]"
+        settings = interpolate(_table(raw, "settings"), env, f"{where}.settings", problems)
+        insert_settings = interpolate(_table(raw, "insert_settings"), env, f"{where}.insert_settings", problems)
+        function = _existing(root, raw["function"], f"{where}.function", problems)
         insert = raw.get("insert_function")
-        insert_path = _existing(root, insert, f"{label}: {where}.insert_function", problems) if insert else None
-        for source_name in raw.get("sources", []):
+        insert_path = _existing(root, insert, f"{where}.insert_function", problems) \
+            if isinstance(insert, str) and insert else None
+        connected = _strings(raw, "sources")
+        for source_name in connected or ():
             if not any(s.name == source_name for s in sources):
-                problems.append(f"{label}: {where}.sources: no source is named {source_name!r}")
+                problems.append(f"{where}.sources: no source is named {source_name!r}")
         filters = raw.get("filters", [])
-        problems.extend(f"{label}: {where}.{p}" for p in _check_filters(filters))
+        problems.extend(f"{where}.{p}" for p in _check_filters(filters))
+        if isinstance(filters, list) and len(filters) > MAX_FILTERS:
+            problems.append(f"{where}.filters: {len(filters)} filters; Segment supports {MAX_FILTERS} per "
+                            f"destination (destination-filters.md)")
         destinations.append(Destination(
-            name=raw["name"], function=function, previous_names=tuple(raw.get("previous_names", [])),
+            name=raw["name"], function=function, previous_names=_strings(raw, "previous_names") or (),
             insert_function=insert_path, settings=settings, insert_settings=insert_settings,
-            filters=tuple(filters), sources=tuple(raw["sources"]) if "sources" in raw else None,
-            enabled=raw.get("enabled", True), segment_id=raw.get("segment_id"),
+            filters=tuple(filters) if isinstance(filters, list) else (), sources=connected,
+            enabled=raw.get("enabled", True) is not False, segment_id=raw.get("segment_id"),
         ))
     _unique(problems, label, "destinations", [d.name for d in destinations], "destination name")
     stubs, stub_problems = parse_stubs(data.get("stubs", []), f"{label}: stubs")
     more_stubs, more_problems = load_stub_files(root)
     problems += stub_problems + more_problems
+    modules = _load_functions(destinations, label, problems) if functions else {}
     if problems:
         raise ConfigError(problems)
     return Workspace(name=data["name"], sources=sources, destinations=tuple(destinations), root=root, path=path,
                      stubs=StubSet([*stubs, *more_stubs]),
-                     allow_network=tuple(h.lower() for h in data.get("allow_network", [])))
+                     allow_network=tuple(h.lower() for h in data.get("allow_network", [])), functions=modules)
 
 
-def load_workspace(path: str | os.PathLike[str], env: Mapping[str, str] | None = None) -> Workspace:
-    """Read and check ``workspace.toml``. Paths inside it are relative to the file's folder."""
+def _tables(data: dict[str, Any], key: str, *required: str) -> list[tuple[int, dict[str, Any]]]:
+    """The entries of an array of tables that have their required string keys; the schema has
+    already reported the others, which are left out so the remaining checks can still run."""
+    items = data.get(key)
+    if not isinstance(items, list):
+        return []
+    return [(i, raw) for i, raw in enumerate(items)
+            if isinstance(raw, dict) and all(isinstance(raw.get(k), str) and raw[k] for k in required)]
+
+
+def _table(raw: dict[str, Any], key: str) -> dict[str, Any]:
+    value = raw.get(key, {})
+    return value if isinstance(value, dict) else {}
+
+
+def _strings(raw: dict[str, Any], key: str) -> tuple[str, ...] | None:
+    value = raw.get(key)
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else None
+
+
+def _load_functions(destinations: list[Destination], label: str, problems: list[str]) -> dict[Path, Any]:
+    """Import every function module once and check each destination's use of it: the kind in its
+    place, every setting declared, every value of the declared type, required ones set (the checks
+    Segment makes when settings are saved, rather than per message), and Segment's limits."""
+    from .runner import load_function, setting_problems  # the runner owns what a function module is
+
+    functions: dict[Path, Any] = {}
+    for path in dict.fromkeys(p for d in destinations for p in (d.function, d.insert_function) if p):
+        if not path.is_file():
+            continue  # already a problem
+        try:
+            functions[path] = load_function(path)
+        except ConfigError as error:
+            problems.extend(error.problems)
+    if len(functions) > MAX_FUNCTIONS:
+        problems.append(f"{label}: destinations: {len(functions)} function modules; Segment allows "
+                        f"{MAX_FUNCTIONS} functions per workspace (functions/usage.md)")
+    for index, destination in enumerate(destinations):
+        where = f"{label}: destinations[{index}]"
+        for key, path, kind, values in (("function", destination.function, "destination", destination.settings),
+                                        ("insert_function", destination.insert_function, "insert",
+                                         destination.insert_settings)):
+            module = functions.get(path) if path else None
+            table = "settings" if kind == "destination" else "insert_settings"
+            if module is None:
+                if path is None and values:
+                    problems.append(f"{where}.{table}: there is no insert_function to take them")
+                continue
+            if module.kind != kind:
+                problems.append(f"{where}.{key}: {path.name} is a{'n' if module.kind == 'insert' else ''} "
+                                f"{module.kind} function (KIND = \"{module.kind}\"); use it as "
+                                f"{'insert_function' if module.kind == 'insert' else 'function'}")
+            if kind == "insert" and len(module.name) > MAX_INSERT_NAME:
+                problems.append(f"{where}.{key}: {path.name}'s NAME is {len(module.name)} characters; Segment "
+                                f"allows {MAX_INSERT_NAME} for an insert function's name (insert-functions.md)")
+            declared = {s.name for s in module.settings}
+            for name in values:
+                if name not in declared:
+                    problems.append(f"{where}.{table}.{name}: not a setting of {path.name} "
+                                    f"(its settings: {', '.join(sorted(declared)) or 'none'})")
+            for name, problem in setting_problems(module.settings, values).items():
+                found = f" (found {_json_type(values[name])})" if name in values and values[name] != "" else ""
+                problems.append(f"{where}.{table}.{name}: {path.name}'s setting {problem}{found}")
+    return functions
+
+
+def _json_type(value: Any) -> str:
+    """A value's kind in TOML's words, never the value itself (a setting may be a secret)."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array" if all(isinstance(v, str) for v in value) else "an array with non-strings"
+    if isinstance(value, dict):
+        return "a table" if all(isinstance(v, str) for v in value.values()) else "a table with non-strings"
+    return type(value).__name__
+
+
+def load_workspace(path: str | os.PathLike[str], env: Mapping[str, str] | None = None, *,
+                   functions: bool = True) -> Workspace:
+    """Read and check ``workspace.toml``. Paths inside it are relative to the file's folder.
+    ``functions``: import and check the function modules too (see ``parse_workspace``)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -177,7 +273,7 @@ def load_workspace(path: str | os.PathLike[str], env: Mapping[str, str] | None =
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(_toml_error(path, text, exc)) from None
-    return parse_workspace(data, root=path.parent, env=env, path=path)
+    return parse_workspace(data, root=path.parent, env=env, path=path, functions=functions)
 
 
 def _toml_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> str:

@@ -75,7 +75,8 @@ def deploy(ctx: click.Context, names: tuple[str, ...], dry_run: bool, region: st
         explicit = ctx.get_parameter_source("workspace_file") is not click.core.ParameterSource.DEFAULT
         if explicit and not workspace_file.is_file():
             raise core.InputError(f"--workspace {workspace_file}: no such file")
-        workspace = load_workspace(workspace_file, env=os.environ) if workspace_file.is_file() else None
+        workspace = load_workspace(workspace_file, env=os.environ, functions=False) \
+            if workspace_file.is_file() else None
         bundles = core.load_bundles(dist, names, force=force)
         api = core.PublicApi(api_url or core.HOSTS[region], token,
                              seams.get("transport", core.urllib_transport), sleep=seams.get("sleep", time.sleep))

@@ -115,3 +115,84 @@ def test_the_cli_prints_each_problem_and_exits_2(tmp_path, cli):
     assert "sources: [] should be non-empty" in result.output
     assert "destinations[0]: 'function' is a required property" in result.output
     assert "Traceback" not in result.output
+
+
+# --- issue 15, point 5: Segment's limits and the functions' SETTINGS, checked at load, all at once ---
+
+
+def test_every_kind_of_problem_comes_in_one_report(tmp_path):
+    """Shape (an unknown key), Segment's limits (an 11th filter, FQL over 5 KB), and SETTINGS
+    (`apiKey = 123` for a string setting, a required one unset) are reported together."""
+    filters = "\n".join(f'[[destinations.filters]]\nif = \'event = "E{i}"\'\nactions = [{{ type = "DROP" }}]'
+                        for i in range(11))
+    long_fql = " or ".join(f'event = "{i:05d}"' for i in range(400))  # about 6 KB
+    text = f'''
+name = "Acme"
+colour = "blue"
+[[sources]]
+name = "web"
+write_key = "wk"
+[[destinations]]
+name = "Sprig Cloud"
+function = "{REPO}/functions/sprig.py"
+settings = {{ apiKey = 123 }}
+{filters}
+[[destinations]]
+name = "Behave"
+function = "{scenario("behave")}"
+[[destinations.filters]]
+if = '{long_fql}'
+actions = [{{ type = "DROP" }}]
+'''
+    found = problems(tmp_path, text)
+    expected = [
+        "(top level): 'colour' was unexpected",
+        "destinations[0].filters: 11 filters; Segment supports 10 per destination",
+        "destinations[0].settings.apiKey: sprig.py's setting must be of type string (found a number)",
+        "destinations[1].settings.apiKey: behave.py's setting (API Key) is required but not set",
+        "destinations[1].filters[0].if:",
+    ]
+    for words in expected:
+        assert sum(words in p for p in found) == 1, (words, found)
+    assert any("5 KB" in p for p in found if "filters[0].if" in p)
+    assert not any("123" in p for p in found)  # a setting's value is never printed: it may be a secret
+
+
+def test_ten_filters_and_well_typed_settings_load(tmp_path):
+    filters = "\n".join(f'[[destinations.filters]]\nif = \'event = "E{i}"\'\nactions = [{{ type = "DROP" }}]'
+                        for i in range(10))
+    ws = load_workspace(write(tmp_path, CONTRACT + filters), env={})
+    assert len(ws.destinations[0].filters) == 10
+    assert ws.functions[ws.destinations[0].function].name == "Sprig"  # imported once, at load
+
+
+def test_a_function_modules_own_errors_join_the_report(tmp_path):
+    (tmp_path / "broken.py").write_text("KIND = 'destination'\nNAME = 'x'\ndef on_track(:\n")
+    text = CONTRACT + '''
+[[destinations]]
+name = "Broken"
+function = "broken.py"
+settings = { apiKey = "k" }
+'''
+    found = problems(tmp_path, text + '[[destinations.filters]]\nif = "all"\nactions = []\n')
+    assert any(p.startswith(f"{tmp_path / 'broken.py'}:3:") and "SyntaxError" in p for p in found)
+    assert any("destinations[1].filters[0].actions: must be a non-empty list" in p for p in found)  # and the rest
+
+
+def test_an_insert_function_name_over_120_characters_and_a_26th_function(tmp_path):
+    for i in range(26):
+        (tmp_path / f"f{i}.py").write_text(f"KIND = 'insert'\nNAME = {('N' * (121 if i == 0 else 5) + str(i))!r}\n"
+                                           "def on_track(event, settings):\n    return event\n")
+    destinations = "\n".join(f'[[destinations]]\nname = "D{i}"\nfunction = "{scenario("behave")}"\n'
+                             f'insert_function = "f{i}.py"\nsettings = {{ apiKey = "k" }}' for i in range(26))
+    found = problems(tmp_path, 'name = "Acme"\n[[sources]]\nname = "web"\nwrite_key = "wk"\n' + destinations)
+    assert any("destinations[0].insert_function: f0.py's NAME is 122 characters; Segment allows 120" in p
+               for p in found), found
+    assert any("destinations: 27 function modules; Segment allows 25 functions per workspace" in p for p in found)
+    assert len(found) == 2
+
+
+def test_a_required_setting_set_from_the_environment_is_checked_after_interpolation(tmp_path):
+    text = CONTRACT.replace("${SPRIG_API_KEY:-test-key}", "${SPRIG_API_KEY:-}")
+    [problem] = problems(tmp_path, text)
+    assert problem.endswith("destinations[0].settings.apiKey: sprig.py's setting (API Key) is required but not set")
