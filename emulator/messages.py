@@ -366,9 +366,12 @@ def _string_or_none(value: Any) -> str | None:
 
 
 def _merge(outer: Any, inner: Any) -> Any:
+    """A batch-level object merged into a message's own: the message's keys win and keep the order they
+    were received in; the batch's other keys follow."""
     if not isinstance(outer, dict):
         return inner
-    return {**outer, **(inner if isinstance(inner, dict) else {})}
+    own = inner if isinstance(inner, dict) else {}
+    return {**own, **{key: value for key, value in outer.items() if key not in own}}
 
 
 def is_processed(message: dict[str, Any]) -> bool:

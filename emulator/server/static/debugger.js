@@ -13,21 +13,27 @@ function el(tag, attrs, children) {
   return node;
 }
 
-const BADGES = {delivered: "ok", filtered: "muted", discarded: "bad", rejected: "bad",
-                retrying: "warn", pending: "warn", in_flight: "warn"};
-
-function badge(text, outcome) {
-  return el("span", {class: "badge " + (BADGES[outcome] || "muted"), text: text});
+// A label's badge is "badge is-<label>", as the server's templates name it; debugger.css gives each
+// label's tone.
+function badge(text, label) {
+  return el("span", {class: "badge is-" + String(label || "unknown").toLowerCase().replace(/[^a-z0-9]+/g, "-"),
+                     text: text});
 }
 
+function two(n) { return String(n).padStart(2, "0"); }
+
+// Local date and time, "2025-03-01 10:00:01": a list spanning days must say which day.
 function timeOf(iso) {
   if (!iso) return "-";
-  const moment = new Date(iso);
-  return isNaN(moment) ? iso : moment.toLocaleTimeString();
+  const m = new Date(iso);
+  if (isNaN(m)) return iso;
+  return m.getFullYear() + "-" + two(m.getMonth() + 1) + "-" + two(m.getDate()) + " " + two(m.getHours()) + ":" +
+    two(m.getMinutes()) + ":" + two(m.getSeconds());
 }
 
 function segfnList() {
   const form = document.getElementById("filters");
+  form.addEventListener("submit", (event) => event.preventDefault());
   const rows = document.getElementById("rows");
   const status = document.getElementById("status");
   const empty = document.getElementById("empty");
@@ -53,7 +59,7 @@ function segfnList() {
     if (m.status === "rejected") {
       outcomes.appendChild(badge("rejected: " + (m.rejection && m.rejection.code || ""), "rejected"));
     } else if (m.status === "accepted") {
-      outcomes.appendChild(badge("routing", "pending"));
+      outcomes.appendChild(badge("routing", "routing"));
     } else if (!m.deliveries.length) {
       outcomes.appendChild(el("span", {class: "muted", text: "no destinations"}));
     }
@@ -125,7 +131,7 @@ function chart(series) {
       rect.setAttribute("height", String(h));
       rect.setAttribute("fill", colour);
       const title = document.createElementNS(ns, "title");
-      title.textContent = new Date(bucket.start * 1000).toLocaleTimeString() + " " + key + ": " + bucket[key];
+      title.textContent = timeOf(new Date(bucket.start * 1000).toISOString()) + " " + key + ": " + bucket[key];
       rect.appendChild(title);
       svg.appendChild(rect);
     }
@@ -134,7 +140,7 @@ function chart(series) {
   label.setAttribute("x", "0");
   label.setAttribute("y", String(height + 14));
   label.setAttribute("class", "axis");
-  label.textContent = series.length ? new Date(series[0].start * 1000).toLocaleTimeString() + " → now" : "";
+  label.textContent = series.length ? timeOf(new Date(series[0].start * 1000).toISOString()) + " → now" : "";
   svg.appendChild(label);
   return svg;
 }
@@ -146,6 +152,7 @@ function counts(title, mapping) {
 }
 
 function segfnSummary() {
+  document.getElementById("summary-form").addEventListener("submit", (event) => event.preventDefault());
   const target = document.getElementById("summary");
   const status = document.getElementById("status");
   const bucket = document.getElementById("bucket");
@@ -159,12 +166,12 @@ function segfnSummary() {
         el("p", {class: "totals"}, [
           badge("delivered " + d.delivered, "delivered"), badge("filtered " + d.filtered, "filtered"),
           badge("discarded " + d.discarded, "discarded"), badge("retrying " + d.retrying, "retrying"),
-          badge("waiting " + d.pending, "pending"),
+          badge("waiting " + d.pending, "waiting"),
         ]),
         counts("filtered at", d.filtered_by_stage),
         counts("discarded:", d.discarded_by_category),
         chart(d.series),
-        el("p", {class: "legend"}, SERIES.map(([k, c]) => el("span", {style: "color:" + c, text: "■ " + k + " "}))),
+        el("p", {class: "legend"}, SERIES.map(([k]) => el("span", {class: "is-" + k, text: k}))),
       ]));
       if (!cards.length) cards.push(el("p", {text: "No deliveries yet."}));
       target.replaceChildren(...cards);
@@ -177,3 +184,10 @@ function segfnSummary() {
   setInterval(refresh, 2000);
   refresh();
 }
+
+// Each page names itself on <body data-page>; no inline script starts anything.
+document.addEventListener("DOMContentLoaded", () => {
+  const page = document.body.dataset.page;
+  if (page === "list") segfnList();
+  else if (page === "destinations") segfnSummary();
+});
