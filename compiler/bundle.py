@@ -114,6 +114,14 @@ def _load_units(path: Path, problems: list[Problem], parsed: dict[Path, tuple]) 
     return order, units
 
 
+def module_files(path: str | Path) -> list[Path]:
+    """The files compiled into ``path``'s bundle: the helper modules it imports, dependencies first, then
+    itself (``segfn watch`` compiles a module again when any of them changes). A file that cannot be read
+    or parsed ends the walk there; it is left out."""
+    order, _ = _load_units(Path(path), [], {})
+    return [unit.path for unit in order]
+
+
 def manifest_values(unit: ModuleUnit, problems: list[Problem]) -> dict:
     """KIND, NAME, SETTINGS and DESCRIPTION, read statically (a bundle never holds settings values).
 

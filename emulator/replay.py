@@ -47,6 +47,7 @@ class FixtureResult:
     problems: list[FixtureProblem] = field(default_factory=list)
     golden: str = NO_GOLDEN
     diff: str = ""
+    destinations: set[str] = field(default_factory=set)  # every destination its messages reached
 
     @property
     def messages(self) -> int:
@@ -110,6 +111,8 @@ class Replay:
                 result.counts["messages"] += 1
                 for outcome in message_outcomes:
                     result.counts[outcome.outcome] += 1
+                    if outcome.destination is not None:
+                        result.destinations.add(outcome.destination)
                     if archive:
                         result.summary[goldens.summary_key(outcome)] += 1
                     else:

@@ -14,12 +14,13 @@ DEFAULT_FUNCTIONS = Path("functions")
 NOT_FUNCTIONS = {"__init__.py", "runtime.py"}
 
 
-def function_files(files: tuple[str, ...]) -> list[Path]:
-    """The named files, or every function module in functions/ (a module that declares KIND)."""
+def function_files(files: tuple[str, ...], folder: Path = DEFAULT_FUNCTIONS) -> list[Path]:
+    """The named files, or every function module in ``folder`` (a module that declares KIND; never
+    ``__init__.py`` or ``runtime.py``)."""
     if files:
         return [Path(f) for f in files]
     found = []
-    for path in sorted(DEFAULT_FUNCTIONS.glob("*.py")):
+    for path in sorted(folder.glob("*.py")):
         if path.name in NOT_FUNCTIONS:
             continue
         try:

@@ -50,8 +50,10 @@ def fail_config(error: ConfigError) -> None:
               help="How to read a message whose fixture does not say (with \"segfn\": {\"as\": \"client\"}): a library's "
                    "call (client: the Tracking API corrects its times), a payload Segment already stored "
                    "(processed: replayed as delivered), or auto (processed when it carries receivedAt).")
+@click.option("--report-to", type=click.Path(dir_okay=False, path_type=Path), hidden=True,
+              help="Also write each fixture's verdict and the destinations it reached, as JSON (segfn watch).")
 def replay(paths: tuple[Path, ...], workspace_file: Path, update: bool, fmt: str, seed: int,
-           sprig_faults: str | None, faults: HostFaults | None, as_: str) -> None:
+           sprig_faults: str | None, faults: HostFaults | None, as_: str, report_to: Path | None) -> None:
     """Replay fixtures (default: fixtures/) through the local Segment pipeline.
 
     Prints each message's outcome at each destination and whether each fixture matches its golden
@@ -79,6 +81,10 @@ def replay(paths: tuple[Path, ...], workspace_file: Path, update: bool, fmt: str
     finally:
         pipeline.close()
     _summarise(results, fmt)
+    if report_to is not None:
+        report_to.write_text(json.dumps([
+            {"path": str(r.path.absolute()), "fixture": r.fixture, "golden": r.golden, "problems": len(r.problems),
+             "destinations": sorted(r.destinations)} for r in results]), encoding="utf-8")
     if any(r.problems for r in results):
         sys.exit(2)
     if any(r.golden in (DIFFER, MISSING) for r in results):
