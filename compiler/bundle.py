@@ -235,10 +235,12 @@ def compile_module(path: str | Path) -> Bundle:
     compilers, problems, modules = _compile_settled(path)
     main = compilers[-1].unit
     meta = manifest_values(main, problems)
-    handlers = [js for py, js in HANDLERS.items() if py in main.symbols and main.symbols[py].kind == "func"]
+    aliases = compilers[-1].handler_aliases
+    handlers = [js for py, js in HANDLERS.items()
+                if (py in main.symbols and main.symbols[py].kind == "func") or py in aliases]
     for py in HANDLERS:
         sym = main.symbols.get(py)
-        if sym is not None and sym.kind != "func":
+        if sym is not None and sym.kind != "func" and py not in aliases:
             problems.append(Problem(str(path), 1, 1, f"{py} must be a function defined once at module level"))
     if not handlers:
         problems.append(Problem(str(path), 1, 1, "the module defines no handler (on_track, on_identify, ...)"))

@@ -60,7 +60,7 @@ ASYNC_FOREIGN = {"json", "text"}
 BUILTINS = {"abs", "all", "any", "bool", "chr", "dict", "divmod", "enumerate", "filter", "float", "int",
             "isinstance", "len", "list", "map", "max", "min", "ord", "print", "range", "repr", "reversed",
             "round", "set", "frozenset", "sorted", "str", "sum", "tuple", "zip", "pow", "ascii", "hex", "oct",
-            "bin", "format", "type"}
+            "bin", "format", "type", "NotImplemented"}
 BUILTIN_VALUES = {"len": "$len", "str": "$str", "int": "$int", "float": "$float", "abs": "$abs", "bool": "$bool",
                   "repr": "$repr", "ord": "$ord", "chr": "$chr", "list": "$list", "tuple": "$tupleOf",
                   "sorted": "$sorted", "sum": "$sum"}
@@ -199,27 +199,22 @@ class CallMixin:
             if sym.kind == "builtin":
                 return self.builtin_call(f.id, node)
             if sym.kind == "func":
-                info: FuncInfo = sym.info
-                if info.is_async:
-                    self._need_await(node, awaited, f"{f.id}()")
-                return f"{info.js}({self.bind_user(node, info, f.id)})"
+                return self.user_call(sym.info, node, awaited, f.id)
             if sym.kind == "class":
                 return self.construct(sym.info, node)
             if sym.kind == "runtime":
                 return self.runtime_call(sym.js, node, awaited)
             if sym.kind == "std":
                 return self.std_call(sym.info, node, awaited)
-            if node.keywords:
-                raise Reject(node, f"keyword arguments need a function the compiler can see; {f.id!r} is a variable")
-            return f"$callable({self.load_symbol(sym, f)})({self.element_args(node.args)})"
+            if sym.kind == "ignored":
+                return self.typing_call(sym.info, node)
+            return self.dynamic_call(self.load_symbol(sym, f), node, f.id)
         if isinstance(f, ast.Attribute):
             target = self.module_callable(f)
             if target is not None:
                 kind, info = target
                 if kind == "func":
-                    if info.is_async:
-                        self._need_await(node, awaited, f"{f.attr}()")
-                    return f"{info.js}({self.bind_user(node, info, f.attr)})"
+                    return self.user_call(info, node, awaited, f.attr)
                 if kind == "class":
                     return self.construct(info, node)
                 return self.std_call(info, node, awaited)
@@ -230,18 +225,36 @@ class CallMixin:
                     and self.lookup("super", quiet=True).kind == "builtin"):
                 return self.super_call(node)
             return self.method_call(node, awaited)
-        if node.keywords:
-            raise Reject(node, "keyword arguments need a function the compiler can see")
-        return f"$callable({self.code(f)})({self.element_args(node.args)})"
+        return self.dynamic_call(self.code(f), node, "function")
 
-    def construct(self, cls: ClassInfo, node: ast.Call) -> str:
-        init = cls.init_signature()
-        if init is not None:
-            return f"new {cls.js}({self.bind_user(node, init, cls.name, skip_self=True)})"
-        root = cls.root()
-        if root in BUILTIN_EXCEPTIONS or isinstance(root, str):
-            return f"new {cls.js}({self.exception_args(node, cls.name, runtime=root not in BUILTIN_EXCEPTIONS)})"
-        return f"new {cls.js}({self.element_args(node.args)})"
+    def user_call(self, info: FuncInfo, node: ast.Call, awaited: bool, label: str) -> str:
+        """A call of a function the compiler can see: its arguments bound here, or (``*parts``,
+        ``**fields``) at run time against its signature."""
+        if info.is_async:
+            self._need_await(node, awaited, f"{label}()")
+        if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+            for k in node.keywords:
+                if k.arg is not None:
+                    self.module.signatures.saw_param(info, k.arg, "any")
+            for p in info.params():
+                self.module.signatures.saw_param(info, p, "any")
+            return (f"{info.js}(...$bindArgs({self.signature_js(info, 0)}, {self.positional_js(node, info.name)}, "
+                    f"{self.keywords_js(node, info.name)}))")
+        return f"{info.js}({self.bind_user(node, info, label)})"
+
+    def dynamic_call(self, callee: str, node: ast.Call, label: str) -> str:
+        """A call of a value: a function, lambda, bound method or class held in a variable."""
+        if not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args):
+            return f"$call({callee}, [{self.element_args(node.args)}])"
+        return f"$call({callee}, {self.positional_js(node, label)}, {self.keywords_js(node, label)})"
+
+    def typing_call(self, qual: str, node: ast.Call) -> str:
+        """``typing.cast(T, value)`` is its value; other typing names are annotations only."""
+        if qual == "typing.cast":
+            if len(node.args) != 2 or node.keywords:
+                raise Reject(node, "cast() takes two arguments: a type and a value")
+            return self.code(node.args[1])
+        raise Reject(node, f"{qual} is only supported in annotations")
 
     def exception_args(self, node: ast.Call, name: str, runtime: bool) -> str:
         if node.keywords:
@@ -257,30 +270,18 @@ class CallMixin:
             return message if self.infer(node.args[0]) == "str" else f"$str({message})"
         return ", ".join(self.code(a) for a in node.args)
 
-    def super_call(self, node: ast.Call) -> str:
-        f = node.func
-        cls = self.frame.cls
-        if cls is None or f.attr != "__init__" or node.func.value.args:
-            raise Reject(node, "super() is only supported as super().__init__(...) inside an exception class")
-        base = cls.base
-        base_js = base.js if isinstance(base, ClassInfo) else self.exception_js(base, node)
-        if isinstance(base, ClassInfo) and base.init_signature() is not None:
-            return f"$superInit({base_js}, this, [{self.bind_user(node, base.init_signature(), 'super().__init__', skip_self=True)}])"
-        if node.keywords:
-            raise Reject(node, "Exception.__init__() takes no keyword arguments")
-        return f"$superInit({base_js}, this, [{self.element_args(node.args)}])"
-
     def method_call(self, node: ast.Call, awaited: bool) -> str:
         f = node.func
         name = f.attr
         self.module.methods_used.add(name)
         recv_t = self.infer(f.value)
+        if recv_t == "obj" or self.is_self(f.value):
+            return self.object_method_call(node)
+        if isinstance(f.value, ast.Name):
+            sym = self.lookup(f.value.id, quiet=True)
+            if sym is not None and sym.kind == "class":
+                return self.object_method_call(node, cls=sym.info)
         recv = self.code(f.value)
-        if recv_t == "exc" or (self.frame.cls is not None and isinstance(f.value, ast.Name)
-                               and f.value.id == self.frame.self_name):
-            if node.keywords:
-                raise Reject(node, "keyword arguments in method calls on exceptions are not supported")
-            return f"$callMethod({recv}, {js_str(name)}, [{self.element_args(node.args)}])"
         if (name == "get" and recv_t == "dict" and simple(f.value) and not node.keywords and 1 <= len(node.args) <= 2
                 and isinstance(node.args[0], ast.Constant) and type(node.args[0].value) is str
                 and all(isinstance(a, ast.Constant) for a in node.args[1:])):
@@ -363,7 +364,26 @@ class CallMixin:
             vals = self.bind(node, params, name)
             rest = self.args_js(vals)
             return f"{helper}({recv}{', ' + rest if rest else ''})"
+        if name in self.user_attribute_names():
+            return self.object_method_call(node, recv=recv)
         raise Reject(f, f"the method .{name}() is not supported (see docs/python-subset.md for the list)")
+
+    def object_method_call(self, node: ast.Call, cls: ClassInfo | None = None, recv: str | None = None) -> str:
+        """``obj.name(...)`` on a user object (or class), bound at run time against the method's signature."""
+        f = node.func
+        js = self.attr_js(f.attr)
+        if cls is not None:
+            if cls.kind == "typeddict":
+                raise Reject(f, f"a TypedDict ({cls.name}) has no methods")
+            method = cls.find_method(f.attr)
+            if method is None and not cls.has_attr(f.attr):
+                raise Reject(f, f"type object {cls.name!r} has no attribute {f.attr!r}")
+            if method is not None and method.info.is_async:
+                pass
+        if recv is None:
+            recv = self.code(f.value)
+        kw = self.keywords_js(node, f.attr)
+        return f"$callMethod({recv}, {js_str(js)}, {self.positional_js(node, f.attr)}{', ' + kw if kw != 'null' else ''})"
 
     # --- builtins -------------------------------------------------------------------------------
     def builtin_value(self, name: str, node: ast.AST) -> str:
@@ -371,6 +391,8 @@ class CallMixin:
             return BUILTIN_VALUES[name]
         if name in BUILTIN_EXCEPTIONS:
             return BUILTIN_EXCEPTIONS[name]
+        if name == "NotImplemented":
+            return "$NotImplemented"
         if name == "None":
             return "null"
         raise Reject(node, f"the builtin {name!r} can only be called here, not used as a value")
@@ -671,7 +693,8 @@ class CallMixin:
     def std_value(self, qual: str, node: ast.AST) -> str:
         values = {"math.pi": "Math.PI", "math.e": "Math.E", "math.inf": "Infinity", "math.nan": "NaN",
                   "datetime.timezone.utc": "$UTC", "json.JSONDecodeError": "$JSONDecodeError",
-                  "copy.deepcopy": "$deepcopy", "copy.copy": "$copy"}
+                  "copy.deepcopy": "$deepcopy", "copy.copy": "$copy",
+                  "dataclasses.FrozenInstanceError": "$FrozenInstanceError"}
         if qual in values:
             return values[qual]
         if qual.startswith("re.") and qual[3:] in FLAG_NAMES:
@@ -687,6 +710,10 @@ class CallMixin:
         if qual in simple1:
             (x,) = self._n(node, 1, 1, qual.rsplit(".", 1)[1])
             return f"{simple1[qual]}({x}{', true' if qual.endswith('_plus') else ''})"
+        if qual.startswith("dataclasses."):
+            return self.dataclasses_call(qual.split(".")[1], node)
+        if qual == "enum.auto":
+            raise Reject(node, "auto() is only supported as the value of an Enum member")
         if qual == "json.dumps":
             if len(node.args) != 1:
                 raise Reject(node, "json.dumps() takes one positional argument")
@@ -733,6 +760,24 @@ class CallMixin:
         if qual.startswith("re."):
             return self.re_call(qual[3:], node)
         raise Reject(node, f"{qual}() is not supported (see docs/python-subset.md)")
+
+    def dataclasses_call(self, fn: str, node: ast.Call) -> str:
+        if fn in ("asdict", "astuple"):
+            (x,) = self._n(node, 1, 1, fn)
+            return f"$asdict({x}, {'true' if fn == 'astuple' else 'false'})"
+        if fn == "replace":
+            if len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+                raise Reject(node, "replace() takes the dataclass instance and keyword arguments")
+            return f"$dcReplace({self.code(node.args[0])}, {self.keywords_js(node, 'replace')})"
+        if fn == "fields":
+            (x,) = self._n(node, 1, 1, fn)
+            return f"$dcFields({x})"
+        if fn == "is_dataclass":
+            (x,) = self._n(node, 1, 1, fn)
+            return f"$isDataclass({x})"
+        if fn == "field":
+            raise Reject(node, "field() is only supported as the value of a dataclass field")
+        raise Reject(node, f"dataclasses.{fn}() is not supported")
 
     def re_test(self, node: ast.AST) -> str | None:
         """``re.match/search/fullmatch(PATTERN, s)`` used only as a test (``is None``, ``is not None``,

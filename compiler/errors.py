@@ -30,7 +30,7 @@ class CompileError(ConfigError):
     """The module uses Python the compiler cannot translate faithfully."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.items = sorted(problems, key=lambda p: (p.path, p.line, p.col, p.message))
+        self.items = sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.message))
         super().__init__([p.render() for p in self.items])
 
 
@@ -41,6 +41,14 @@ class Reject(Exception):
         super().__init__(message)
         self.node = node
         self.message = message
+
+
+class Quiet(Reject):
+    """A construct built on something already reported (a name whose import was refused): not
+    reported again."""
+
+    def __init__(self, node: ast.AST | None) -> None:
+        super().__init__(node, "")
 
 
 def problem_at(path: str, lines: list[str], node: ast.AST | None, message: str) -> Problem:

@@ -10,10 +10,10 @@ import ast
 import json
 import re
 
-from .errors import Reject
+from .errors import Quiet, Reject
 from .names import js_name
 from .scope import NEVER, NUMERIC, FunctionScope, LoopItem, function_scope, union
-from .symbols import Frame, Symbol
+from .symbols import Frame, FuncInfo, Symbol
 
 BINOPS = {ast.Add: "$add", ast.Sub: "$sub", ast.Mult: "$mul", ast.Div: "$div", ast.FloorDiv: "$floordiv",
           ast.Mod: "$mod", ast.Pow: "$pow"}
@@ -31,6 +31,11 @@ INT_METHODS = {"find", "rfind", "index", "rindex", "count"}
 DATETIME_FIELDS = {"year", "month", "day", "hour", "minute", "second", "microsecond"}
 DATETIME_MAKERS = {"datetime.datetime.fromisoformat", "datetime.datetime.fromtimestamp"}
 RESPONSE_TYPES = {"status": "int", "ok": "bool"}
+# what a user of the requests library reaches for, and the runtime's spelling of it
+RESPONSE_HINTS = {"status_code": "res.status", "text": "await res.text()", "content": "await res.text()",
+                  "reason": "res.status_text", "json": "await res.json()", "raise_for_status": "res.ok or res.status",
+                  "statusText": "res.status_text", "body": "await res.text()", "data": "await res.json()",
+                  "elapsed": "nothing (Segment's fetch does not time requests)", "cookies": "res.headers.get('set-cookie')"}
 SELF_ITERATING = {"list", "tuple", "str"}  # JavaScript's for-of walks them as Python does (strs by code point)
 
 
@@ -49,10 +54,27 @@ class ExpressionMixin:
 
     # --- entry points -----------------------------------------------------------------------
     def code(self, node: ast.AST) -> str:
+        """The JavaScript of an expression. A part that cannot be compiled is reported and the rest
+        goes on (a placeholder stands in for it), so that one statement can show several errors."""
         method = getattr(self, "x_" + type(node).__name__, None)
-        if method is None:
-            raise Reject(node, f"{type(node).__name__} expressions are not supported")
-        return method(node)
+        try:
+            if method is None:
+                raise Reject(node, f"{type(node).__name__} expressions are not supported")
+            if self.rooted_in_rejected(node):
+                raise Quiet(node)
+            return method(node)
+        except Reject as exc:
+            self.report(exc)
+            return "undefined"
+
+    def rooted_in_rejected(self, node: ast.AST) -> bool:
+        """``node`` is a name (or its attribute, or a call of either) whose import was refused."""
+        while isinstance(node, (ast.Attribute, ast.Call)):
+            node = node.func if isinstance(node, ast.Call) else node.value
+        if isinstance(node, ast.Name):
+            sym = self.lookup(node.id, quiet=True)
+            return sym is not None and sym.kind == "rejected"
+        return False
 
     def truth(self, node: ast.AST) -> str:
         """A JavaScript boolean with Python's truthiness of ``node``."""
@@ -129,6 +151,10 @@ class ExpressionMixin:
         if isinstance(node, LoopItem):
             return self._infer_loop_item(node)
         if isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name):
+                sym = self.lookup(node.value.id, quiet=True)
+                if sym is not None and sym.kind == "class" and sym.info.kind == "enum" and node.attr in sym.info.members:
+                    return "obj"  # a member
             t = self.infer(node.value)
             if t == "response":
                 return RESPONSE_TYPES.get(node.attr, "any")
@@ -204,6 +230,8 @@ class ExpressionMixin:
                 return t or "any"
             if sym is not None and sym.kind == "func" and not sym.info.is_async:
                 return self.module.signatures.return_type(sym.info)
+            if sym is not None and sym.kind == "class" and sym.info.kind in ("object", "exception", "enum"):
+                return "obj"
         if isinstance(f, ast.Attribute):
             try:
                 qual = self.std_name(f)
@@ -263,7 +291,15 @@ class ExpressionMixin:
         if sym.kind == "func":
             return sym.info.js
         if sym.kind == "class":
+            if sym.info.kind == "typeddict":
+                raise Reject(node, f"the TypedDict {name} can only be called (it makes a dict) or used in annotations")
             return sym.info.js
+        if sym.kind == "classattr":
+            return sym.js
+        if sym.kind == "ignored":
+            if sym.info == "typing.TYPE_CHECKING":
+                return "false"
+            raise Reject(node, f"{sym.info} is only supported in annotations")
         if sym.kind == "builtin":
             return self.builtin_value(name, node)
         if sym.kind == "runtime":
@@ -480,6 +516,8 @@ class ExpressionMixin:
                 if isinstance(n, ast.Constant) and (n.value is None or n.value is True or n.value is False):
                     lit = {None: "null", True: "true", False: "false"}[n.value]
                     return f"({other} {'!==' if neg else '==='} {lit})"
+            if "obj" in (lt, rt):  # an object's identity is its JavaScript identity
+                return f"({left} {'!==' if neg else '==='} {right})"
             raise Reject(node, "'is' compares identity, which JavaScript values do not share with Python: "
                                "use 'is' only with None, True or False, and '==' otherwise")
         if isinstance(op, (ast.Eq, ast.NotEq)):
@@ -560,6 +598,12 @@ class ExpressionMixin:
                 and len(v.args) == 1 and not v.keywords and self.lookup("type", quiet=True) is not None
                 and self.lookup("type").kind == "builtin"):
             return f"$typeName({self.code(v.args[0])})"
+        if node.attr == "__name__" and isinstance(v, ast.Attribute) and v.attr == "__class__":
+            return f"$typeName({self.code(v.value)})"
+        if isinstance(v, ast.Name):
+            sym = self.lookup(v.id, quiet=True)
+            if sym is not None and sym.kind == "class":
+                return self.class_attribute(sym.info, node)
         special = self.module_attribute(node)
         if special is not None:
             return special
@@ -570,15 +614,17 @@ class ExpressionMixin:
                 return f"{obj}.{node.attr}"
             if node.attr == "status_text":
                 return f"{obj}.statusText"
-            raise Reject(node, f"a fetch response has no attribute {node.attr!r} in Segment's runtime "
-                               "(status, ok, status_text, headers, url, await res.json(), await res.text())")
+            hint = RESPONSE_HINTS.get(node.attr)
+            raise Reject(node, f"a fetch response has no attribute {node.attr!r} in Segment's runtime"
+                               + (f": use {hint}" if hint else "")
+                               + " (status, ok, status_text, headers, url, await res.json(), await res.text())")
         if t == "datetime" and (node.attr in DATETIME_FIELDS or node.attr == "tzinfo"):
             return f"{obj}.{node.attr}"
         if node.attr == "status_text":
             return f"$attr({obj}, \"statusText\")"
-        if node.attr.startswith("__"):
+        if node.attr.startswith("__") and node.attr.endswith("__"):
             raise Reject(node, f"the attribute {node.attr} is not supported")
-        return f"$attr({obj}, {js_str(node.attr)})"
+        return f"$attr({obj}, {js_str(self.attr_js(node.attr))})"
 
     def x_Await(self, node: ast.Await) -> str:
         if not self.frame.is_async:
@@ -600,20 +646,38 @@ class ExpressionMixin:
     # --- functions and comprehensions ---------------------------------------------------------
     def x_Lambda(self, node: ast.Lambda) -> str:
         a = node.args
-        if a.defaults or a.kw_defaults and any(d is not None for d in a.kw_defaults) or a.vararg or a.kwarg or a.kwonlyargs:
-            raise Reject(node, "lambda may only take plain positional parameters (use a def for defaults)")
         if any(isinstance(n, ast.NamedExpr) for n in ast.walk(node.body)):
             raise Reject(node, "':=' inside a lambda is not supported")
         scope = function_scope(node)
+        qualname = self.qualname_of("<lambda>")
+        # defaults are evaluated where the lambda is, each time: passed into a function making it
+        defaults = [d for d in [*a.defaults, *a.kw_defaults] if d is not None]
+        holders = [self.frame.temp("$dflt") for _ in defaults]
         frame = self.child_frame("lambda", scope, is_async=False)
-        for p in a.args:
+        frame.qualname = qualname
+        params, taken = [], iter(holders)
+        positional = [*a.posonlyargs, *a.args]
+        first_default = len(positional) - len(a.defaults)
+        for i, p in enumerate(positional):
+            params.append(js_name(p.arg) + (f" = {next(taken)}" if i >= first_default else ""))
+        if a.vararg:
+            params.append(f"{js_name(a.vararg.arg)} = $tuple([])")
+        for p, d in zip(a.kwonlyargs, a.kw_defaults):
+            params.append(js_name(p.arg) + (f" = {next(taken)}" if d is not None else ""))
+        if a.kwarg:
+            params.append(f"{js_name(a.kwarg.arg)} = {{}}")
+        for p in [*positional, *a.kwonlyargs, *(x for x in (a.vararg, a.kwarg) if x is not None)]:
             frame.assigned.add(p.arg)
         with self.in_frame(frame):
+            self.infer_locals(frame)
             body = self.code(node.body)
-        params = ", ".join(js_name(p.arg) for p in a.args)
-        if frame.temps:
-            return f"(({params}) => {{ let {', '.join(frame.temps)}; return {body}; }})"
-        return f"(({params}) => {body})"
+        joined = ", ".join(params)
+        fn = f"(({joined}) => {{ let {', '.join(frame.temps)}; return {body}; }})" if frame.temps else f"(({joined}) => {body})"
+        if defaults:
+            assigns = ", ".join(f"{h} = {self.code(d)}" for h, d in zip(holders, defaults))
+            fn = f"({assigns}, {fn})"
+        info = FuncInfo(qualname, "", a, False, node)
+        return f"$sig({fn}, {self.signature_js(info, 0)})"
 
     def comprehension(self, node, kind: str) -> str:
         scope = FunctionScope()

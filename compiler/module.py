@@ -9,18 +9,20 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .calls import BUILTINS, METHODS, REJECTED_BUILTINS, CallMixin
-from .errors import Problem, Reject, problem_at
+from .calls import BUILTINS, REJECTED_BUILTINS, CallMixin
+from .classes import ClassMixin
+from .errors import Problem, Quiet, Reject, problem_at
 from .expressions import ExpressionMixin, js_str
-from .names import HANDLERS, js_name
+from .names import HANDLERS, attr_name, js_name
 from .narrowing import NarrowingMixin
 from .regex import FLAG_NAMES
 from .scope import function_scope
-from .signatures import Signatures
+from .signatures import Signatures, closed_functions
 from .statements import StatementMixin
 from .symbols import BUILTIN_EXCEPTIONS, RUNTIME_MODULES, RUNTIME_NAMES, ClassInfo, Frame, FuncInfo, Symbol
 
-STD_MODULES = {"copy", "json", "re", "datetime", "base64", "hashlib", "urllib", "urllib.parse", "math", "time"}
+STD_MODULES = {"copy", "json", "re", "datetime", "base64", "hashlib", "urllib", "urllib.parse", "math", "time",
+               "enum", "dataclasses"}
 STD_NAMES = {
     "copy.deepcopy", "copy.copy", "json.dumps", "json.loads", "json.JSONDecodeError",
     "re.compile", "re.match", "re.search", "re.fullmatch", "re.sub", "re.subn", "re.split", "re.findall",
@@ -31,16 +33,53 @@ STD_NAMES = {
     "urllib.parse", "urllib.parse.quote", "urllib.parse.quote_plus", "urllib.parse.unquote",
     "urllib.parse.unquote_plus", "urllib.parse.urlencode", "math.floor", "math.ceil", "math.trunc", "math.sqrt",
     "math.isnan", "math.isinf", "math.isfinite", "math.pi", "math.e", "math.inf", "math.nan", "time.time",
+    "enum.Enum", "enum.auto", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag",
+    "dataclasses.dataclass", "dataclasses.field", "dataclasses.asdict", "dataclasses.astuple", "dataclasses.replace",
+    "dataclasses.fields", "dataclasses.is_dataclass", "dataclasses.FrozenInstanceError",
 } | {f"re.{f}" for f in FLAG_NAMES}
-IGNORED_MODULES = {"__future__", "typing"}
+IGNORED_MODULES = {"__future__", "typing", "typing_extensions"}
+# what a module people reach for is in Segment's runtime
+MODULE_HINTS = {
+    "requests": ": Segment's runtime has fetch: res = await fetch(url, method=\"POST\", json=body) from segfn.runtime",
+    "httpx": ": Segment's runtime has fetch: res = await fetch(url, method=\"POST\", json=body) from segfn.runtime",
+    "aiohttp": ": Segment's runtime has fetch: res = await fetch(url, method=\"POST\", json=body) from segfn.runtime",
+    "urllib3": ": Segment's runtime has fetch (from segfn.runtime)",
+    "os": " (a function reads its configuration from settings, not the environment)",
+    "dateutil": " (datetime.fromisoformat and datetime.strptime parse dates)",
+    "pytz": " (use datetime.timezone.utc or timezone(timedelta(hours=...)))",
+}
 MANIFEST_NAMES = {"KIND", "NAME", "SETTINGS"}
-BUILTIN_METHOD_NAMES = set(METHODS) | {"pop", "sort", "update", "format"}  # compiled to the builtin's helper
 
 
 @functools.lru_cache(maxsize=256)  # asked once per compile pass of the same tree
 def declared_global(tree: ast.Module) -> frozenset[str]:
     """Names some function of the module declares ``global`` (and so may rebind)."""
     return frozenset(name for sub in ast.walk(tree) if isinstance(sub, ast.Global) for name in sub.names)
+
+
+@functools.lru_cache(maxsize=256)  # asked once per function of the same tree and pass
+def escaping_functions(tree: ast.Module) -> frozenset[str]:
+    """Module-level functions used otherwise than as the callee of a call (stored, passed, returned)."""
+    funcs = {s.name for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return frozenset(funcs - closed_functions(tree, funcs))
+
+
+@functools.lru_cache(maxsize=64)
+def _attribute_names(trees: tuple[ast.Module, ...]) -> frozenset[str]:
+    names: set[str] = set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                for item in node.body:
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        names.add(item.name)
+                    elif isinstance(item, ast.Assign):
+                        names.update(t.id for t in item.targets if isinstance(t, ast.Name))
+                    elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+                        names.add(item.target.id)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                names.add(node.attr)
+    return frozenset(names)
 
 
 @dataclass
@@ -58,7 +97,7 @@ class ModuleUnit:
     exports: list[str] = field(default_factory=list)
 
 
-class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin):
+class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin, ClassMixin):
     """Translates one module; ``problems`` collects every error instead of stopping at the first."""
 
     def __init__(self, unit: ModuleUnit, units: dict[str, ModuleUnit], problems: list[Problem],
@@ -71,6 +110,10 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin)
         self.global_types: dict[str, str] = {}
         self.safe_globals: set[str] = set()
         self.methods_used: set[str] = set()
+        self.class_names: dict[str, str] | None = None  # class attributes defined so far, while a class body compiles
+        self.class_context: list[str] = []  # the classes whose body is being compiled (private name mangling)
+        self._auto_values: dict = {}  # enum.auto() values given so far
+        self.handler_aliases: dict[str, FuncInfo] = {}  # on_track = send: the handler's function
         scope = function_scope(unit.tree)
         self.scope = scope
         self.frame = Frame(kind="module", scope=scope, counter=counter)
@@ -81,11 +124,14 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin)
 
     # --- problems -------------------------------------------------------------------------------
     def report(self, exc: Reject) -> None:
-        self.problems.append(problem_at(str(self.unit.path), self.unit.lines, exc.node, exc.message))
+        if not isinstance(exc, Quiet):
+            self.problems.append(problem_at(str(self.unit.path), self.unit.lines, exc.node, exc.message))
 
     # --- names ----------------------------------------------------------------------------------
     def lookup(self, name: str, node: ast.AST | None = None, quiet: bool = False, store: bool = False) -> Symbol | None:
         frame = self.frame
+        if self.class_names and frame.kind == "module" and name in self.class_names and not store:
+            return Symbol("classattr", self.class_names[name])
         while frame is not None:
             if frame.kind == "module":
                 break
@@ -117,6 +163,22 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin)
         if quiet:
             return None
         raise Reject(node, f"name {name!r} is not defined")
+
+    def is_self(self, node: ast.AST) -> bool:
+        """``node`` is the ``self`` (or ``cls``) of an enclosing method."""
+        if not isinstance(node, ast.Name):
+            return False
+        sym = self.lookup(node.id, quiet=True)
+        return (sym is not None and sym.kind == "local" and sym.frame is not None and sym.frame.cls is not None
+                and sym.frame.self_name == node.id)
+
+    def attr_js(self, name: str) -> str:
+        """The stored name of attribute ``name`` here (private names are mangled inside a class)."""
+        return attr_name(name, self.class_context[-1] if self.class_context else None)
+
+    def user_attribute_names(self) -> frozenset[str]:
+        """Every method and attribute name the bundle's classes define or its code assigns."""
+        return _attribute_names(tuple(unit.tree for unit in self.units.values()))
 
     def std_name(self, node: ast.AST) -> str | None:
         """The qualified stdlib name an expression like ``datetime.datetime.fromisoformat`` denotes."""
@@ -190,8 +252,65 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin)
         for name in self.scope.locals:
             if name not in self.unit.symbols:
                 self.unit.symbols[name] = Symbol("global", self.gjs(name))
+        if self.unit.main:
+            self._declare_handlers()
         self.unit.exports = sorted(n for n, s in self.unit.symbols.items()
                                    if s.kind in ("global", "func", "class") and n not in MANIFEST_NAMES)
+
+    def _declare_handlers(self) -> None:
+        """Handlers: ``async def on_track`` or ``def on_track``, or an alias of a module function
+        (``on_track = on_identify = send``), each taking (event, settings); a Segment-style name
+        (``onTrack``, ``ontrack``) is an error with the Python spelling."""
+        tree, symbols = self.unit.tree, self.unit.symbols
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and isinstance(stmt.value, (ast.Name, ast.Attribute)):
+                for target in stmt.targets:
+                    if isinstance(target, ast.Name) and target.id in HANDLERS:
+                        try:
+                            self._declare_alias(target, stmt.value)
+                        except Reject as exc:
+                            self.report(exc)
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                flat = stmt.name.replace("_", "").lower()
+                proper = next((py for py in HANDLERS if py.replace("_", "") == flat), None)
+                if proper is not None and stmt.name != proper:
+                    self.report(Reject(stmt, f"{stmt.name!r} is not a handler name: Segment's "
+                                             f"{HANDLERS[proper]} is written {proper} in Python"))
+                elif stmt.name in HANDLERS and symbols.get(stmt.name, Symbol("x")).kind == "func":
+                    try:
+                        self._check_handler(stmt.name, symbols[stmt.name].info, stmt)
+                    except Reject as exc:
+                        self.report(exc)
+
+    def _declare_alias(self, target: ast.Name, value: ast.AST) -> None:
+        if self.scope.defs.get(target.id, 0) != 1:
+            raise Reject(target, f"{target.id} must be bound once at module level")
+        info = None
+        if isinstance(value, ast.Name):
+            sym = self.unit.symbols.get(value.id)
+            info = sym.info if sym is not None and sym.kind == "func" else None
+        else:
+            found = self.module_callable(value)
+            info = found[1] if found is not None and found[0] == "func" else None
+        if info is None:
+            raise Reject(value, f"{target.id} must be a function: a def of this module or of your helper modules")
+        if isinstance(value, ast.Name) and info.node is not None and info.node.lineno > target.lineno:
+            raise Reject(value, f"name {value.id!r} is not defined yet here: define it above {target.id}")
+        self.handler_aliases[target.id] = info
+        self._check_handler(target.id, info, value)
+
+    @staticmethod
+    def _check_handler(name: str, info: FuncInfo, node: ast.AST) -> None:
+        a = info.args
+        positional = [*a.posonlyargs, *a.args]
+        required = len(positional) - len(a.defaults)
+        ok = (len(positional) >= 2 or a.vararg is not None) and required <= 2 \
+            and all(d is not None for d in a.kw_defaults)
+        if not ok:
+            what = "(events, settings)" if name == "on_batch" else "(event, settings)"
+            raise_at = Reject(node, f"{name} must take {what}: Segment calls it with those two arguments "
+                                    f"(found {info.name}({', '.join(p.arg for p in positional)}))")
+            raise raise_at
 
     def _declare(self, stmt: ast.stmt) -> None:
         symbols = self.unit.symbols
@@ -204,42 +323,15 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin)
                 js = HANDLERS[stmt.name]
             symbols[stmt.name] = Symbol("func", js, FuncInfo(stmt.name, js, stmt.args, is_async, stmt, key=js))
         elif isinstance(stmt, ast.ClassDef):
-            symbols[stmt.name] = Symbol("class", self.gjs(stmt.name), self._class_info(stmt))
+            symbols[stmt.name] = Symbol("class", self.gjs(stmt.name), self.declare_class(stmt))
         elif isinstance(stmt, ast.Import):
-            for alias in stmt.names:
-                self._import_module(alias.name, alias.asname, stmt)
+            for alias in stmt.names:  # each module on its own: every bad one is reported
+                try:
+                    self._import_module(alias.name, alias.asname, stmt)
+                except Reject as exc:
+                    self.report(exc)
         elif isinstance(stmt, ast.ImportFrom):
             self._import_from(stmt)
-
-    def _class_info(self, node: ast.ClassDef) -> ClassInfo:
-        if len(node.bases) != 1 or node.keywords:
-            raise Reject(node, "an exception class must have exactly one base class")
-        base_node = node.bases[0]
-        base: ClassInfo | str
-        if isinstance(base_node, ast.Name) and base_node.id in self.unit.symbols and self.unit.symbols[base_node.id].kind == "class":
-            base = self.unit.symbols[base_node.id].info
-        elif isinstance(base_node, ast.Name) and base_node.id in BUILTIN_EXCEPTIONS and base_node.id not in self.unit.symbols:
-            base = base_node.id
-        elif isinstance(base_node, ast.Name) and self.unit.symbols.get(base_node.id, Symbol("x")).kind == "runtime" \
-                and self.unit.symbols[base_node.id].js in ("RetryError", "ValidationError", "InvalidEventPayload",
-                                                           "EventNotSupported", "DropEvent"):
-            base = self.unit.symbols[base_node.id].js
-        elif isinstance(base_node, ast.Attribute) and self.module_callable(base_node) and self.module_callable(base_node)[0] == "class":
-            base = self.module_callable(base_node)[1]
-        else:
-            raise Reject(base_node, "only exception classes are supported: the base must be Exception, another "
-                                    "exception class, or one of Segment's error classes")
-        info = ClassInfo(node.name, self.gjs(node.name), base)
-        for item in node.body:
-            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                if item.name == "__init__":
-                    info.init = FuncInfo("__init__", "__init__", item.args, False, item)
-                info.methods.add(item.name)
-            elif isinstance(item, ast.Assign):
-                for t in item.targets:
-                    if isinstance(t, ast.Name):
-                        info.attrs.add(t.id)
-        return info
 
     def _helper_unit(self, dotted: str, node: ast.AST) -> str:
         if dotted not in self.units:
@@ -249,15 +341,17 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin)
 
     def _import_module(self, name: str, asname: str | None, node: ast.AST) -> None:
         symbols = self.unit.symbols
+        local = asname or name.split(".")[0]
         if name in IGNORED_MODULES:
             symbols[asname or name] = Symbol("ignored", "", name)
             return
         if name in RUNTIME_MODULES:
-            raise Reject(node, f"import names from {name}: from segfn.runtime import fetch, ...")
+            self._reject_import(local, node, f"import names from {name}: from segfn.runtime import fetch, ...")
         if name.startswith("functions."):
             dotted = self._helper_unit(name, node)
             if asname is None:
-                raise Reject(node, f"use 'import {name} as <name>' or 'from functions import {name.split('.')[1]}'")
+                self._reject_import(local, node, f"use 'import {name} as <name>' or "
+                                                 f"'from functions import {name.split('.')[1]}'")
             symbols[asname] = Symbol("module", "", dotted)
             return
         if name in STD_MODULES:
@@ -266,8 +360,14 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin)
             else:
                 symbols[asname or name] = Symbol("std", "", name)
             return
-        raise Reject(node, f"the module {name!r} is not supported (allowed: segfn.runtime, your modules in "
-                           "functions/, and the standard library subset in docs/python-subset.md)")
+        hint = MODULE_HINTS.get(name.split(".")[0], "")
+        self._reject_import(local, node, f"the module {name!r} is not supported{hint} (allowed: segfn.runtime, your "
+                                         "modules in functions/, and the standard library subset in docs/python-subset.md)")
+
+    def _reject_import(self, local: str, node: ast.AST, message: str) -> None:
+        """Report an import, and bind its name so that its uses add no errors of their own."""
+        self.unit.symbols[local] = Symbol("rejected", "", local)
+        raise Reject(node, message)
 
     def _import_from(self, node: ast.ImportFrom) -> None:
         symbols = self.unit.symbols
@@ -277,40 +377,49 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin)
             module = f"{package}.{module}" if module else package
         if module in IGNORED_MODULES:
             for alias in node.names:
-                symbols[alias.asname or alias.name] = Symbol("ignored", "", module)
+                symbols[alias.asname or alias.name] = Symbol("ignored", "", f"{module}.{alias.name}")
             return
-        for alias in node.names:
-            if alias.name == "*":
-                raise Reject(node, "'import *' is not supported: name what you import")
-            local = alias.asname or alias.name
-            if module in RUNTIME_MODULES:
-                if alias.name not in RUNTIME_NAMES:
-                    raise Reject(node, f"{module} has no {alias.name!r}")
-                symbols[local] = Symbol("runtime", alias.name)
-            elif module == "functions":
-                if alias.name == "runtime":
-                    raise Reject(node, "import names from segfn.runtime: from segfn.runtime import fetch, ...")
-                symbols[local] = Symbol("module", "", self._helper_unit(f"functions.{alias.name}", node))
-            elif module.startswith("functions."):
-                dotted = self._helper_unit(module, node)
-                unit = self.units[dotted]
-                member = unit.symbols.get(alias.name)
-                if member is None:
-                    raise Reject(node, f"cannot import {alias.name!r} from {module}")
-                if member.kind in ("func", "class"):
-                    symbols[local] = member
-                elif member.kind == "global":
-                    symbols[local] = Symbol("imported", member.js, (dotted, alias.name))
-                else:
-                    symbols[local] = member
-            elif module in STD_MODULES:
-                qual = f"{module}.{alias.name}"
-                if qual not in STD_NAMES and qual not in STD_MODULES:
-                    raise Reject(node, f"{qual} is not in the supported standard library subset (docs/python-subset.md)")
-                symbols[local] = Symbol("std", "", qual)
+        for alias in node.names:  # each name on its own: every bad one is reported
+            try:
+                self._import_name(node, module, alias)
+            except Reject as exc:
+                self.unit.symbols[alias.asname or alias.name] = Symbol("rejected", "", alias.asname or alias.name)
+                self.report(exc)
+
+    def _import_name(self, node: ast.ImportFrom, module: str, alias: ast.alias) -> None:
+        symbols = self.unit.symbols
+        if alias.name == "*":
+            raise Reject(node, "'import *' is not supported: name what you import")
+        local = alias.asname or alias.name
+        if module in RUNTIME_MODULES:
+            if alias.name not in RUNTIME_NAMES:
+                raise Reject(node, f"{module} has no {alias.name!r}")
+            symbols[local] = Symbol("runtime", alias.name)
+        elif module == "functions":
+            if alias.name == "runtime":
+                raise Reject(node, "import names from segfn.runtime: from segfn.runtime import fetch, ...")
+            symbols[local] = Symbol("module", "", self._helper_unit(f"functions.{alias.name}", node))
+        elif module.startswith("functions."):
+            dotted = self._helper_unit(module, node)
+            unit = self.units[dotted]
+            member = unit.symbols.get(alias.name)
+            if member is None:
+                raise Reject(node, f"cannot import {alias.name!r} from {module}")
+            if member.kind in ("func", "class"):
+                symbols[local] = member
+            elif member.kind == "global":
+                symbols[local] = Symbol("imported", member.js, (dotted, alias.name))
             else:
-                raise Reject(node, f"the module {module!r} is not supported (allowed: segfn.runtime, your "
-                                   "modules in functions/, and the standard library subset in docs/python-subset.md)")
+                symbols[local] = member
+        elif module in STD_MODULES:
+            qual = f"{module}.{alias.name}"
+            if qual not in STD_NAMES and qual not in STD_MODULES:
+                raise Reject(node, f"{qual} is not in the supported standard library subset (docs/python-subset.md)")
+            symbols[local] = Symbol("std", "", qual)
+        else:
+            hint = MODULE_HINTS.get(module.split(".")[0], "")
+            raise Reject(node, f"the module {module!r} is not supported{hint} (allowed: segfn.runtime, your "
+                               "modules in functions/, and the standard library subset in docs/python-subset.md)")
 
     # --- module body ------------------------------------------------------------------------------
     def compile_body(self) -> list[str]:
@@ -346,6 +455,15 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin)
     def module_stmt(self, stmt: ast.stmt) -> list[str]:
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
             return self.import_lines(stmt)
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id in self.handler_aliases
+                                                for t in stmt.targets):
+            out = self.stmt(stmt)
+            for t in stmt.targets:
+                if isinstance(t, ast.Name) and t.id in self.handler_aliases:
+                    info = self.handler_aliases[t.id]
+                    out += [f"async function {HANDLERS[t.id]}(event, settings) {{",
+                            f"  return {info.js}(event, settings);", "}"]
+            return out
         if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "SETTINGS" for t in stmt.targets):
             return []  # the settings schema goes to the manifest, never into the bundle
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in self.unit.symbols \
@@ -372,42 +490,9 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin)
         info: FuncInfo = self.unit.symbols[node.name].info
         pre, lines = self.function_js(node, info.js, declaration=True, info=info)
         out = pre + lines
+        if node.name in escaping_functions(self.unit.tree):  # it may be called where the compiler cannot see it
+            out.append(f"$sig({info.js}, {self.signature_js(info, 0)});")
         if self.unit.main and node.name in HANDLERS and not info.is_async:
             out += [f"async function {HANDLERS[node.name]}(event, settings) {{",
                     f"  return {info.js}(event, settings);", "}"]
         return out
-
-    def class_lines(self, node: ast.ClassDef) -> list[str]:
-        info: ClassInfo = self.unit.symbols[node.name].info
-        if node.decorator_list:
-            raise Reject(node.decorator_list[0], "decorators are not supported")
-        base = info.base
-        base_js = base.js if isinstance(base, ClassInfo) else self.exception_js(base, node)
-        out = [f"class {info.js} extends {base_js} {{",
-               "  constructor(...args) { super(); $excInit(this, args); }"]
-        after = [f"$excClass({info.js}, {js_str(node.name)});"]
-        for item in node.body:
-            try:
-                if isinstance(item, ast.Expr) and isinstance(item.value, ast.Constant):
-                    continue
-                if isinstance(item, ast.Pass):
-                    continue
-                if isinstance(item, ast.FunctionDef):
-                    if item.name.startswith("__") and item.name not in ("__init__", "__str__", "__repr__"):
-                        raise Reject(item, f"the special method {item.name} is not supported")
-                    if item.name in BUILTIN_METHOD_NAMES:
-                        raise Reject(item, f"an exception method cannot be named {item.name!r}: .{item.name}() on a "
-                                           "value the compiler cannot type is the str/list/dict method")
-                    pre, lines = self.function_js(item, js_name(item.name), cls=info)
-                    out += pre + ["  " + line for line in lines]
-                    continue
-                if isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
-                    attr = item.targets[0].id
-                    value = self.code(item.value)
-                    after.append(f"{info.js}.prototype.{js_name(attr)} = {info.js}.{js_name(attr)} = {value};")
-                    continue
-                raise Reject(item, "an exception class body may hold a docstring, class attributes and methods")
-            except Reject as exc:
-                self.report(exc)
-        out.append("}")
-        return out + after

@@ -35,3 +35,21 @@ HANDLERS = {
 
 def js_name(name: str) -> str:
     return name + "$" if name in JS_RESERVED else name
+
+
+# Property names a JavaScript object (or function, array, Error) already has or that JavaScript
+# itself reads (a `then` makes an object a thenable, `toJSON` changes JSON.stringify): a Python
+# attribute of that name is stored with a "$" suffix.
+ATTR_RESERVED = frozenset("""
+constructor prototype __proto__ toString toLocaleString valueOf toJSON then hasOwnProperty isPrototypeOf
+propertyIsEnumerable __defineGetter__ __defineSetter__ __lookupGetter__ __lookupSetter__ name message stack
+cause length caller arguments
+""".split())
+
+
+def attr_name(name: str, cls: str | None = None) -> str:
+    """The stored name of a Python attribute: ``__x`` inside class ``C`` is ``_C__x`` (Python's private
+    name mangling), and a name JavaScript objects already use gets a ``$`` suffix."""
+    if cls is not None and name.startswith("__") and not name.endswith("__") and cls.strip("_"):
+        name = f"_{cls.lstrip('_')}{name}"
+    return name + "$" if name in ATTR_RESERVED else name

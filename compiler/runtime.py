@@ -18,11 +18,11 @@ from pathlib import Path
 from . import unicode_tables
 
 JS_DIR = Path(__file__).with_name("js")
-FILES = ("core.js", "exceptions.js", "numbers.js", "format.js", "strings.js", "collections.js", "stdlib.js",
+FILES = ("core.js", "exceptions.js", "classes.js", "numbers.js", "format.js", "strings.js", "collections.js", "stdlib.js",
          "datetime.js", "re.js", "hashlib.js")
 _MARK = re.compile(r"^// @helper (\$\w+)\s*$", re.M)
 _DECL = re.compile(r"^(?:async\s+)?(?:function\*?|const|let|class)\s+(\$\w+)", re.M)
-_REF = re.compile(r"(?<![.\w$])\$[A-Za-z_][A-Za-z0-9_]*")
+_REF = re.compile(r"(?<![\w$])(?<![^.]\.)\$[A-Za-z_][A-Za-z0-9_]*")  # not x.$prop; ...$spread is a reference
 _METHOD_DEF = re.compile(r"^[ \t]+(?:get |static |async )?\$\w+(?=\([^()]*\)\s*\{)", re.M)
 
 
@@ -55,6 +55,8 @@ def helpers() -> tuple[dict[str, Helper], dict[str, str]]:
             body = "\n".join(line for line in body.split("\n") if not line.lstrip().startswith("//")).rstrip() + "\n"
             declares = frozenset(_DECL.findall(body)) | {mark.group(1)}
             helper = Helper(mark.group(1), order, body, declares)
+            if helper.name in by_name:
+                raise RuntimeError(f"compiler/js/{filename}: the helper {helper.name} is defined twice")
             order += 1
             by_name[helper.name] = helper
             for name in declares:
@@ -87,7 +89,13 @@ PATCHES = {
 # Helpers that only run on a value of a kind few bundles make: carried only with one of that kind's
 # makers (a branch that can never be taken may name a function the bundle does not define). Hashing
 # needs bytes made by one of the others first.
-ONLY_WITH_MAKERS = {"$bytesRepr": {"$m_encode", "$b64encode", "$b64decode"}}
+ONLY_WITH_MAKERS = {
+    "$bytesRepr": {"$m_encode", "$b64encode", "$b64decode"},
+    "$enumName": {"$enumClass"}, "$enumValue": {"$enumClass"},  # only an Enum class has members
+    "$FrozenInstanceError": {"$dataclass"},  # only a frozen dataclass raises it
+    # only a user class's objects reach them (from a helper; the function's own code may call them)
+    "$classAttr": {"$pyClass"}, "$richCompare": {"$pyClass"}, "$callMethod": {"$pyClass"},
+}
 
 
 def closure(code: str, methods: frozenset[str] | set[str] = frozenset()) -> list[str]:

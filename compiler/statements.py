@@ -184,15 +184,35 @@ class StatementMixin:
                 return [f"$listSet({self.code(target.value)}, {self.code(target.slice)}, {value});"]
             return [f"$setitem({self.code(target.value)}, {self.code(target.slice)}, {value});"]
         if isinstance(target, ast.Attribute):
-            obj = target.value
-            if self.frame.cls is not None and isinstance(obj, ast.Name) and obj.id == self.frame.self_name:
-                if target.attr in ("args", "message", "name", "stack") or target.attr.startswith("__"):
-                    raise Reject(target, f"the attribute {target.attr!r} is reserved on exceptions")
-                return [f"this.{js_name(target.attr)} = {value};"]
-            return [f"$setattr({self.code(obj)}, {js_str(target.attr)}, {value});"]
+            return [self.store_attribute(target, value)]
         if isinstance(target, ast.Starred):
             raise Reject(target, "a starred assignment target must be in a list or tuple")
         raise Reject(target, "cannot assign to this expression")
+
+    def store_attribute(self, target: ast.Attribute, value: str, obj_js: str | None = None) -> str:
+        """``obj.name = value`` (``value`` already evaluated JavaScript)."""
+        obj = target.value
+        if target.attr.startswith("__") and target.attr.endswith("__"):
+            raise Reject(target, f"assigning the special attribute {target.attr} is not supported")
+        js = self.attr_js(target.attr)
+        frame = self.frame
+        if (frame.cls is not None and isinstance(obj, ast.Name) and obj.id == frame.self_name
+                and frame.method_kind in ("method", "getter", "setter")):
+            cls = frame.cls
+            if cls.kind == "exception" and target.attr == "args":
+                return f"this.args = $tupleOf({value});"
+            property_named = any(m.kind == "getter" and m.js == js for c in cls.chain() for m in c.methods.values())
+            if frame.generated or not (cls.frozen() or property_named):
+                return f"this.{js} = {value};"
+            return f"$setattr(this, {js_str(js)}, {value});"
+        if isinstance(obj, ast.Name):
+            sym = self.lookup(obj.id, quiet=True)
+            if sym is not None and sym.kind == "class":
+                if not (sym.info.has_attr(target.attr) or sym.info.find_method(target.attr)):
+                    raise Reject(target, f"type object {sym.info.name!r} has no attribute {target.attr!r} to assign "
+                                         "(define it in the class body)")
+                return f"{sym.info.js}.prototype.{js} = {value};"
+        return f"$setattr({obj_js or self.code(obj)}, {js_str(js)}, {value});"
 
     def s_AnnAssign(self, node: ast.AnnAssign) -> list[str]:
         if node.value is None:
@@ -230,10 +250,15 @@ class StatementMixin:
                     f"$setitem({o}, {k}, {combine(f'$getitem({o}, {k})', self.code(node.value))});"]
         if isinstance(target, ast.Attribute):
             o = self.frame.temp()
-            if self.frame.cls is not None and isinstance(target.value, ast.Name) and target.value.id == self.frame.self_name:
-                return [f"this.{js_name(target.attr)} = {combine(f'this.{js_name(target.attr)}', self.code(node.value))};"]
-            return [f"{o} = {self.code(target.value)};",
-                    f"$setattr({o}, {js_str(target.attr)}, {combine(f'$attr({o}, {js_str(target.attr)})', self.code(node.value))});"]
+            js = self.attr_js(target.attr)
+            current = f"$attr({o}, {js_str(js)})"
+            if isinstance(target.value, ast.Name):
+                sym = self.lookup(target.value.id, quiet=True)
+                if sym is not None and sym.kind == "class":
+                    current = self.class_attribute(sym.info, ast.copy_location(
+                        ast.Attribute(target.value, target.attr, ast.Load()), target))
+            store = self.store_attribute(target, combine(current, self.code(node.value)), obj_js=o)
+            return [f"{o} = {self.code(target.value)};", store]
         raise Reject(node, "this augmented assignment target is not supported")
 
     def s_Delete(self, node: ast.Delete) -> list[str]:
@@ -263,6 +288,9 @@ class StatementMixin:
         if isinstance(exc, (ast.Name, ast.Attribute)):
             cls = self.exception_class(exc, quiet=True)
             if cls is not None:
+                user = isinstance(exc, ast.Name) and getattr(self.lookup(exc.id, quiet=True), "kind", None) == "class"
+                if user or (isinstance(exc, ast.Attribute) and (self.module_callable(exc) or ("",))[0] == "class"):
+                    return f"$construct({cls}, [], null)"
                 return f"new {cls}()"
         if isinstance(exc, ast.Call):
             return self.code(exc)
@@ -270,6 +298,9 @@ class StatementMixin:
 
     # --- control flow -----------------------------------------------------------------------------
     def s_If(self, node: ast.If) -> list[str]:
+        if isinstance(node.test, ast.Name) and getattr(self.lookup(node.test.id, quiet=True), "info", None) == \
+                "typing.TYPE_CHECKING":
+            return self.block(node.orelse, "") if node.orelse else []  # imports for annotations only
         test = self.truth(node.test)
         in_body, in_else = self.branch_types(node)
         body, after_body = self.sub_block(node.body, "  ", in_body)
@@ -462,6 +493,10 @@ class StatementMixin:
             if sym is None:
                 return None
             if sym.kind == "class":
+                if sym.info.kind != "exception":
+                    if quiet:
+                        return None
+                    raise Reject(node, f"{node.id} is not an exception class: it cannot be raised or caught")
                 return sym.info.js
             if sym.kind == "builtin" and node.id in BUILTIN_EXCEPTIONS:
                 return BUILTIN_EXCEPTIONS[node.id]
@@ -472,6 +507,8 @@ class StatementMixin:
             qual = self.std_name(node)
             if qual == "json.JSONDecodeError":
                 return "$JSONDecodeError"
+            if qual == "dataclasses.FrozenInstanceError":
+                return "$FrozenInstanceError"
             target = self.module_callable(node)
             if target is not None and target[0] == "class":
                 return target[1].js
@@ -481,16 +518,26 @@ class StatementMixin:
 
     # --- functions and classes ----------------------------------------------------------------------
     def function_js(self, node, js: str, cls: ClassInfo | None = None, declaration: bool = False,
-                    info: FuncInfo | None = None) -> tuple[list[str], list[str]]:
-        """(lines evaluating the defaults, lines of the function) for a def."""
-        if node.decorator_list:
-            raise Reject(node.decorator_list[0], "decorators are not supported")
+                    info: FuncInfo | None = None, method_kind: str = "method") -> tuple[list[str], list[str]]:
+        """(lines evaluating the defaults, lines of the function) for a def; with ``cls``, a method of
+        that class (``method_kind``: method, static, class, getter, setter)."""
+        if node.decorator_list and cls is None:
+            raise Reject(node.decorator_list[0], "decorators are not supported on functions (a class's methods "
+                                                 "may use @staticmethod, @classmethod and @property)")
         a = node.args
         is_async = isinstance(node, ast.AsyncFunctionDef)
         scope = function_scope(node)
         frame = self.child_frame("method" if cls else "function", scope, is_async)
         frame.cls = cls
+        frame.method_kind = method_kind if cls is not None else ""
+        frame.generated = getattr(node, "generated", False)
+        frame.qualname = info.name if info is not None and (cls is not None or info.key) else self.qualname_of(node.name)
         frame.rebound_by_nested = rebound_by_nested(node)
+        for stmt in node.body:  # a def bound once at the top of the body: calls to it are bound here
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and scope.defs.get(stmt.name) == 1 \
+                    and stmt.name not in frame.rebound_by_nested and not stmt.decorator_list:
+                frame.funcs[stmt.name] = FuncInfo(f"{frame.qualname}.<locals>.{stmt.name}", js_name(stmt.name),
+                                                  stmt.args, isinstance(stmt, ast.AsyncFunctionDef), stmt)
         signatures = self.module.signatures
         frame.param_types = signatures.param_types(info)
         if info is not None and self.unit.main and info.key and node.name in HANDLERS:
@@ -508,7 +555,7 @@ class StatementMixin:
         default_frame = self.frame
         for i, (arg, default) in enumerate(all_params):
             name = js_name(arg.arg)
-            if cls is not None and i == 0:
+            if cls is not None and i == 0 and method_kind != "static":
                 frame.self_name = arg.arg
                 continue
             if default == "vararg":
@@ -532,11 +579,13 @@ class StatementMixin:
             self.infer_locals(frame)
             body = self.block(node.body, "  ")
         falls_off = frame.assigned is not None  # the end is reachable: it returns None
-        if cls is not None and frame.self_name is None:
+        if cls is not None and frame.self_name is None and method_kind != "static":
             raise Reject(node, "a method needs 'self'")
         decl_names = sorted(js_name(n) for n in scope.locals if n not in {p.arg for p in [*positional, *a.kwonlyargs, *(x for x in (a.vararg, a.kwarg) if x)]})
         head: list[str] = []
-        if cls is not None:
+        if cls is not None and method_kind == "class":
+            head.append(f"  const {js_name(frame.self_name)} = $clsOf(this);")
+        elif cls is not None and method_kind != "static":
             head.append(f"  const {js_name(frame.self_name)} = this;")
         names = decl_names + frame.temps
         if names:
@@ -572,17 +621,29 @@ class StatementMixin:
 
     def s_FunctionDef(self, node) -> list[str]:
         info = self.frame.funcs.get(node.name)
+        if info is None:
+            info = FuncInfo(self.qualname_of(node.name), js_name(node.name), node.args,
+                            isinstance(node, ast.AsyncFunctionDef), node)
         pre, lines = self.function_js(node, "", info=info)
         target = self.assign_name(node.name, node)
         self.mark_assigned(node.name)
-        lines[0] = f"{target} = {lines[0]}"
-        lines[-1] = lines[-1] + ";"
+        lines[0] = f"{target} = $sig({lines[0]}"
+        lines[-1] = lines[-1] + f", {self.signature_js(info, 0)});"
         return pre + lines
+
+    def qualname_of(self, name: str) -> str:
+        """The __qualname__ of a function named ``name`` defined here."""
+        frame = self.frame
+        while frame is not None and frame.kind == "comprehension":
+            frame = frame.parent
+        if frame is None or frame.kind == "module":
+            return name
+        return f"{frame.qualname}.<locals>.{name}"
 
     s_AsyncFunctionDef = s_FunctionDef
 
     def s_ClassDef(self, node) -> list[str]:
-        raise Reject(node, "classes are only supported at module level, and only exception classes")
+        raise Reject(node, "classes are only supported at module level")
 
     def s_Import(self, node) -> list[str]:
         raise Reject(node, "imports are only supported at module level")

@@ -46,21 +46,58 @@ class FuncInfo:
 
 
 @dataclass
+class MethodInfo:
+    """A function defined in a class body."""
+
+    name: str  # the Python name
+    js: str  # the stored name (names.attr_name)
+    kind: str  # method | static | class | getter | setter
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    info: FuncInfo  # its signature; for a method, self (or cls) is the first parameter
+
+
+@dataclass
+class FieldInfo:
+    """A dataclass field."""
+
+    name: str
+    node: ast.AnnAssign
+    default: ast.AST | None = None  # the default value's expression
+    factory: ast.AST | None = None  # field(default_factory=...)
+    init: bool = True
+    repr: bool = True
+    compare: bool = True
+    kw_only: bool = False
+
+
+@dataclass
 class ClassInfo:
+    """A user class. ``kind``: object (plain classes and dataclasses), exception, enum, typeddict."""
+
     name: str
     js: str
-    base: "ClassInfo | str"  # a ClassInfo, or a builtin/runtime exception name
-    init: FuncInfo | None = None
-    methods: set[str] = field(default_factory=set)
-    attrs: set[str] = field(default_factory=set)
+    base: "ClassInfo | str"  # a ClassInfo, or "object", or a builtin/runtime exception name, "Enum"...
+    kind: str = "exception"
+    init: FuncInfo | None = None  # its own __init__ (written or, for a dataclass, generated)
+    methods: dict[str, MethodInfo] = field(default_factory=dict)
+    attrs: dict[str, ast.AST | None] = field(default_factory=dict)  # class attributes (not methods)
+    dataclass: dict | None = None  # the dataclass options (eq, order, frozen, repr, init, kw_only)
+    fields: list[FieldInfo] = field(default_factory=list)  # its own dataclass fields
+    members: list[str] = field(default_factory=list)  # an enum's member names
 
-    def init_signature(self) -> FuncInfo | None:
-        """The __init__ that runs for this class (its own or an ancestor's), or None (Exception's)."""
+    def chain(self):
+        """This class and its user base classes, nearest first."""
         cls: ClassInfo | str = self
         while isinstance(cls, ClassInfo):
+            yield cls
+            cls = cls.base
+
+    def init_signature(self) -> FuncInfo | None:
+        """The __init__ that runs for this class (its own or an ancestor's), or None (object's or
+        BaseException's)."""
+        for cls in self.chain():
             if cls.init is not None:
                 return cls.init
-            cls = cls.base
         return None
 
     def root(self) -> str:
@@ -69,13 +106,32 @@ class ClassInfo:
             cls = cls.base
         return cls
 
-    def has_method(self, name: str) -> bool:
-        cls: ClassInfo | str = self
-        while isinstance(cls, ClassInfo):
+    def find_method(self, name: str) -> MethodInfo | None:
+        for cls in self.chain():
             if name in cls.methods:
-                return True
-            cls = cls.base
-        return False
+                return cls.methods[name]
+        return None
+
+    def has_method(self, name: str) -> bool:
+        return self.find_method(name) is not None
+
+    def has_attr(self, name: str) -> bool:
+        return any(name in cls.attrs or name in cls.members for cls in self.chain())
+
+    def all_fields(self) -> list[FieldInfo]:
+        """The dataclass fields in __init__ order: the bases' first, a redefined one in its first place."""
+        out: list[FieldInfo] = []
+        for cls in reversed(list(self.chain())):
+            for f in cls.fields:
+                at = next((i for i, g in enumerate(out) if g.name == f.name), None)
+                if at is None:
+                    out.append(f)
+                else:
+                    out[at] = f
+        return out
+
+    def frozen(self) -> bool:
+        return any(cls.dataclass is not None and cls.dataclass.get("frozen") for cls in self.chain())
 
 
 @dataclass
@@ -107,6 +163,9 @@ class Frame:
     counter: list[int] = field(default_factory=lambda: [0])
     self_name: str | None = None
     cls: ClassInfo | None = None
+    method_kind: str = ""  # a method's: method, static, class, getter, setter
+    qualname: str = ""  # Python's __qualname__ of the function (f, C.m, f.<locals>.g, <lambda>)
+    generated: bool = False  # a dataclass's generated __init__ (sets frozen fields directly)
     param_types: dict[str, str] = field(default_factory=dict)  # what every call passes (compiler/signatures.py)
     returns: list[str] = field(default_factory=list)  # types of its return statements
 

@@ -1,12 +1,12 @@
 // list, dict and set methods and the builtins that consume iterables, with Python's semantics.
 
 // @helper $m_append
-function $m_append(l, v) { if (!$isList(l)) return $noMethod(l, "append"); l.push(v); return null; }
+function $m_append(l, v) { if (!$isList(l)) return $noMethod(l, "append", arguments); l.push(v); return null; }
 // @helper $m_extend
-function $m_extend(l, v) { if (!$isList(l)) return $noMethod(l, "extend"); $iadd(l, v); return null; }
+function $m_extend(l, v) { if (!$isList(l)) return $noMethod(l, "extend", arguments); $iadd(l, v); return null; }
 // @helper $m_insert
 function $m_insert(l, i, v) {
-  if (!$isList(l)) return $noMethod(l, "insert");
+  if (!$isList(l)) return $noMethod(l, "insert", arguments);
   if (!$isIntLike(i)) throw new TypeError(`'${$typeName(i)}' object cannot be interpreted as an integer`);
   i = +i; if (i < 0) { i += l.length; if (i < 0) i = 0; } if (i > l.length) i = l.length;
   l.splice(i, 0, v); return null;
@@ -21,23 +21,23 @@ function $m_remove(o, v) {
     if (!$setDelete(o, $hashable(v))) throw new $KeyError(v);
     return null;
   }
-  return $noMethod(o, "remove");
+  return $noMethod(o, "remove", arguments);
 }
 // @helper $m_reverse
-function $m_reverse(l) { if (!$isList(l)) return $noMethod(l, "reverse"); l.reverse(); return null; }
+function $m_reverse(l) { if (!$isList(l)) return $noMethod(l, "reverse", arguments); l.reverse(); return null; }
 // @helper $m_clear
 function $m_clear(o) {
   if ($isList(o)) { o.length = 0; return null; }
   if ($isDict(o)) { for (const k of $Object.keys(o)) delete o[k]; return null; }
   if (o instanceof $Set && !o.$frozen) { o.clear(); return null; }
-  return $noMethod(o, "clear");
+  return $noMethod(o, "clear", arguments);
 }
 // @helper $m_copy
 function $m_copy(o) {
   if ($isList(o)) return o.slice();
   if ($isDict(o)) return $dictMerge([o]);
   if (o instanceof $Set) return $mkset(o, o.$frozen);
-  return $noMethod(o, "copy");
+  return $noMethod(o, "copy", arguments);
 }
 // @helper $m_pop
 function $m_pop(o, a, dflt, hasDefault) {
@@ -58,7 +58,7 @@ function $m_pop(o, a, dflt, hasDefault) {
     if (o.size === 0) throw new $KeyError("pop from an empty set");
     const v = o.values().next().value; o.delete(v); return v;
   }
-  return $noMethod(o, "pop");
+  return $noMethod(o, "pop", hasDefault ? [a, dflt] : [a]);
 }
 
 // @helper $m_get
@@ -73,15 +73,15 @@ function $m_get(o, k, dflt) {
     const v = o.get(k);  // Headers
     return v === null || v === undefined ? dflt : v;
   }
-  return $noMethod(o, "get");
+  return $noMethod(o, "get", arguments);
 }
 // @helper $m_keys
-function $m_keys(o) { return $isDict(o) ? $Object.keys(o) : $noMethod(o, "keys"); }
+function $m_keys(o) { return $isDict(o) ? $Object.keys(o) : $noMethod(o, "keys", arguments); }
 // @helper $m_values
-function $m_values(o) { return $isDict(o) ? $Object.values(o) : $noMethod(o, "values"); }
+function $m_values(o) { return $isDict(o) ? $Object.values(o) : $noMethod(o, "values", arguments); }
 // @helper $m_items
 function $m_items(o) {
-  if (!$isDict(o)) return $noMethod(o, "items");
+  if (!$isDict(o)) return $noMethod(o, "items", arguments);
   const out = [];
   for (const k of $Object.keys(o)) out.push($Object.freeze([k, o[k]]));
   return out;
@@ -90,14 +90,14 @@ function $m_items(o) {
 // dict.items() for a loop that destructures each pair at once: the pairs are never seen, so they
 // need not be frozen tuples.
 function $itemPairs(o) {
-  if (!$isDict(o)) return $noMethod(o, "items");
+  if (!$isDict(o)) return $noMethod(o, "items", arguments);
   const keys = $Object.keys(o), out = new Array(keys.length);
   for (let i = 0; i < keys.length; i++) out[i] = [keys[i], o[keys[i]]];
   return out;
 }
 // @helper $m_setdefault
 function $m_setdefault(o, k, dflt) {
-  if (!$isDict(o)) return $noMethod(o, "setdefault");
+  if (!$isDict(o)) return $noMethod(o, "setdefault", arguments);
   if (dflt === undefined) dflt = null;
   if (typeof k === "string" && $Object.hasOwn(o, k)) return o[k];
   $setitem(o, k, dflt);
@@ -115,11 +115,11 @@ function $m_update(o, other, kwargs) {
   }
   if (o instanceof $Set && !o.$frozen) { for (const v of $iter(other)) if (!$setHas(o, $setElem(v))) o.add(v); return null; }
   if (o !== null && typeof o === "object" && typeof o.update === "function" && o.$pytype) return o.update(other);
-  return $noMethod(o, "update");
+  return $noMethod(o, "update", [other]);
 }
 // @helper $m_popitem
 function $m_popitem(o) {
-  if (!$isDict(o)) return $noMethod(o, "popitem");
+  if (!$isDict(o)) return $noMethod(o, "popitem", arguments);
   const keys = $Object.keys(o);
   if (keys.length === 0) throw new $KeyError("popitem(): dictionary is empty");
   const k = keys[keys.length - 1], v = o[k];
@@ -172,19 +172,19 @@ function $setDelete(s, v) {
   return false;
 }
 // @helper $m_add
-function $m_add(s, v) { if (!(s instanceof $Set) || s.$frozen) return $noMethod(s, "add"); if (!$setHas(s, $setElem(v))) s.add(v); return null; }
+function $m_add(s, v) { if (!(s instanceof $Set) || s.$frozen) return $noMethod(s, "add", arguments); if (!$setHas(s, $setElem(v))) s.add(v); return null; }
 // @helper $m_discard
-function $m_discard(s, v) { if (!(s instanceof $Set) || s.$frozen) return $noMethod(s, "discard"); $setDelete(s, $hashable(v)); return null; }
+function $m_discard(s, v) { if (!(s instanceof $Set) || s.$frozen) return $noMethod(s, "discard", arguments); $setDelete(s, $hashable(v)); return null; }
 // @helper $m_union
-function $m_union(s, ...others) { if (!(s instanceof $Set)) return $noMethod(s, "union"); const out = $mkset(s, s.$frozen); for (const o of others) for (const v of $iter(o)) if (!$setHas(out, $setElem(v))) out.add(v); return out; }
+function $m_union(s, ...others) { if (!(s instanceof $Set)) return $noMethod(s, "union", arguments); const out = $mkset(s, s.$frozen); for (const o of others) for (const v of $iter(o)) if (!$setHas(out, $setElem(v))) out.add(v); return out; }
 // @helper $m_intersection
-function $m_intersection(s, ...others) { if (!(s instanceof $Set)) return $noMethod(s, "intersection"); let out = [...s]; for (const o of others) { const t = $mkset($iter(o)); out = out.filter((v) => $setHas(t, v)); } return $mkset(out, s.$frozen); }
+function $m_intersection(s, ...others) { if (!(s instanceof $Set)) return $noMethod(s, "intersection", arguments); let out = [...s]; for (const o of others) { const t = $mkset($iter(o)); out = out.filter((v) => $setHas(t, v)); } return $mkset(out, s.$frozen); }
 // @helper $m_difference
-function $m_difference(s, ...others) { if (!(s instanceof $Set)) return $noMethod(s, "difference"); let out = [...s]; for (const o of others) { const t = $mkset($iter(o)); out = out.filter((v) => !$setHas(t, v)); } return $mkset(out, s.$frozen); }
+function $m_difference(s, ...others) { if (!(s instanceof $Set)) return $noMethod(s, "difference", arguments); let out = [...s]; for (const o of others) { const t = $mkset($iter(o)); out = out.filter((v) => !$setHas(t, v)); } return $mkset(out, s.$frozen); }
 // @helper $m_issubset
-function $m_issubset(s, o) { if (!(s instanceof $Set)) return $noMethod(s, "issubset"); const t = $mkset($iter(o)); for (const v of s) if (!$setHas(t, v)) return false; return true; }
+function $m_issubset(s, o) { if (!(s instanceof $Set)) return $noMethod(s, "issubset", arguments); const t = $mkset($iter(o)); for (const v of s) if (!$setHas(t, v)) return false; return true; }
 // @helper $m_issuperset
-function $m_issuperset(s, o) { if (!(s instanceof $Set)) return $noMethod(s, "issuperset"); for (const v of $iter(o)) if (!$setHas(s, v)) return false; return true; }
+function $m_issuperset(s, o) { if (!(s instanceof $Set)) return $noMethod(s, "issuperset", arguments); for (const v of $iter(o)) if (!$setHas(s, v)) return false; return true; }
 
 // @helper $sortKeyed
 // Python's list.sort / sorted: stable, only "<" between keys, reverse keeps equal items in order.
@@ -204,7 +204,7 @@ function $sortKeyed(items, key, reverse) {
 function $sorted(xs, key, reverse) { return $sortKeyed($list(xs), key === null ? undefined : key, $truthy(reverse)); }
 // @helper $m_sort
 function $m_sort(l, key, reverse) {
-  if (!$isList(l)) return $noMethod(l, "sort");
+  if (!$isList(l)) return $noMethod(l, "sort", arguments);
   const out = $sortKeyed(l, key === null ? undefined : key, $truthy(reverse));
   for (let i = 0; i < out.length; i++) l[i] = out[i];
   return null;

@@ -55,7 +55,7 @@ function $typeName(x) {
     case "string": return "str";
     case "boolean": return "bool";
     case "number": return $Number.isInteger(x) ? "int" : "float";
-    case "function": return "function";
+    case "function": return x.$pyclass === true ? "type" : "function";
   }
   if ($Array.isArray(x)) return $Object.isFrozen(x) ? "tuple" : "list";
   if (x instanceof $Set) return x.$frozen ? "frozenset" : "set";
@@ -73,8 +73,9 @@ function $truthy(x) {
   if ($Array.isArray(x)) return x.length > 0;
   if (x instanceof $Set) return x.size > 0;
   if (x instanceof $Uint8Array) return x.length > 0;
-  if (x.$len) return x.$len() > 0;
   if ($isDict(x)) { for (const k in x) return true; return false; }
+  if (x.$user === true && typeof x.__bool__ === "function") return $boolResult(x.__bool__());
+  if (x.$len) return x.$len() > 0;
   return true;
 }
 
@@ -155,6 +156,8 @@ function $compare(a, b, op) {
              && a.constructor === b.constructor) {
     const c = a.$cmp(b);
     return op === "<" ? c < 0 : op === "<=" ? c <= 0 : op === ">" ? c > 0 : c >= 0;
+  } else if ((a !== null && ta === "object" && a.$user === true) || (b !== null && tb === "object" && b.$user === true)) {
+    return $richCompare(a, b, op);
   } else {
     throw new TypeError(`'${op}' not supported between instances of '${$typeName(a)}' and '${$typeName(b)}'`);
   }
@@ -270,6 +273,7 @@ function $iter(x) {
     if (x instanceof $Uint8Array) return $Array.from(x);
     if (typeof x[Symbol.iterator] === "function") return x;
   }
+  if (typeof x === "function" && x.$members !== undefined) return x.$members;
   throw new TypeError(`'${$typeName(x)}' object is not iterable`);
 }
 
@@ -325,6 +329,7 @@ function $len(x) {
   if (x instanceof $Set) return x.size;
   if ($isDict(x)) return $Object.keys(x).length;
   if (x !== null && typeof x === "object" && typeof x.$len === "function") return x.$len();
+  if (typeof x === "function" && x.$members !== undefined) return x.$members.length;
   throw new TypeError(`object of type '${$typeName(x)}' has no len()`);
 }
 
@@ -358,6 +363,7 @@ function $getitem(o, k) {
     return o[$index(k, o.length, "index")];
   }
   if (o !== null && typeof o === "object" && typeof o.$getitem === "function") return o.$getitem(k);
+  if (typeof o === "function" && o.$members !== undefined) return $enumName(o, k);
   throw new TypeError(`'${$typeName(o)}' object is not subscriptable`);
 }
 
@@ -367,6 +373,7 @@ function $getitem(o, k) {
 function $getKey(o, k) {
   if ($isDict(o)) return $dictGet(o, k);
   if (o !== null && typeof o === "object" && typeof o.$getitem === "function") return o.$getitem(k);
+  if (typeof o === "function" && o.$members !== undefined) return $enumName(o, k);
   throw new TypeError($Array.isArray(o) ? `${$Object.isFrozen(o) ? "tuple" : "list"} indices must be integers or slices, not str`
     : typeof o === "string" ? "string indices must be integers, not 'str'"
     : o instanceof $Uint8Array ? "byte indices must be integers or slices, not str"
@@ -398,6 +405,7 @@ function $setitem(o, k, v) {
     o[$index(k, o.length, "list assignment")] = v;
     return;
   }
+  if (o !== null && typeof o === "object" && o.$user === true && typeof o.__setitem__ === "function") { o.__setitem__(k, v); return; }
   throw new TypeError(`'${$typeName(o)}' object does not support item assignment`);
 }
 
@@ -413,6 +421,7 @@ function $delitem(o, k) {
     o.splice($index(k, o.length, "list assignment"), 1);
     return;
   }
+  if (o !== null && typeof o === "object" && o.$user === true && typeof o.__delitem__ === "function") { o.__delitem__(k); return; }
   throw new TypeError(`'${$typeName(o)}' object doesn't support item deletion`);
 }
 
@@ -464,24 +473,52 @@ function $slice(o, start, stop, step) {
 
 // @helper $attrError
 function $attrError(o, name) {
-  return new $AttributeError(`'${$typeName(o)}' object has no attribute '${name}'`);
+  if (typeof o === "function" && o.$pyclass === true) return new $AttributeError(`type object '${o.name}' has no attribute '${$pyName(name)}'`);
+  return new $AttributeError(`'${$typeName(o)}' object has no attribute '${$pyName(name)}'`);
 }
 
 // @helper $attr
-// Attribute access on a value the compiler could not type: Python values have no data attributes.
+// o.name on a value the compiler could not type: a user object's attribute, property or bound
+// method, a runtime object's field; a class's attribute. Lists, dicts, sets, strs have no data
+// attributes. name is the stored name (compiler/names.py's attr_name).
 function $attr(o, name) {
-  if (o !== null && typeof o === "object" && !$Array.isArray(o) && !$isDict(o) && !(o instanceof $Set) && !(o instanceof $Uint8Array)) {
-    const v = o[name];
-    if (v !== undefined && typeof v !== "function") return v;
-  }
+  if (o !== null && typeof o === "object") {
+    if (!$isDict(o) && !(o instanceof $Set) && !(o instanceof $Uint8Array) && (!$Array.isArray(o) || $getProto(o) !== $Array.prototype)) {
+      const v = o[name];
+      if (v !== undefined) return typeof v === "function" && !$Object.hasOwn(o, name) ? $bound(o, v) : v;
+    }
+  } else if (typeof o === "function" && o.$pyclass === true) return $classAttr(o, name);
   throw $attrError(o, name);
 }
 
 // @helper $setattr
+// o.name = v: a user object's attribute (or property setter), a class attribute; anything else has
+// none to set.
 function $setattr(o, name, v) {
-  if (o instanceof Error) { o[name] = v; return; }
+  if (o !== null && typeof o === "object" && (o.$user === true || o instanceof Error)) {
+    if (o.$frozen === true) throw new $FrozenInstanceError(`cannot assign to field '${$pyName(name)}'`);
+    let p = o;
+    while (p !== null && !$Object.hasOwn(p, name)) p = $getProto(p);
+    const d = p === null ? undefined : $Object.getOwnPropertyDescriptor(p, name);
+    if (d !== undefined && d.get !== undefined && d.set === undefined) {
+      throw new $AttributeError(`property '${$pyName(name)}' of '${$typeName(o)}' object has no setter`);
+    }
+    o[name] = v;
+    return null;
+  }
+  if (typeof o === "function" && o.$pyclass === true) { o.prototype[name] = v; return null; }
   throw $attrError(o, name);
 }
+
+// @helper $boolResult
+function $boolResult(r) {
+  if (typeof r !== "boolean") throw new TypeError(`__bool__ should return bool, returned ${$typeName(r)}`);
+  return r;
+}
+
+// @helper $hasNonStrKeys
+// A dict holding a key that is not a str (see $dictKey).
+function $hasNonStrKeys(d) { return d.$keyMap !== undefined; }
 
 // @helper $chk
 // A read of a local that may not be assigned yet (Python: UnboundLocalError).
@@ -491,8 +528,10 @@ function $chk(v, name) {
 }
 
 // @helper $callable
-function $callable(f, what) {
-  if (typeof f !== "function") throw new TypeError(`'${$typeName(f)}' object is not callable`);
+function $callable(f) {
+  if (typeof f !== "function" && !(f !== null && typeof f === "object" && f.$user === true && typeof f.__call__ === "function")) {
+    throw new TypeError(`'${$typeName(f)}' object is not callable`);
+  }
   return f;
 }
 

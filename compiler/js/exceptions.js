@@ -3,31 +3,31 @@
 
 // @helper $excMessage
 function $excMessage(e) {
-  if (typeof e.__str__ === "function") return $str(e.__str__());
+  if (typeof e.__str__ === "function") return $strResult(e.__str__(), "__str__");
+  return $excArgsStr(e);
+}
+
+// @helper $excArgsStr
+// BaseException.__str__: "" for no arguments, str of the one argument, str of the tuple otherwise.
+function $excArgsStr(e) {
   const a = e.args || [];
   return a.length === 0 ? "" : a.length === 1 ? $str(a[0]) : $str(a);
 }
 
-// @helper $excInit
-function $excInit(self, args) {
-  if ($Object.hasOwn(self, "message")) delete self.message;
-  if ($Object.hasOwn(self, "name")) delete self.name;
-  self.args = $Object.freeze(args);
-  if (typeof self.__init__ === "function") self.__init__(...args);
-}
-
-// @helper $superInit
-// super().__init__(...) inside an exception class's __init__.
-function $superInit(Base, self, args) {
-  const init = Base.prototype.__init__;
-  if (typeof init === "function") init.apply(self, args);
-  else self.args = $Object.freeze(args);
+// @helper $userExcClass
+// Finish a user exception class: what $pyClass does for any class, BaseException's __init__ when
+// its base is one of Segment's error classes (which have none), and what $excClass does.
+function $userExcClass(C, name, sigs) {
+  $pyClass(C, name, sigs);
+  if (typeof C.prototype.__init__ !== "function") C.prototype.__init__ = $PyException.prototype.__init__;
+  return $excClass(C, name);
 }
 
 // @helper $excClass
-// Finish a user exception class: its Python name and a message derived from its args.
+// Finish an exception class: its Python name and a message derived from its args.
 function $excClass(C, name) {
   $Object.defineProperty(C, "name", { value: name, configurable: true });
+  $Object.defineProperty(C, "$pyclass", { value: true, configurable: true });
   $Object.defineProperty(C.prototype, "name", { value: name, writable: true, configurable: true });
   $Object.defineProperty(C.prototype, "message", {
     get() { return $excMessage(this); }, set(v) { $Object.defineProperty(this, "message", { value: v, writable: true, configurable: true }); },
@@ -37,8 +37,15 @@ function $excClass(C, name) {
 }
 
 // @helper $PyException
+// BaseException: the arguments are kept in args (its __init__ sets them again, as CPython's does).
 class $PyException extends Error {
-  constructor(...args) { super(); $excInit(this, args); }
+  constructor(...args) { super(); this.args = $Object.freeze(args); }
+  __init__(...args) { this.args = $Object.freeze(args); return null; }
+  __str__() { return $excArgsStr(this); }
+  __repr__() {
+    const args = this.args || [];
+    return `${this.constructor.name}(${args.length === 1 ? $repr(args[0]) : args.map((v) => $repr(v)).join(", ")})`;
+  }
 }
 $excClass($PyException, "Exception");
 
@@ -113,8 +120,9 @@ function $isFetchError(e) { return $isExc(e) && (e.name === "FetchError" || e.co
 function $isExc(e) { return e instanceof Error || $Object.prototype.toString.call(e) === "[object Error]"; }
 
 // @helper $raisable
+// raise x, for x computed: an exception instance, or a class to instantiate without arguments.
 function $raisable(x) {
-  if (typeof x === "function") return new x();
+  if (typeof x === "function" && (x.prototype instanceof Error || x === Error)) return x.$pyclass ? $construct(x, [], null) : new x();
   if (x instanceof Error) return x;
   return new TypeError("exceptions must derive from BaseException");
 }

@@ -7,7 +7,7 @@ function $str(x, isFloat) {
   if (x === null || x === undefined) return "None";
   if (typeof x === "boolean") return x ? "True" : "False";
   if ($isExc(x)) return x.message === undefined ? "" : $String(x.message);
-  if (x !== null && typeof x === "object" && typeof x.__str__ === "function") return x.__str__();
+  if (x !== null && typeof x === "object" && typeof x.__str__ === "function") return $strResult(x.__str__(), "__str__");
   return $repr(x);
 }
 
@@ -30,13 +30,20 @@ function $repr(x, isFloat) {
     return x.$frozen ? "frozenset(" + inner + ")" : inner;
   }
   if (x instanceof $Uint8Array) return $bytesRepr(x);
+  if (typeof x.__repr__ === "function") return $strResult(x.__repr__(), "__repr__");
   if ($isExc(x)) {
     const args = x.args || (x.message ? [x.message] : []);
     const inner = args.length === 1 ? $repr(args[0]) : args.map((v) => $repr(v)).join(", ");
     return `${x.constructor.name}(${inner})`;
   }
-  if (typeof x.__repr__ === "function") return x.__repr__();
+  if (typeof x === "function") return x.$pyclass === true ? `<class '${x.name}'>` : `<function ${x.name}>`;
   return `<${$typeName(x)} object>`;
+}
+
+// @helper $strResult
+function $strResult(r, what) {
+  if (typeof r !== "string") throw new TypeError(`${what} returned non-string (type ${$typeName(r)})`);
+  return r;
 }
 
 // @helper $strRepr

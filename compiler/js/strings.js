@@ -2,14 +2,14 @@
 // character classes (tables generated from CPython's unicodedata when the bundle is built).
 
 // @helper $noMethod
-function $noMethod(o, name) { throw $attrError(o, name); }
-
-// @helper $callMethod
-// A method of a non-builtin object: a response, headers, a match, a datetime, a user exception.
-function $callMethod(o, name, args) {
-  if (o !== null && typeof o === "object" && !$Array.isArray(o) && !$isDict(o) && !(o instanceof $Set) && !(o instanceof $Uint8Array)) {
-    const f = o[name];
-    if (typeof f === "function") return f.apply(o, args);
+// A str/list/dict method called on a value of another type: a user object's method of that name
+// (args: the helper's own arguments, receiver first, or the method's arguments as an array), or
+// AttributeError.
+function $noMethod(o, name, args) {
+  if (o !== null && typeof o === "object" && o.$user === true && typeof o[name] === "function") {
+    const list = $Array.isArray(args) ? args.slice() : $Array.prototype.slice.call(args, 1);
+    while (list.length && list[list.length - 1] === undefined) list.pop();
+    return $callMethod(o, name, list);
   }
   throw $attrError(o, name);
 }
@@ -57,19 +57,19 @@ function $caseMap(s, upper) {
   return out;
 }
 // @helper $m_lower
-function $m_lower(s) { return typeof s === "string" ? $caseMap(s, false) : $noMethod(s, "lower"); }
+function $m_lower(s) { return typeof s === "string" ? $caseMap(s, false) : $noMethod(s, "lower", arguments); }
 // @helper $m_upper
-function $m_upper(s) { return typeof s === "string" ? $caseMap(s, true) : $noMethod(s, "upper"); }
+function $m_upper(s) { return typeof s === "string" ? $caseMap(s, true) : $noMethod(s, "upper", arguments); }
 // @helper $m_casefold
 function $m_casefold(s) {
-  if (typeof s !== "string") return $noMethod(s, "casefold");
+  if (typeof s !== "string") return $noMethod(s, "casefold", arguments);
   let out = "";
   for (const ch of s) { const f = $FOLD_MAP[ch.codePointAt(0)]; out += f === undefined ? $caseMap(ch, false) : f; }
   return out;
 }
 // @helper $m_swapcase
 function $m_swapcase(s) {
-  if (typeof s !== "string") return $noMethod(s, "swapcase");
+  if (typeof s !== "string") return $noMethod(s, "swapcase", arguments);
   let out = "";
   for (const ch of s) { const cp = ch.codePointAt(0); out += $inTable($UPPER, cp) ? $caseMap(ch, false) : $inTable($LOWER, cp) ? $caseMap(ch, true) : ch; }
   return out;
@@ -100,15 +100,15 @@ function $stripChars(s, chars, left, right) {
   return cps.slice(a, b).join("");
 }
 // @helper $m_strip
-function $m_strip(s, chars) { return typeof s === "string" ? $stripChars(s, chars, true, true) : $noMethod(s, "strip"); }
+function $m_strip(s, chars) { return typeof s === "string" ? $stripChars(s, chars, true, true) : $noMethod(s, "strip", arguments); }
 // @helper $m_lstrip
-function $m_lstrip(s, chars) { return typeof s === "string" ? $stripChars(s, chars, true, false) : $noMethod(s, "lstrip"); }
+function $m_lstrip(s, chars) { return typeof s === "string" ? $stripChars(s, chars, true, false) : $noMethod(s, "lstrip", arguments); }
 // @helper $m_rstrip
-function $m_rstrip(s, chars) { return typeof s === "string" ? $stripChars(s, chars, false, true) : $noMethod(s, "rstrip"); }
+function $m_rstrip(s, chars) { return typeof s === "string" ? $stripChars(s, chars, false, true) : $noMethod(s, "rstrip", arguments); }
 
 // @helper $m_split
 function $m_split(s, sep, maxsplit) {
-  if (typeof s !== "string") return $noMethod(s, "split");
+  if (typeof s !== "string") return $noMethod(s, "split", arguments);
   if (maxsplit === undefined || maxsplit === null) maxsplit = -1;
   if (!$isIntLike(maxsplit)) throw new TypeError(`'${$typeName(maxsplit)}' object cannot be interpreted as an integer`);
   maxsplit = +maxsplit;
@@ -140,7 +140,7 @@ function $m_split(s, sep, maxsplit) {
 
 // @helper $m_rsplit
 function $m_rsplit(s, sep, maxsplit) {
-  if (typeof s !== "string") return $noMethod(s, "rsplit");
+  if (typeof s !== "string") return $noMethod(s, "rsplit", arguments);
   if (maxsplit === undefined || maxsplit === null) maxsplit = -1;
   maxsplit = +maxsplit;
   if (maxsplit < 0) return $m_split(s, sep, -1);
@@ -172,7 +172,7 @@ function $m_rsplit(s, sep, maxsplit) {
 
 // @helper $m_splitlines
 function $m_splitlines(s, keepends) {
-  if (typeof s !== "string") return $noMethod(s, "splitlines");
+  if (typeof s !== "string") return $noMethod(s, "splitlines", arguments);
   const out = [];
   const re = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/g;
   let last = 0, m;
@@ -186,7 +186,7 @@ function $m_splitlines(s, keepends) {
 
 // @helper $m_join
 function $m_join(sep, items) {
-  if (typeof sep !== "string") return $noMethod(sep, "join");
+  if (typeof sep !== "string") return $noMethod(sep, "join", arguments);
   const list = $Array.isArray(items) ? items : $list(items);
   for (let i = 0; i < list.length; i++) {
     if (typeof list[i] !== "string") throw new TypeError(`sequence item ${i}: expected str instance, ${$typeName(list[i])} found`);
@@ -198,7 +198,7 @@ function $m_join(sep, items) {
 function $m_replace(s, old, repl, count) {
   if (typeof s !== "string") {
     if (s !== null && typeof s === "object" && typeof s.replace === "function" && s.$pytype) return s.replace(old, repl, count);
-    return $noMethod(s, "replace");
+    return $noMethod(s, "replace", arguments);
   }
   if (typeof old !== "string") throw new TypeError(`replace() argument 1 must be str, not ${$typeName(old)}`);
   if (typeof repl !== "string") throw new TypeError(`replace() argument 2 must be str, not ${$typeName(repl)}`);
@@ -226,7 +226,7 @@ function $m_replace(s, old, repl, count) {
 
 // @helper $affix
 function $affix(s, affix, start, end, name) {
-  if (typeof s !== "string") return $noMethod(s, name);
+  if (typeof s !== "string") return $noMethod(s, name, [affix, start, end]);
   if (typeof affix === "string" && start === undefined && end === undefined) {
     return name === "startswith" ? s.startsWith(affix) : s.endsWith(affix);
   }
@@ -246,7 +246,7 @@ function $affix(s, affix, start, end, name) {
 // @helper $affixStr
 // s.startswith(p) / s.endswith(p) with one constant str p, without the (start, end) and tuple work.
 function $affixStr(s, p, name) {
-  if (typeof s !== "string") return $noMethod(s, name);
+  if (typeof s !== "string") return $noMethod(s, name, [p]);
   return name === "startswith" ? s.startsWith(p) : s.endsWith(p);
 }
 // @helper $m_startswith
@@ -254,9 +254,9 @@ function $m_startswith(s, p, a, b) { return $affix(s, p, a, b, "startswith"); }
 // @helper $m_endswith
 function $m_endswith(s, p, a, b) { return $affix(s, p, a, b, "endswith"); }
 // @helper $m_removeprefix
-function $m_removeprefix(s, p) { if (typeof s !== "string") return $noMethod(s, "removeprefix"); return p !== "" && s.startsWith(p) ? s.slice(p.length) : s; }
+function $m_removeprefix(s, p) { if (typeof s !== "string") return $noMethod(s, "removeprefix", arguments); return p !== "" && s.startsWith(p) ? s.slice(p.length) : s; }
 // @helper $m_removesuffix
-function $m_removesuffix(s, p) { if (typeof s !== "string") return $noMethod(s, "removesuffix"); return p !== "" && s.endsWith(p) ? s.slice(0, s.length - p.length) : s; }
+function $m_removesuffix(s, p) { if (typeof s !== "string") return $noMethod(s, "removesuffix", arguments); return p !== "" && s.endsWith(p) ? s.slice(0, s.length - p.length) : s; }
 
 // @helper $strFind
 function $strFind(s, sub, start, end, fromRight) {
@@ -270,12 +270,12 @@ function $strFind(s, sub, start, end, fromRight) {
   return $len(s) === s.length ? unit : $unitToCp(s, unit);
 }
 // @helper $m_find
-function $m_find(s, sub, a, b) { return typeof s === "string" ? $strFind(s, sub, a, b, false) : $noMethod(s, "find"); }
+function $m_find(s, sub, a, b) { return typeof s === "string" ? $strFind(s, sub, a, b, false) : $noMethod(s, "find", arguments); }
 // @helper $m_rfind
-function $m_rfind(s, sub, a, b) { return typeof s === "string" ? $strFind(s, sub, a, b, true) : $noMethod(s, "rfind"); }
+function $m_rfind(s, sub, a, b) { return typeof s === "string" ? $strFind(s, sub, a, b, true) : $noMethod(s, "rfind", arguments); }
 // @helper $m_rindex
 function $m_rindex(s, sub, a, b) {
-  if (typeof s !== "string") return $noMethod(s, "rindex");
+  if (typeof s !== "string") return $noMethod(s, "rindex", arguments);
   const i = $strFind(s, sub, a, b, true);
   if (i < 0) throw new $ValueError("substring not found");
   return i;
@@ -292,7 +292,7 @@ function $m_count(o, x, a, b) {
     return hay.split(x).length - 1;
   }
   if ($Array.isArray(o)) { let n = 0; for (const v of o) if ($eq(v, x)) n++; return n; }
-  return $noMethod(o, "count");
+  return $noMethod(o, "count", arguments);
 }
 
 // @helper $m_index
@@ -307,12 +307,12 @@ function $m_index(o, x, a, b) {
     for (let i = lo; i < hi; i++) if ($eq(o[i], x)) return i;
     throw new $ValueError($Object.isFrozen(o) ? "tuple.index(x): x not in tuple" : `${$repr(x)} is not in list`);
   }
-  return $noMethod(o, "index");
+  return $noMethod(o, "index", arguments);
 }
 
 // @helper $allChars
 function $allChars(s, name, test) {
-  if (typeof s !== "string") return $noMethod(s, name);
+  if (typeof s !== "string") return $noMethod(s, name, []);
   if (s === "") return false;
   for (const ch of s) if (!test(ch.codePointAt(0))) return false;
   return true;
@@ -330,17 +330,17 @@ function $m_isalnum(s) { return $allChars(s, "isalnum", (c) => $inTable($ALPHA, 
 // @helper $m_isspace
 function $m_isspace(s) { return $allChars(s, "isspace", (c) => new RegExp("^" + $PY_WS + "$").test($String.fromCodePoint(c))); }
 // @helper $m_isascii
-function $m_isascii(s) { if (typeof s !== "string") return $noMethod(s, "isascii"); return /^[\x00-\x7f]*$/.test(s); }
+function $m_isascii(s) { if (typeof s !== "string") return $noMethod(s, "isascii", arguments); return /^[\x00-\x7f]*$/.test(s); }
 // @helper $m_islower
 function $m_islower(s) {
-  if (typeof s !== "string") return $noMethod(s, "islower");
+  if (typeof s !== "string") return $noMethod(s, "islower", arguments);
   let cased = false;
   for (const ch of s) { const c = ch.codePointAt(0); if ($inTable($UPPER, c) || $inTable($TITLECASE, c)) return false; if (!cased && $inTable($LOWER, c)) cased = true; }
   return cased;
 }
 // @helper $m_isupper
 function $m_isupper(s) {
-  if (typeof s !== "string") return $noMethod(s, "isupper");
+  if (typeof s !== "string") return $noMethod(s, "isupper", arguments);
   let cased = false;
   for (const ch of s) { const c = ch.codePointAt(0); if ($inTable($LOWER, c) || $inTable($TITLECASE, c)) return false; if (!cased && $inTable($UPPER, c)) cased = true; }
   return cased;
@@ -351,7 +351,7 @@ function $titleChar(ch) { const t = $TITLE_MAP[ch.codePointAt(0)]; return t === 
 
 // @helper $m_title
 function $m_title(s) {
-  if (typeof s !== "string") return $noMethod(s, "title");
+  if (typeof s !== "string") return $noMethod(s, "title", arguments);
   let out = "", prevCased = false;
   for (const ch of s) {
     out += prevCased ? $caseMap(ch, false) : $titleChar(ch);
@@ -361,7 +361,7 @@ function $m_title(s) {
 }
 // @helper $m_capitalize
 function $m_capitalize(s) {
-  if (typeof s !== "string") return $noMethod(s, "capitalize");
+  if (typeof s !== "string") return $noMethod(s, "capitalize", arguments);
   const cps = $Array.from(s);
   if (cps.length === 0) return "";
   return $titleChar(cps[0]) + $caseMap(cps.slice(1).join(""), false);
@@ -375,12 +375,12 @@ function $padArgs(width, fill, name) {
   return [+width, fill];
 }
 // @helper $m_ljust
-function $m_ljust(s, width, fill) { if (typeof s !== "string") return $noMethod(s, "ljust"); const [w, f] = $padArgs(width, fill); const n = w - $len(s); return n > 0 ? s + f.repeat(n) : s; }
+function $m_ljust(s, width, fill) { if (typeof s !== "string") return $noMethod(s, "ljust", arguments); const [w, f] = $padArgs(width, fill); const n = w - $len(s); return n > 0 ? s + f.repeat(n) : s; }
 // @helper $m_rjust
-function $m_rjust(s, width, fill) { if (typeof s !== "string") return $noMethod(s, "rjust"); const [w, f] = $padArgs(width, fill); const n = w - $len(s); return n > 0 ? f.repeat(n) + s : s; }
+function $m_rjust(s, width, fill) { if (typeof s !== "string") return $noMethod(s, "rjust", arguments); const [w, f] = $padArgs(width, fill); const n = w - $len(s); return n > 0 ? f.repeat(n) + s : s; }
 // @helper $m_center
 function $m_center(s, width, fill) {
-  if (typeof s !== "string") return $noMethod(s, "center");
+  if (typeof s !== "string") return $noMethod(s, "center", arguments);
   const [w, f] = $padArgs(width, fill);
   const marg = w - $len(s);
   if (marg <= 0) return s;
@@ -389,7 +389,7 @@ function $m_center(s, width, fill) {
 }
 // @helper $m_zfill
 function $m_zfill(s, width) {
-  if (typeof s !== "string") return $noMethod(s, "zfill");
+  if (typeof s !== "string") return $noMethod(s, "zfill", arguments);
   const n = +width - $len(s);
   if (n <= 0) return s;
   if (s[0] === "+" || s[0] === "-") return s[0] + "0".repeat(n) + s.slice(1);
@@ -397,7 +397,7 @@ function $m_zfill(s, width) {
 }
 // @helper $m_expandtabs
 function $m_expandtabs(s, tabsize) {
-  if (typeof s !== "string") return $noMethod(s, "expandtabs");
+  if (typeof s !== "string") return $noMethod(s, "expandtabs", arguments);
   const t = tabsize === undefined ? 8 : +tabsize;
   let out = "", col = 0;
   for (const ch of s) {
@@ -409,7 +409,7 @@ function $m_expandtabs(s, tabsize) {
 }
 // @helper $partition
 function $partition(s, sep, fromRight, name) {
-  if (typeof s !== "string") return $noMethod(s, name);
+  if (typeof s !== "string") return $noMethod(s, name, [sep]);
   if (typeof sep !== "string") throw new TypeError(`must be str, not ${$typeName(sep)}`);
   if (sep === "") throw new $ValueError("empty separator");
   const at = fromRight ? s.lastIndexOf(sep) : s.indexOf(sep);
@@ -422,7 +422,7 @@ function $m_partition(s, sep) { return $partition(s, sep, false, "partition"); }
 function $m_rpartition(s, sep) { return $partition(s, sep, true, "rpartition"); }
 
 // @helper $m_format
-function $m_format(s, args, kwargs) { return typeof s === "string" ? $strFormat(s, args, kwargs) : $noMethod(s, "format"); }
+function $m_format(s, args, kwargs) { return typeof s === "string" ? $strFormat(s, args, kwargs) : $noMethod(s, "format", [...args]); }
 
 // @helper $utf8
 function $utf8(s) {
@@ -469,7 +469,7 @@ function $utf8Decode(b) {
 
 // @helper $m_encode
 function $m_encode(s, encoding) {
-  if (typeof s !== "string") return $noMethod(s, "encode");
+  if (typeof s !== "string") return $noMethod(s, "encode", arguments);
   const enc = (encoding === undefined ? "utf-8" : encoding).toLowerCase().replace("_", "-");
   if (enc === "utf-8" || enc === "utf8") return $utf8(s);
   if (enc === "ascii" || enc === "latin-1" || enc === "latin1") {
@@ -485,7 +485,7 @@ function $m_encode(s, encoding) {
 
 // @helper $m_decode
 function $m_decode(b, encoding) {
-  if (!(b instanceof $Uint8Array)) return $noMethod(b, "decode");
+  if (!(b instanceof $Uint8Array)) return $noMethod(b, "decode", arguments);
   const enc = (encoding === undefined ? "utf-8" : encoding).toLowerCase().replace("_", "-");
   if (enc === "utf-8" || enc === "utf8") return $utf8Decode(b);
   if (enc === "ascii" || enc === "latin-1" || enc === "latin1") return $String.fromCharCode(...b);
@@ -493,7 +493,7 @@ function $m_decode(b, encoding) {
 }
 
 // @helper $m_hex
-function $m_hex(b) { if (!(b instanceof $Uint8Array)) return $noMethod(b, "hex"); return $Array.from(b, (c) => c.toString(16).padStart(2, "0")).join(""); }
+function $m_hex(b) { if (!(b instanceof $Uint8Array)) return $noMethod(b, "hex", arguments); return $Array.from(b, (c) => c.toString(16).padStart(2, "0")).join(""); }
 
 // @helper $chr
 function $chr(i) {

@@ -15,10 +15,8 @@ HEAD = 'from segfn.runtime import fetch, RetryError, FetchError\nKIND = "destina
 
 # (code, a fragment of the message, the text the caret points at)
 REJECTED = [
-    ("class Point:\n    pass", "exactly one base class", "class Point"),
-    ("class Point(dict):\n    pass", "only exception classes are supported", "dict)"),
-    ("class E(Exception):\n    def lower(self):\n        return 'e'", "an exception method cannot be named 'lower'",
-     "def lower"),
+    ("class A:\n    pass\nclass B:\n    pass\nclass Point(A, B):\n    pass", "only one base class", "B):"),
+    ("class Point(dict):\n    pass", "the base class must be object", "dict)"),
     ("def deco(f):\n    return f\n\n@deco\ndef g():\n    pass", "decorators are not supported", "deco\ndef"),
     ("def g(x):\n    with x:\n        pass", "'with' is not supported", "with x"),
     ("def g(x):\n    yield x", "Yield expressions are not supported", "yield x"),
@@ -43,7 +41,6 @@ REJECTED = [
     ("def g(x):\n    return x.strip('\\ud83d\\ude00')", "high surrogate followed by a low one", "'\\ud83d"),
     ("def g(x):\n    return 2 ** 60 + 18014398509481985 * 1000", "integer literals beyond 2**53", "18014398509481985000" if False else "18014398509481985"),
     ("from datetime import datetime\ndef g(x):\n    return datetime.now()", "differs between the run that is checked", "datetime.now()"),
-    ("def g(x, f):\n    return f(x, key=1)", "keyword arguments need a function the compiler can see", "f(x, key=1)"),
     ("async def h():\n    return 1\n\nasync def g(x):\n    return h()", "call it with 'await'", "h()\n"),
     ("async def g(x):\n    return fetch(x)", "call it with 'await'", "fetch(x)"),
     ("import re\ndef g(x, p):\n    return re.match(p, x)", "must be string literals or module constants", "p, x)"),
@@ -51,7 +48,6 @@ REJECTED = [
     ("import re\ndef g(x):\n    return re.match(r'(?>a)', x)", "atomic groups", "r'(?>a)'"),
     ("def g(x):\n    x[1:2] = [3]", "assigning to a slice is not supported", "x[1:2]"),
     ("def g(x):\n    del x", "only 'del container[key]' is supported", "x\n\nasync"),
-    ("def g(x):\n    return lambda a=1: a", "lambda may only take plain positional parameters", "lambda"),
     ("def h(a, b):\n    return a\n\ndef g(x):\n    return h(x)", "missing required argument: 'b'", "h(x)"),
     ("def h(a):\n    return a\n\ndef g(x):\n    return h(x, c=1)", "unexpected keyword argument 'c'", "c=1"),
     ("def g(x):\n    return x.frobnicate()", "the method .frobnicate() is not supported", "x.frobnicate"),
@@ -61,10 +57,9 @@ REJECTED = [
     ("async def g(x):\n    res = await fetch(x)\n    return res.body", "a fetch response has no attribute 'body'", "res.body"),
     ("def g(x):\n    raise FetchError('x')", "FetchError is raised by fetch()", "FetchError('x')"),
     ("def g(x):\n    raise RetryError('a', 'b')", "takes one argument, the message", "RetryError('a', 'b')"),
-    ("def g(x):\n    return super().x()", "super() is only supported as super().__init__", "super().x()"),
+    ("def g(x):\n    return super().x()", "super() is only supported inside a method of a class", "super()"),
     ("def g(x):\n    return x @ x", "the @ operator is not supported", "x @ x"),
     ("def g(x):\n    return sorted(x, cmp=1)", "unexpected keyword argument 'cmp'", "cmp=1"),
-    ("def g(*x):\n    return g(*x)", "*args in a call to g() is not supported", "*x)\n"),
     ("import json\ndef g(x):\n    return json.load(x)", "json.load is not in the supported standard library subset", "json.load"),
     ("def g(x):\n    return x.__class__", "the attribute __class__ is not supported", "x.__class__"),
 ]

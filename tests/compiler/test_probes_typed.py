@@ -184,6 +184,8 @@ async def on_track(event, settings):
     assert 'String(kind).startsWith("t")' in body or '.startsWith("t")' in body
     assert '$affixStr(kind, "k", "endswith")' in body and "$dictGet(d, " in body and "$strSlice(" in body
     assert "$dictHas(d, kind)" in body and "$round(" in body
-    for generic in ("$contains", "$attr(", "$callMethod", "$div(", "$floordiv(", "class $Pattern", "class $Match",
+    for generic in ("$contains", "$attr(", "$div(", "$floordiv(", "class $Pattern", "class $Match",
                     "$getitem", "$slice(", "$roundTo", "$affix("):
         assert generic not in js, generic
+    # a str helper given another type hands a user object's method its call, only when classes exist
+    assert "$callMethod(" not in body and "function $callMethod" not in js

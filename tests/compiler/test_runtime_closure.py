@@ -8,7 +8,8 @@ import pytest
 from segfn.compiler.runtime import ONLY_WITH_MAKERS, _refs, closure, helpers, runtime_for
 
 LOCAL = re.compile(r"(?:(?:const|let|var)\s+|,\s*)(\$\w+)\s*=")
-PROPERTY_NAMES = {"$pytype"}  # an object-literal key, read back as x.$pytype
+# object keys the runtime names in strings (defineProperty) or literals, read back as x.$name
+PROPERTY_NAMES = {"$pytype", "$user", "$pyclass", "$members", "$frozen", "$fields", "$hashKey", "$sig", "$boundTo"}
 
 
 @pytest.mark.parametrize("name", sorted(helpers()[0]))
