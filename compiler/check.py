@@ -1,31 +1,37 @@
 """The differential check: the Python function (through the emulator's runner, exactly as replay runs
 it) and its compiled bundle (in Node, loaded as Segment loads it) on the same cases, compared.
 
-Both sides get the JS-normalised input and talk to the same transport: the harness sends each of
-the bundle's requests back here and it is answered by the very transport the Python run used.
-Compared: the requests sent (method, url, headers, parsed JSON body, numbers normalised), the
-returned value (insert functions and onBatch), the raised error's class and message.
+A case is a message (or an ``on_batch`` batch), the settings it runs with, the plan of HTTP answers
+its requests get (``answers.py``), and a seed and an instant for its randomness and clock
+(``determinism.py``). Both sides get the JS-normalised input, the same settings, the same answer for
+the same request, the same random words and the same frozen clock. Compared: the requests sent
+(method, url, headers, parsed JSON body, numbers normalised), the returned value (insert functions
+and onBatch), the raised error's class and message.
+
+The Python runs twice: under ``TZ=UTC`` (Segment's Lambda, compared with Node, which runs in UTC) and
+under a non-UTC zone (``America/New_York``); a difference between those two is reported as the
+function depending on the machine's time zone.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from hypothesis import HealthCheck, Phase, given, settings as hsettings
-
 from segfn.emulator.runner import HANDLERS, FunctionModule, Runner
-from segfn.runtime import Transport
+from segfn.runtime import Transport, cache as runtime_cache
 
+from .answers import REAL, Answer, AnswerSource, PlannedTransport, sprig_source
 from .bundle import Bundle
+from .determinism import OTHER_TZ, Determinism, time_zone
 from .jsjson import js_normalise, numbers_equal
 from .names import HANDLERS as JS_HANDLERS
 from .node import NodeHarness, NodeResult
-from . import strategies
+from .setting_values import sample_settings
 
-SAMPLE_SETTINGS = {"string": "test-{name}", "boolean": True, "array": ["a", "b"], "map": {"k": "v"}}
+DEFAULT_NOW = 1_735_732_800_000  # 2025-01-01T12:00:00Z: the clock of a case that names none
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,15 @@ class Case:
     origin: str  # "fixtures/messages/x.json[0]" or "generated #12"
     payload: Any  # a message, or a list of messages for onBatch
     batch: bool = False
+    settings: dict | None = None  # None: the checker's default settings
+    answers: tuple[Answer, ...] = (REAL,)  # the n-th request gets answers[n] (the last one after that)
+    seed: int = 0  # randomness: compiler/determinism.py's word stream
+    now: int = DEFAULT_NOW  # the frozen clock, ms since the epoch
+
+    def control(self) -> dict:
+        """What the harness needs to run the case as Python runs it: the seed, the frozen clock, and an
+        empty Segment ``cache`` (Segment's tester starts each test with one)."""
+        return {"seed": self.seed, "now": self.now, "freshCache": True}
 
 
 @dataclass
@@ -42,15 +57,24 @@ class Side:
     requests: list[dict]
     returned: Any
     error: tuple[str, str] | None
+    logs: list[str] = field(default_factory=list)  # print / console.log lines (Segment shows them)
 
 
 @dataclass
 class Difference:
+    """``what`` names the parts that differ; ``other`` is set when the difference is between the
+    Python under UTC (``python``) and under ``OTHER_TZ`` (``other``), not with Node."""
+
     case: Case
     what: list[str]
     python: Side
     node: Side
     minimal: Any = None
+    other: Side | None = None
+
+    @property
+    def time_zone(self) -> bool:
+        return self.other is not None
 
 
 @dataclass
@@ -66,11 +90,7 @@ class CheckReport:
 
 def default_settings(fn: FunctionModule) -> dict[str, Any]:
     """A value of the declared type for every setting (required or not)."""
-    out = {}
-    for s in fn.settings:
-        value = SAMPLE_SETTINGS[s.type]
-        out[s.name] = value.format(name=s.name) if isinstance(value, str) else value
-    return out
+    return sample_settings(fn.settings)
 
 
 def _body(text: str | None) -> Any:
@@ -104,7 +124,7 @@ def python_side(runner: Runner, fn: FunctionModule, case: Case, settings: dict, 
         returned = _canonical(inv.returned)
     except (TypeError, ValueError):
         returned = {"$object": type(inv.returned).__name__}
-    return Side(requests, returned, error)
+    return Side(requests, returned, error, list(inv.logs))
 
 
 def node_side(result: NodeResult) -> Side:
@@ -115,7 +135,7 @@ def node_side(result: NodeResult) -> Side:
         error = (result.error["name"], result.error["message"])
         if error[0] == "Timeout":
             error = ("Timeout", "")
-    return Side(requests, result.returned, error)
+    return Side(requests, result.returned, error, list(result.logs))
 
 
 def compare(py: Side, js: Side, compare_returned: bool) -> list[str]:
@@ -131,21 +151,32 @@ def compare(py: Side, js: Side, compare_returned: bool) -> list[str]:
                     what.append(f"requests[{i}].{key}")
     if compare_returned and py.error is None and js.error is None and not numbers_equal(py.returned, js.returned):
         what.append("returned value")
+    if py.logs != js.logs and (py.error is None) == (js.error is None):
+        what.append("logs")
     return what
 
 
 class Checker:
-    """Runs cases through both sides; ``reset`` (if the transport keeps state) runs before each side."""
+    """Runs cases through both sides (the Python twice: UTC and ``OTHER_TZ``) and compares them.
 
-    def __init__(self, fn: FunctionModule, bundle: Bundle, harness: NodeHarness, transport: Transport,
-                 reset: Callable[[], None] | None = None, settings: dict | None = None, timeout: float = 5.0) -> None:
+    ``sources`` answer a case's "real" answers (default: the mock Sprig for Sprig's hosts; a user's
+    stubs plug in here); ``body_paths`` and ``strings`` shape generated JSON answer bodies;
+    ``modules`` are the Python modules whose ``random``/``uuid4`` names are made deterministic."""
+
+    def __init__(self, fn: FunctionModule, bundle: Bundle, harness: NodeHarness,
+                 sources: Callable[[], list[AnswerSource]] | None = None, settings: dict | None = None,
+                 timeout: float = 5.0, body_paths: Iterable[tuple[str, ...]] = (), strings: Iterable[str] = (),
+                 modules: Iterable[Any] = (), other_tz: str | None = OTHER_TZ) -> None:
         self.fn = fn
         self.bundle = bundle
         self.harness = harness
-        self.transport = transport
-        self.reset = reset
+        self.sources = sources or (lambda: [sprig_source()])
         self.settings = settings if settings is not None else default_settings(fn)
         self.runner = Runner(timeout=timeout)
+        self.body_paths = list(body_paths)
+        self.strings = sorted(set(strings))
+        self.modules = [fn.module, *modules]
+        self.other_tz = other_tz
         self.bundle_id, self.js_handlers = harness.load(bundle.js, filename=Path(bundle.module).stem + ".js")
         self.compare_returned_single = fn.kind == "insert"
 
@@ -159,32 +190,60 @@ class Checker:
         kind = case.payload.get("type") if isinstance(case.payload, dict) else None
         return JS_HANDLERS.get(HANDLERS.get(kind, ""), "onUnknown") if kind in HANDLERS else "onUnknown"
 
-    def run(self, cases: list[Case], window: int = 64) -> list[Difference]:
-        """Both sides on every case; cases are pipelined to Node ``window`` at a time (one at a time
-        when the transport keeps state, so that each side sees the same state)."""
-        if self.reset is not None:
-            window = 1
+    def transport(self, case: Case) -> PlannedTransport:
+        """A fresh transport for one side of ``case`` (its own mock Sprig, its own answer count)."""
+        return PlannedTransport(case.answers, self.sources(), self.body_paths, self.strings)
+
+    def settings_of(self, case: Case) -> dict:
+        return self.settings if case.settings is None else case.settings
+
+    def python(self, cases: list[Case], zone: str) -> list[Side]:
+        """The Python side of ``cases`` under the time zone ``zone``, clock and randomness per case."""
+        out = []
+        with time_zone(zone), Determinism(self.modules) as det:
+            for case in cases:
+                det.case(case.seed, case.now)
+                runtime_cache.clear()
+                out.append(python_side(self.runner, self.fn, case, self.settings_of(case), self.transport(case)))
+        return out
+
+    def node(self, cases: list[Case], bundle_id: str | None = None) -> list[Side]:
+        """The bundle's side of ``cases`` (``bundle_id``: another loaded bundle, e.g. a mutant)."""
+        results = self.harness.call_many(
+            bundle_id or self.bundle_id,
+            [(self._handler(c), c.payload, self.settings_of(c), c.control()) for c in cases],
+            [self.transport(c) for c in cases])
+        return [node_side(r) for r in results]
+
+    def compare(self, case: Case, py: Side, js: Side, other: Side | None = None) -> Difference | None:
+        compare_returned = self.compare_returned_single or case.batch
+        what = compare(py, js, compare_returned)
+        if what:
+            return Difference(case, what, py, js)
+        if other is not None:
+            zone_what = compare(py, other, compare_returned)
+            if zone_what:
+                return Difference(case, zone_what, py, js, other=other)
+        return None
+
+    def run(self, cases: list[Case], window: int = 64, record: list | None = None) -> list[Difference]:
+        """Both sides on every case, pipelined to Node ``window`` cases at a time. ``record`` collects
+        (case, Python side under UTC) pairs, to compare other bundles with later."""
         out = []
         for start in range(0, len(cases), window):
             chunk = cases[start:start + window]
-            py = []
-            for case in chunk:
-                if self.reset is not None:
-                    self.reset()
-                py.append(python_side(self.runner, self.fn, case, self.settings, self.transport))
-            if self.reset is not None:
-                self.reset()
-            results = self.harness.call_many(self.bundle_id, [(self._handler(c), c.payload, self.settings) for c in chunk],
-                                             self.transport)
-            for case, p, r in zip(chunk, py, results):
-                js = node_side(r)
-                what = compare(p, js, self.compare_returned_single or case.batch)
-                if what:
-                    out.append(Difference(case, what, p, js))
+            py = self.python(chunk, "UTC")
+            other = self.python(chunk, self.other_tz) if self.other_tz else [None] * len(chunk)
+            for case, p, o, js in zip(chunk, py, other, self.node(chunk)):
+                diff = self.compare(case, p, js, o)
+                if diff is not None:
+                    out.append(diff)
+            if record is not None:
+                record.extend(zip(chunk, py))
         return out
 
-    def differs(self, case: Case, signature: list[str]) -> bool:
-        return any(d.what == signature for d in self.run([case]))
+    def differs(self, case: Case, diff: Difference) -> bool:
+        return any(d.what == diff.what and d.time_zone == diff.time_zone for d in self.run([case]))
 
     def minimise(self, diff: Difference, budget: int = 250) -> Any:
         """A smaller input with the same difference: greedy removal and simplification of JSON parts."""
@@ -197,7 +256,7 @@ class Checker:
                 tries += 1
                 if tries >= budget:
                     break
-                if self.differs(Case(diff.case.origin, candidate, diff.case.batch), diff.what):
+                if self.differs(replace(diff.case, payload=candidate), diff):
                     best = candidate
                     changed = True
                     break
@@ -233,28 +292,6 @@ def _simpler(value: Any) -> Iterable[Any]:
         yield 0
 
 
-def generated_cases(count: int, with_batches: bool, seed: int = 0) -> list[Case]:
-    """``count`` generated messages (and batches when the function has onBatch), deterministic."""
-    collected: list[Any] = []
-    strategy = strategies.messages()
-    if with_batches:
-        from hypothesis import strategies as st
-        strategy = st.one_of(strategies.messages(), strategies.messages(), strategies.messages(), strategies.batches())
-
-    @hsettings(max_examples=count, derandomize=True, database=None, phases=[Phase.generate], deadline=None,
-               suppress_health_check=list(HealthCheck))
-    @given(strategy)
-    def collect(value):
-        collected.append(value)
-
-    collect()
-    cases = []
-    for i, value in enumerate(collected):
-        value = js_normalise(value)
-        cases.append(Case(f"generated #{i + 1}", value, batch=isinstance(value, list)))
-    return cases
-
-
 def fixture_cases(paths: list[Path], with_batches: bool) -> tuple[list[Case], list[str]]:
     """Every message of every fixture (and each fixture's messages as one batch, for onBatch)."""
     from segfn.emulator.fixtures import FixtureProblem, discover, read_calls
@@ -282,18 +319,34 @@ def masked(settings: dict, fn: FunctionModule) -> dict:
 
 
 def describe(diff: Difference, fn: FunctionModule, settings: dict) -> str:
-    """A reproduction of one difference, ready to paste into a fixture."""
+    """A reproduction of one difference, ready to paste into a fixture (``settings``: the checker's
+    default, used when the case names none; sensitive values are masked)."""
     def side(s: Side) -> str:
         lines = [f"raised {s.error[0]}: {s.error[1]}" if s.error else f"returned {json.dumps(s.returned, ensure_ascii=False)}"]
         for r in s.requests:
             lines.append(f"{r['method']} {r['url']} {json.dumps(r['body'], ensure_ascii=False)}")
+        lines += [f"log: {line}" for line in s.logs]
         return "\n      ".join(lines)
 
-    payload = diff.minimal if diff.minimal is not None else diff.case.payload
-    return "\n".join([
-        f"difference in {', '.join(diff.what)} ({diff.case.origin}{', minimised' if diff.minimal is not None else ''})",
-        f"  {'batch' if diff.case.batch else 'message'}: {json.dumps(payload, ensure_ascii=False)}",
-        f"  settings: {json.dumps(masked(settings, fn), ensure_ascii=False)}",
-        f"  python: {side(diff.python)}",
-        f"  node:   {side(diff.node)}",
-    ])
+    case = diff.case
+    payload = diff.minimal if diff.minimal is not None else case.payload
+    shown = case.settings if case.settings is not None else settings
+    head = (f"the Python's answer depends on the time zone: {', '.join(diff.what)} differ under TZ=UTC "
+            f"(Segment) and TZ={OTHER_TZ}" if diff.time_zone else f"difference in {', '.join(diff.what)}")
+    lines = [
+        f"{head} ({case.origin}{', minimised' if diff.minimal is not None else ''})",
+        f"  {'batch' if case.batch else 'message'}: {json.dumps(payload, ensure_ascii=False)}",
+        f"  settings: {json.dumps(masked(shown, fn), ensure_ascii=False)}",
+        f"  http answers: {', '.join(a.label() for a in case.answers)}; clock {_iso(case.now)}, seed {case.seed}",
+    ]
+    if diff.time_zone:
+        lines += [f"  python, TZ=UTC: {side(diff.python)}", f"  python, TZ={OTHER_TZ}: {side(diff.other)}"]
+    else:
+        lines += [f"  python: {side(diff.python)}", f"  node:   {side(diff.node)}"]
+    return "\n".join(lines)
+
+
+def _iso(ms: int) -> str:
+    import datetime as _dt
+
+    return (_dt.datetime(1970, 1, 1) + _dt.timedelta(milliseconds=ms)).isoformat(timespec="milliseconds") + "Z"

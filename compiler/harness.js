@@ -62,9 +62,13 @@ class HarnessResponse {
     this._context = context;
     this.bodyUsed = false;
   }
-  async text() { this.bodyUsed = true; return this._body; }
-  async json() {
+  _consume() {
+    if (this.bodyUsed) throw new (vm.runInContext("TypeError", this._context))(`body used already for: ${this.url}`);
     this.bodyUsed = true;
+  }
+  async text() { this._consume(); return this._body; }
+  async json() {
+    this._consume();
     try {
       return vm.runInContext("JSON", this._context).parse(this._body);
     } catch (err) {
@@ -79,6 +83,12 @@ function makeFetch(context) {
     const call = current.getStore();
     const headers = {};
     if (init.headers) {
+      // node-fetch 2.x (Segment's fetch) validates names and values before sending anything.
+      for (const [k, v] of Object.entries(init.headers)) {
+        const ContextTypeError = vm.runInContext("TypeError", context);
+        if (/[^\^_`a-zA-Z\-0-9!#$%&'*+.|~]/.test(k) || k === "") throw new ContextTypeError(`${k} is not a legal HTTP header name`);
+        if (/[^\t\x20-\x7e\x80-\xff]/.test(String(v))) throw new ContextTypeError(`${v} is not a legal HTTP header value`);
+      }
       const h = new Headers(init.headers);
       for (const [k, v] of Object.entries(init.headers)) if (h.has(k)) headers[k] = String(v);
     }

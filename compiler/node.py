@@ -34,7 +34,10 @@ class NodeResult:
 class NodeHarness:
     """A Node 20 process serving the harness protocol. Use as a context manager."""
 
-    def __init__(self, node: str | None = None, timeout_ms: int = 5000) -> None:
+    def __init__(self, node: str | None = None, timeout_ms: int = 5000, answer_timeout: float | None = None) -> None:
+        """``answer_timeout``: seconds to wait for any line from Node before giving up with HarnessError
+        (a bundle stuck in a synchronous loop never lets the harness's own timeout fire)."""
+        self.answer_timeout = answer_timeout
         exe = node or shutil.which("node")
         if exe is None:
             raise HarnessError("node is not installed: segfn check runs compiled bundles in Node 20")
@@ -84,19 +87,24 @@ class NodeHarness:
         self._send({"id": self._next, "op": op, **fields})
         return self._next
 
-    def _serve(self, waiting: set[int], transport: Transport | None, requests: dict[int, list[dict]] | None = None
-               ) -> dict[int, dict]:
-        """Read answers until every id in ``waiting`` is answered; answer fetches on the way."""
+    def _serve(self, waiting: set[int], transport: Transport | dict[int, Transport] | None,
+               requests: dict[int, list[dict]] | None = None) -> dict[int, dict]:
+        """Read answers until every id in ``waiting`` is answered; answer fetches on the way (with the
+        transport of the call that made them, when ``transport`` maps call ids to transports)."""
         answers: dict[int, dict] = {}
         while waiting:
-            line = self.lines.get()
+            try:
+                line = self.lines.get(timeout=self.answer_timeout)
+            except queue.Empty:
+                raise HarnessError(f"the Node harness gave no answer in {self.answer_timeout:g} s") from None
             if line is None:
                 raise HarnessError("the Node harness exited: " + self.proc.stderr.read()[-2000:])
             msg = json.loads(line)
             if "fetch" in msg:
                 if requests is not None and msg.get("call") in requests:
                     requests[msg["call"]].append(msg["request"])
-                self._send(self._answer_fetch(msg, transport))
+                chosen = transport.get(msg.get("call")) if isinstance(transport, dict) else transport
+                self._send(self._answer_fetch(msg, chosen))
                 continue
             answers[msg["id"]] = msg
             waiting.discard(msg["id"])
@@ -129,11 +137,13 @@ class NodeHarness:
         rid = self._request("unload", bundle=bundle)
         self._serve({rid}, None)
 
-    def call_many(self, bundle: str, calls: list[tuple], transport: Transport | None) -> list[NodeResult]:
+    def call_many(self, bundle: str, calls: list[tuple], transport: Transport | list[Transport] | None
+                  ) -> list[NodeResult]:
         """Run (handler, event, settings[, control]) calls concurrently (pipelined); results in the same
         order. ``control`` is ``{"seed": s, "now": ms}`` for a frozen clock and seeded randomness
         (``compiler/determinism.py``), or None for the real ones; ``"freshCache": True`` in it gives the
-        call an empty Segment ``cache`` of its own."""
+        call an empty Segment ``cache`` of its own. ``transport`` answers every call's fetches, or is a
+        list: one transport per call."""
         ids = []
         for handler, event, settings, *rest in calls:
             control = (rest[0] if rest else None) or {}
@@ -142,6 +152,8 @@ class NodeHarness:
                                      settings=json.dumps(settings, ensure_ascii=True, allow_nan=False),
                                      **{k: control[k] for k in ("seed", "now", "freshCache") if k in control}))
         sent: dict[int, list[dict]] = {i: [] for i in ids}
+        if isinstance(transport, list):
+            transport = dict(zip(ids, transport))
         answers = self._serve(set(ids), transport, sent)
         out = []
         for i in ids:

@@ -29,16 +29,21 @@ json_value = st.recursive(leaf, lambda inner: st.lists(inner, max_size=4) | st.d
 props = st.dictionaries(keys, json_value, max_size=6)
 
 
+_MOMENTS = st.datetimes(min_value=datetime.datetime(1971, 1, 1), max_value=datetime.datetime(2099, 12, 31))
+_STYLES = st.sampled_from(["Z", "ms", "offset", "naive", "date", "garbage"])
+_OFFSETS = st.sampled_from(["+00:00", "+05:30", "-08:00"])
+
+
 @st.composite
 def iso_timestamps(draw):
-    moment = draw(st.datetimes(min_value=datetime.datetime(1971, 1, 1), max_value=datetime.datetime(2099, 12, 31)))
-    style = draw(st.sampled_from(["Z", "ms", "offset", "naive", "date", "garbage"]))
+    moment = draw(_MOMENTS)
+    style = draw(_STYLES)
     if style == "Z":
         return moment.strftime("%Y-%m-%dT%H:%M:%S") + "Z"
     if style == "ms":
         return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
     if style == "offset":
-        return moment.isoformat() + draw(st.sampled_from(["+00:00", "+05:30", "-08:00"]))
+        return moment.isoformat() + draw(_OFFSETS)
     if style == "naive":
         return moment.isoformat()
     if style == "date":
@@ -106,3 +111,156 @@ def messages(draw, types=None):
 
 def batches(max_size: int = 4):
     return st.lists(messages(), min_size=1, max_size=max_size)
+
+
+# -- realistic messages: what Segment's libraries send -----------------------------------------
+
+# (library name, version, platform) of every library Segment documents; the HTTP API sends none.
+LIBRARIES = [
+    ("analytics.js", "2.11.1", "web"), ("analytics-next", "1.70.0", "web"),
+    ("analytics-ios", "4.1.8", "ios"), ("analytics-swift", "1.5.11", "ios"),
+    ("analytics-android", "4.11.3", "android"), ("com.segment.analytics.kotlin.android", "1.16.3", "android"),
+    ("analytics-react-native", "2.19.2", "ios"), ("analytics-node", "2.1.2", "server"),
+    ("analytics-python", "2.3.2", "server"), ("analytics-go", "3.3.0", "server"),
+    ("analytics-ruby", "2.4.3", "server"), (None, None, "server"),
+]
+BROWSER_AGENTS = [
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148",
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+]
+MOBILE_AGENTS = ["Dalvik/2.1.0 (Linux; U; Android 14; Pixel 8 Build/AP2A.240805.005)", "Acme/5.11 CFNetwork/1494 Darwin/23.4.0"]
+TIMEZONES = ["America/New_York", "Europe/Berlin", "Asia/Kolkata", "UTC", "Australia/Lord_Howe"]
+CURRENCIES = ["USD", "EUR", "JPY", "usd", ""]
+WORDS = ["home", "pricing", "Checkout", "Ünïcödé", "日本語", "emoji 😀", "a,b", " padded ", "0", "10", "-3.5"]
+BIG = [2 ** 53 + 1, -(2 ** 53) - 3, 2 ** 64, 12345678901234567890]
+
+
+NUMERIC_STRINGS = st.one_of(st.integers(-10 ** 6, 10 ** 6).map(str),
+                            st.floats(-1e6, 1e6, allow_nan=False).map(lambda f: f"{f:.2f}"),
+                            st.sampled_from(["0", "00", "1e3", " 42", "4.20", "-0", "NaN", "12,50"]))
+MONEY = st.one_of(st.integers(0, 10 ** 5), st.floats(0, 1e5, allow_nan=False).map(lambda f: round(f, 2)),
+                  NUMERIC_STRINGS, st.sampled_from(BIG), st.none())
+
+
+def realistic_messages(constants=(), keys=(), user_ids=("user-1", "42", 90210)):
+    """A message as one of Segment's libraries sends it: the library's ``context``, e-commerce
+    properties, numeric strings and numeric-string keys, unicode, integers past 2**53, nulls and
+    missing fields; ``constants`` and ``keys`` (harvested from the module) fill values and names.
+    (Every sub-strategy is built once, here: hypothesis validates each new strategy it meets.)"""
+    strings = sorted({c for c in constants if isinstance(c, str)})
+    plain = [st.sampled_from(WORDS), text]
+    words = st.one_of(*plain, *([st.sampled_from(strings)] * 2 if strings else []))
+    numbers = sorted(c for c in constants if not isinstance(c, str)) or [0]
+    names = st.sampled_from(sorted(set(keys) | {"0", "10", "plan", "email", "name"}))
+    values = st.one_of(words, NUMERIC_STRINGS, st.sampled_from(BIG), json_value, st.none(), st.sampled_from(numbers))
+    bag = st.dictionaries(names, values, max_size=6)
+    stamp = iso_timestamps()
+    product = st.fixed_dictionaries({}, optional={
+        "product_id": st.one_of(text, NUMERIC_STRINGS, st.integers(0, 10 ** 9)), "sku": words, "name": words,
+        "price": MONEY, "quantity": st.one_of(st.integers(0, 20), NUMERIC_STRINGS), "category": words,
+        "url": st.just("https://shop.example.com/p/1")})
+    commerce = st.fixed_dictionaries({}, optional={
+        "order_id": st.one_of(text, NUMERIC_STRINGS), "revenue": MONEY, "total": MONEY,
+        "currency": st.sampled_from(CURRENCIES), "products": st.lists(product, max_size=4), "coupon": words})
+    optional = {
+        "ip": st.sampled_from(["203.0.113.7", "2001:db8::1", "10.0.0.1"]),
+        "locale": st.sampled_from(["en-US", "de-DE", "pt_BR", "ja"]),
+        "timezone": st.sampled_from(TIMEZONES),
+        "traits": st.dictionaries(st.sampled_from(["email", "name", "plan", "phone", "address"]), json_value, max_size=3),
+        "location": st.fixed_dictionaries({}, optional={
+            "city": words, "country": st.sampled_from(["United States", "Deutschland", ""]),
+            "latitude": st.floats(-90, 90), "longitude": st.floats(-180, 180)}),
+        "network": st.fixed_dictionaries({}, optional={"wifi": st.booleans(), "carrier": text, "cellular": st.booleans()}),
+    }
+    web = st.fixed_dictionaries({
+        "path": st.sampled_from(["/", "/pricing", "/checkout/step-2", "/\u00fcn\u00ef"]),
+        "query": st.sampled_from(["", "?utm_source=newsletter&utm_medium=email&utm_campaign=spring",
+                                  "?q=%C3%BCber&page=2", "?gclid=abc123"]),
+        "title": words, "referrer": st.sampled_from(["", "https://www.google.com/"]),
+        "userAgent": st.one_of(st.sampled_from(BROWSER_AGENTS), words),
+    })
+    mobile = st.fixed_dictionaries({
+        "device": st.fixed_dictionaries({"id": text, "manufacturer": st.sampled_from(["Apple", "Google", "Cubot"]),
+                                         "model": st.sampled_from(["iPhone15,2", "Pixel 8"])},
+                                        optional={"adTrackingEnabled": st.booleans()}),
+        "version": st.sampled_from(["5.11.2", "6.0", ""]), "os": st.sampled_from(["17.4", "14", ""]),
+        "userAgent": st.sampled_from(MOBILE_AGENTS + [None]),
+    })
+    extra = st.fixed_dictionaries({}, optional=optional)
+    user = st.one_of(st.sampled_from(list(user_ids)), words)
+    integrations = st.dictionaries(st.sampled_from(["All", "Sprig", "Sprig Cloud"]), st.booleans())
+    emails = st.sampled_from(["ann@example.com", " ann@example.com ", "not-an-email", "a@b@c"])
+    events = st.one_of(st.sampled_from(EVENTS), words)
+
+    def context(draw, platform, library):
+        name, version = library
+        parts = dict(draw(extra))
+        if name:
+            parts["library"] = {"name": name, "version": version}
+        if platform == "web":
+            w = draw(web)
+            parts["page"] = {"path": w["path"], "url": f"https://www.example.com{w['path']}{w['query']}",
+                             "search": w["query"], "title": w["title"], "referrer": w["referrer"]}
+            parts["userAgent"] = w["userAgent"]
+            if "utm_" in w["query"]:
+                parts["campaign"] = {"source": "newsletter", "medium": "email", "name": "spring"}
+        elif platform in ("ios", "android"):
+            m = draw(mobile)
+            parts["app"] = {"name": "Acme", "version": m["version"], "build": "51102"}
+            parts["device"] = {**m["device"], "type": platform}
+            parts["os"] = {"name": "iOS" if platform == "ios" else "Android", "version": m["os"]}
+            parts["screen"] = {"width": 1179, "height": 2556, "density": 3}
+            if m["userAgent"] is not None:
+                parts["userAgent"] = m["userAgent"]
+        return parts
+
+    presence = st.sampled_from(["set", "set", "set", "null", "missing"])
+
+    def opt(draw, strategy=None, value=None):
+        how = draw(presence)
+        if how == "missing":
+            return MISSING
+        if how == "null":
+            return None
+        return draw(strategy) if strategy is not None else value
+
+    ids = st.uuids().map(str)
+
+    @st.composite
+    def message(draw):
+        kind = draw(st.sampled_from(TYPES))
+        library = draw(st.sampled_from(LIBRARIES))
+        parts = {
+            "type": kind, "messageId": draw(ids), "userId": opt(draw, user),
+            "anonymousId": opt(draw, ids), "timestamp": opt(draw, stamp),
+            "originalTimestamp": opt(draw, stamp), "receivedAt": opt(draw, stamp), "sentAt": opt(draw, stamp),
+            "context": context(draw, library[2], library[:2]), "integrations": opt(draw, integrations),
+        }
+        if kind == "track":
+            parts["event"] = opt(draw, events)
+            parts["properties"] = opt(draw, value={**draw(bag), **draw(commerce)})
+        elif kind in ("identify", "group"):
+            traits = draw(bag)
+            if draw(st.booleans()):
+                traits["address"] = {"city": draw(words), "street": draw(text)}
+            if draw(st.booleans()):
+                traits["email"] = draw(emails)
+            parts["traits"] = opt(draw, value=traits)
+            if kind == "group":
+                parts["groupId"] = opt(draw, words)
+        elif kind in ("page", "screen"):
+            parts["name"] = opt(draw, words)
+            parts["properties"] = opt(draw, bag)
+            if kind == "page":
+                parts["category"] = opt(draw, words)
+        elif kind == "alias":
+            parts["previousId"] = opt(draw, words)
+        return _assemble(parts)
+
+    return message()
+
+
+def realistic_batches(constants=(), keys=(), max_size=6):
+    """``on_batch`` batches mixing types; a few user ids so that events of one user meet."""
+    return st.lists(st.one_of(realistic_messages(constants, keys), messages()), min_size=1, max_size=max_size)

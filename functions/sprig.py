@@ -16,6 +16,7 @@ Sprig keys users by ``userId``: a message with only an ``anonymousId`` is reject
 See docs/semantics.md, "Sprig", for what happens to attributes Sprig cannot take.
 """
 
+import json
 import re
 from datetime import datetime
 
@@ -190,11 +191,12 @@ def headers_for(settings):
 
 
 async def error_text(res):
-    """Sprig's own words for a refusal: its ``{"error": ...}`` body, else the raw text."""
+    """Sprig's own words for a refusal: its ``{"error": ...}`` body, else the raw text. The body is
+    read once (node-fetch refuses a second read) and parsed here."""
     text = await res.text()
     if text.startswith("{"):
         try:
-            body = await res.json()
+            body = json.loads(text)
         except ValueError:
             return text
         if isinstance(body, dict) and isinstance(body.get("error"), str):

@@ -51,6 +51,7 @@ class Bundle:
     sha256: str
     settings: list[dict]
     description: str
+    checked: dict | None = None  # the passing check's stamp: cases, coverage, checked_at (None: --force, unchecked)
 
     def create_body(self) -> dict:
         """A ``CreateFunctionV1Input``."""
@@ -101,8 +102,8 @@ def _check_manifest(path: Path, manifest: Any) -> None:
             raise BundleError(f"{path}: settings[{i}]: unknown key(s) {extra}")
 
 
-def _check_stamp(dist: Path, stem: str, js: Path, digest: str, module: str) -> None:
-    """Refuse a bundle that ``segfn check`` has not passed since it was built."""
+def _check_stamp(dist: Path, stem: str, js: Path, digest: str, module: str) -> dict:
+    """Refuse a bundle that ``segfn check`` has not passed since it was built; the stamp otherwise."""
     stamp_path = dist / f"{stem}.check.json"
     hint = f"run `segfn check {module}`, or deploy --force to skip the proof"
     if not stamp_path.exists():
@@ -113,6 +114,18 @@ def _check_stamp(dist: Path, stem: str, js: Path, digest: str, module: str) -> N
     if stamp.get("sha256") != digest:
         raise BundleError(f"{js}: was rebuilt after the last passing `segfn check` ({stamp_path.name} "
                           f"proves sha256 {str(stamp.get('sha256'))[:12]}..., the bundle is {digest[:12]}...); {hint}")
+    return stamp
+
+
+def _passing_stamp(dist: Path, stem: str, digest: str) -> dict | None:
+    """The stamp of a passing check of exactly these bytes, if there is one (for --force)."""
+    try:
+        stamp = json.loads((dist / f"{stem}.check.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(stamp, dict) and stamp.get("passed") is True and stamp.get("sha256") == digest:
+        return stamp
+    return None
 
 
 def load_bundles(dist: Path, names: tuple[str, ...] = (), *, force: bool = False) -> list[Bundle]:
@@ -139,15 +152,17 @@ def load_bundles(dist: Path, names: tuple[str, ...] = (), *, force: bool = False
         if manifest["sha256"] != digest:
             raise BundleError(f"{js}: changed since `segfn build` wrote it (its manifest records another "
                               f"sha256); build again, then check")
-        if not force:
-            _check_stamp(dist, stem, js, digest, manifest["module"])
+        if force:
+            checked = _passing_stamp(dist, stem, digest)
+        else:
+            checked = _check_stamp(dist, stem, js, digest, manifest["module"])
         try:
             code = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             raise BundleError(f"{js}: not UTF-8 at byte {error.start}") from None
         bundles.append(Bundle(stem, manifest["module"], manifest["kind"], manifest["name"],
                               manifest["resourceType"], code, digest, manifest.get("settings", []),
-                              manifest.get("description", "")))
+                              manifest.get("description", ""), checked))
     missing = [n for n in names if not any(n in (b.stem, b.name) for b in bundles)]
     if missing:
         raise BundleError(f"no bundle in {dist} for {', '.join(missing)}; run `segfn build`")

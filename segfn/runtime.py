@@ -163,14 +163,23 @@ class Response:
     def ok(self) -> bool:
         return 200 <= self.status < 300
 
-    async def text(self) -> str:
+    body_used: bool = field(default=False, compare=False)
+
+    def _consume(self) -> str:
+        """The body, once: node-fetch 2.x refuses a second read with this TypeError."""
+        if self.body_used:
+            raise TypeError(f"body used already for: {self.url}")
+        self.body_used = True
         return self.body
+
+    async def text(self) -> str:
+        return self._consume()
 
     async def json(self) -> Any:
         """Parse the body; a body that is not JSON raises ``json.JSONDecodeError`` (a ``ValueError``)
         with CPython's message, in a compiled bundle too (node-fetch's own ``FetchError`` is not what
         Python code catches)."""
-        return _json.loads(self.body)
+        return _json.loads(self._consume())
 
 
 Transport = Callable[[Request], Awaitable[Response]]
@@ -225,6 +234,8 @@ current_transport: contextvars.ContextVar[Transport] = contextvars.ContextVar("s
 
 
 _LONE_SURROGATE = _re.compile("[\ud800-\udfff]")
+_BAD_HEADER_NAME = _re.compile(r"[^\^_`a-zA-Z\-0-9!#$%&'*+.|~]")
+_BAD_HEADER_VALUE = _re.compile(r"[^\t\x20-\x7e\x80-\xff]")
 
 
 def dumps(value: Any) -> str:
@@ -253,7 +264,13 @@ async def fetch(
     """
     opts = dict(options or {})
     method = (method or opts.get("method") or "GET").upper()
-    header_map = Headers(headers if headers is not None else opts.get("headers"))
+    given = headers if headers is not None else opts.get("headers")
+    for name, value in (given or {}).items():  # node-fetch 2.x's Headers: validateName, validateValue
+        if _BAD_HEADER_NAME.search(name) or name == "":
+            raise TypeError(f"{name} is not a legal HTTP header name")
+        if _BAD_HEADER_VALUE.search(str(value)):
+            raise TypeError(f"{value} is not a legal HTTP header value")
+    header_map = Headers(given)
     if body is None:
         body = opts.get("body")
     if json is not None:

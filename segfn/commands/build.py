@@ -33,8 +33,9 @@ def function_files(files: tuple[str, ...], folder: Path = DEFAULT_FUNCTIONS) -> 
     return found
 
 
-def compile_files(paths: list[Path], out_dir: Path) -> tuple[list, int]:
-    """Compile each file; write those that compile; report the rest. Returns (bundles, failures)."""
+def compile_files(paths: list[Path], out_dir: Path, quiet: bool = False) -> tuple[list, int]:
+    """Compile each file; write those that compile; report the rest. Returns (bundles, failures).
+    ``quiet`` sends the "built ..." lines to stderr (stdout is then a machine-readable report)."""
     from segfn.compiler import CompileError, compile_module, write_bundle
 
     bundles, failures = [], 0
@@ -48,7 +49,8 @@ def compile_files(paths: list[Path], out_dir: Path) -> tuple[list, int]:
             continue
         js_path, manifest_path = write_bundle(bundle, out_dir)
         size = len(bundle.js.encode("utf-8"))
-        click.echo(f"built {js_path} ({size / 1024:.1f} KB, {', '.join(bundle.manifest['handlers'])}) and {manifest_path}")
+        click.echo(f"built {js_path} ({size / 1024:.1f} KB, {', '.join(bundle.manifest['handlers'])}) and {manifest_path}",
+                   err=quiet)
         bundles.append(bundle)
     return bundles, failures
 
@@ -67,94 +69,142 @@ def build(files: tuple[str, ...], out_dir: str) -> None:
         sys.exit(2)
 
 
-def _transport():
-    """The mock Sprig API behind api.sprig.com when it is available, 200 {} for any other host."""
-    from segfn.emulator.transport import AnswerOk, ByHost
-
-    try:
-        from segfn.emulator.sprig import MockSprig  # type: ignore
-    except ImportError:
-        return AnswerOk(), None
-    mock = MockSprig()
-    return ByHost({"api.sprig.com": mock.transport}, AnswerOk()), mock.reset
-
-
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("-n", "--examples", default=1000, envvar="SEGFN_CHECK_EXAMPLES", show_default=True,
-              type=click.IntRange(min=0), help="How many generated messages to run through both sides.")
+              type=click.IntRange(min=0),
+              help="At most this many generated cases per function (generation stops earlier when coverage "
+                   "stops growing).")
+@click.option("--seconds", default=45.0, envvar="SEGFN_CHECK_SECONDS", show_default=True,
+              type=click.FloatRange(min=0), help="At most this long generating cases, per function.")
+@click.option("--min-coverage", default=90.0, show_default=True, type=click.FloatRange(0, 100),
+              help="Fail when the cases reach less than this share of the Python's lines (naming the lines).")
+@click.option("--settings", "settings_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="A JSON object (or a list of them) of your own settings to check with, besides the "
+                   "workspace's and the generated ones.")
+@click.option("--workspace", "workspace_file", default="workspace.toml", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="Whose settings for each function are checked too.")
 @click.option("--fixtures", "fixtures_dir", default="fixtures/messages", envvar="SEGFN_FIXTURES", show_default=True,
               type=click.Path(), help="Fixture messages to run first.")
 @click.option("-o", "--out", "out_dir", default="dist", envvar="SEGFN_DIST", show_default=True,
               type=click.Path(file_okay=False), help="Where the bundles are written, and the check stamps.")
 @click.option("--max-shown", default=10, show_default=True, envvar="SEGFN_CHECK_MAX_SHOWN",
               help="Differences to minimise and print per module.")
-def check(files: tuple[str, ...], examples: int, fixtures_dir: str, out_dir: str, max_shown: int) -> None:
-    """Run fixtures and generated messages through the Python and the compiled JavaScript; report every
-    difference (exit 1), or stamp dist/<module>.check.json."""
-    from segfn.compiler.check import Checker, describe, fixture_cases, generated_cases
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the generation (runs repeat).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: one JSON object per function on stdout, one a line.")
+def check(files: tuple[str, ...], examples: int, seconds: float, min_coverage: float, settings_path: Path | None,
+          workspace_file: Path, fixtures_dir: str, out_dir: str, max_shown: int, seed: int, fmt: str) -> None:
+    """Run fixtures and generated cases (messages, settings, HTTP answers, clock and randomness) through
+    the Python and the compiled JavaScript, steering toward the Python lines not reached yet; report
+    every difference and the coverage reached (exit 1 on a difference or coverage under
+    --min-coverage), or stamp dist/<module>.check.json. Exit 2: bad input."""
     from segfn.compiler.node import HarnessError, NodeHarness
-    from segfn.emulator.errors import ConfigError
-    from segfn.emulator.runner import load_function
+    from segfn.compiler.setting_values import SettingsError, settings_file
 
     paths = function_files(files)
     if not paths:
         raise click.UsageError("no function modules found (a function module in functions/ declares KIND)")
+    user_settings: list[dict] = []
+    if settings_path is not None:
+        try:
+            user_settings = settings_file(settings_path)
+        except SettingsError as exc:
+            click.echo(f"error: --settings {exc}", err=True)
+            sys.exit(2)
     out = Path(out_dir)
-    bundles, failures = compile_files(paths, out)
+    bundles, failures = compile_files(paths, out, quiet=fmt == "json")
     if failures:
         sys.exit(2)
-    failed = False
     try:
         harness = NodeHarness()
     except HarnessError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    failed = False
     with harness:
         for bundle in bundles:
-            try:
-                fn = load_function(bundle.module)
-            except ConfigError as exc:
-                click.echo("\n".join(exc.problems), err=True)
-                sys.exit(2)
-            with_batches = "batch" in fn.handlers
-            fixtures = Path(fixtures_dir)
-            cases, problems = fixture_cases([fixtures], with_batches) if fixtures.exists() else ([], [])
-            for problem in problems:
-                click.echo(f"warning: {problem}", err=True)
-            cases += generated_cases(examples, with_batches)
-            transport, reset = _transport()
-            checker = Checker(fn, bundle, harness, transport, reset)
-            try:
-                diffs = checker.run(cases)
-                groups: dict = {}
-                for diff in diffs:
-                    key = (tuple(diff.what), diff.python.error and diff.python.error[0],
-                           diff.node.error and diff.node.error[0])
-                    groups.setdefault(key, []).append(diff)
-                for group in list(groups.values())[:max_shown]:
-                    diff = group[0]
-                    if len(group) > 1:
-                        click.echo(f"{len(group)} cases differ like this one:")
-                    diff.minimal = checker.minimise(diff)
-                    final = [d for d in checker.run([type(diff.case)(diff.case.origin, diff.minimal, diff.case.batch)])
-                             if d.what == diff.what]
-                    if final:
-                        diff.python, diff.node = final[0].python, final[0].node
-                    click.echo(describe(diff, fn, checker.settings))
-            finally:
-                checker.close()
-            stem = Path(bundle.module).stem
-            if diffs:
-                failed = True
-                more = f" (one reproduction each for the first {max_shown} kinds)" if len(groups) > max_shown else ""
-                click.echo(f"{bundle.module}: {len(diffs)} difference{'s' if len(diffs) != 1 else ''} in "
-                           f"{len(cases)} cases{more}")
-                continue
-            stamp = {"sha256": bundle.sha256, "passed": True,
-                     "checked_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-                     "cases": len(cases)}
-            (out / f"{stem}.check.json").write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
-            click.echo(f"{bundle.module}: 0 differences in {len(cases)} cases; stamped {out / (stem + '.check.json')}")
+            report = _check_one(bundle, harness, examples=examples, seconds=seconds, min_coverage=min_coverage,
+                                user_settings=user_settings, workspace_file=workspace_file,
+                                fixtures=Path(fixtures_dir), out=out, max_shown=max_shown, seed=seed, fmt=fmt)
+            failed = failed or not report["stamped"]
     if failed:
         sys.exit(1)
+
+
+def _check_one(bundle, harness, *, examples, seconds, min_coverage, user_settings, workspace_file, fixtures, out,
+               max_shown, seed, fmt) -> dict:
+    """Check one bundle; print its report; stamp it when it passed. Returns the JSON report."""
+    from dataclasses import replace
+
+    from segfn.compiler.check import describe
+    from segfn.compiler.steering import Budget, check_bundle
+    from segfn.emulator.errors import ConfigError
+
+    text = fmt == "text"
+    try:
+        run = check_bundle(bundle, harness, Budget(cases=examples, seconds=seconds), workspace_file=workspace_file,
+                           user_settings=user_settings, fixtures=fixtures, seed=seed,
+                           warn=lambda problem: click.echo(f"warning: {problem}", err=True))
+    except ConfigError as exc:
+        click.echo("\n".join(exc.problems), err=True)
+        sys.exit(2)
+    fn, checker, outcome = run.fn, run.checker, run.outcome
+    # Differences with Node fail the check. A Python answer that changes with the time zone is reported
+    # but does not: the runner (replay, serve) and Segment both run functions in UTC.
+    diffs = [d for d in outcome.differences if not d.time_zone]
+    zone_diffs = [d for d in outcome.differences if d.time_zone]
+    shown = []
+    try:
+        groups: dict = {}
+        for diff in diffs + zone_diffs:
+            key = (tuple(diff.what), diff.time_zone, diff.python.error and diff.python.error[0],
+                   diff.node.error and diff.node.error[0])
+            groups.setdefault(key, []).append(diff)
+        for group in list(groups.values())[:max_shown]:
+            diff = group[0]
+            diff.minimal = checker.minimise(diff)
+            final = [d for d in checker.run([replace(diff.case, payload=diff.minimal)])
+                     if d.what == diff.what and d.time_zone == diff.time_zone]
+            if final:
+                diff.python, diff.node, diff.other = final[0].python, final[0].node, final[0].other
+            shown.append((len(group), describe(diff, fn, checker.settings)))
+    finally:
+        checker.close()
+    summary = outcome.summary
+    low = summary.lines_pct < min_coverage
+    stem = Path(bundle.module).stem
+    stamp_path = out / f"{stem}.check.json"
+    report = {"module": bundle.module, "cases": outcome.cases, "differences": len(diffs),
+              "time_zone_differences": len(zone_diffs),
+              "coverage": {k: v for k, v in summary.to_json(bundle.module).items() if k != "text"},
+              "seconds": round(outcome.seconds, 1), "stamped": False,
+              "reproductions": [r for _, r in shown]}
+    if text:
+        for count, reproduction in shown:
+            if count > 1:
+                click.echo(f"{count} cases differ like this one:")
+            click.echo(reproduction)
+    if not diffs and not low:
+        stamp = {"sha256": bundle.sha256, "passed": True,
+                 "checked_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                 "cases": outcome.cases, "coverage": summary.to_json(bundle.module),
+                 "seconds": report["seconds"], "time_zone_differences": len(zone_diffs)}
+        stamp_path.write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
+        report["stamped"] = True
+    if text:
+        verdict = f"{len(diffs)} difference{'s' if len(diffs) != 1 else ''} in {outcome.cases} cases"
+        click.echo(f"{bundle.module}: {verdict}, {report['seconds']:g} s ({outcome.stopped}); "
+                   f"{summary.line(bundle.module)}")
+        if zone_diffs:
+            click.echo(f"{bundle.module}: warning: in {len(zone_diffs)} case{'s' if len(zone_diffs) != 1 else ''} "
+                       f"the Python's answer depends on the machine's time zone (segfn and Segment run "
+                       f"functions in UTC; code run elsewhere, such as your own tests, would differ)")
+        if low:
+            click.echo(f"{bundle.module}: coverage {summary.lines_pct:.0f}% of lines is under --min-coverage "
+                       f"{min_coverage:g}%; lines never reached: {summary.missed_text(bundle.module)}")
+        if report["stamped"]:
+            click.echo(f"{bundle.module}: stamped {stamp_path}")
+    else:
+        click.echo(json.dumps(report, ensure_ascii=False))
+    return report

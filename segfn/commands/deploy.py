@@ -30,12 +30,23 @@ def _connections(workspace: Workspace) -> dict[str, list[tuple[str, dict]]]:
     return out
 
 
+def checked_line(stamp: dict | None) -> str:
+    """What the bundle's passing ``segfn check`` proved: its cases and the coverage they reached."""
+    if not stamp:
+        return "not proven by `segfn check` (--force)"
+    coverage = stamp.get("coverage")
+    text = coverage.get("text") if isinstance(coverage, dict) else None
+    reach = text or "coverage not measured (a stamp from before segfn check measured coverage)"
+    return f"checked: {stamp.get('cases', '?')} cases, 0 differences; {reach}"
+
+
 def _report(change: core.Change, workspace_name: str, dry_run: bool) -> None:
     bundle = change.bundle
     done = f"would {change.action}" if dry_run and change.action != core.UNCHANGED else SAID[change.action]
     where = f" {change.function_id}" if change.function_id else ""
     shown = f" (shown as {change.display_name!r})" if change.display_name and change.display_name != bundle.name else ""
     click.echo(f"{bundle.stem}: {done} {bundle.resource_type} function {bundle.name!r}{where}{shown}")
+    click.echo(f"  {checked_line(bundle.checked)}")
     if change.live is not None:
         live = change.live
         click.echo(f"  live in {workspace_name!r}: sha256 {bundle.sha256[:12]}..., deployedAt "

@@ -9,7 +9,7 @@ import pytest
 
 from segfn import public_api as papi
 
-from .conftest import FAKE_URL, SETTINGS, TOKEN, write_bundle
+from .conftest import COVERAGE_TEXT, FAKE_URL, SETTINGS, TOKEN, write_bundle
 
 CODE = "async function onTrack(event, settings) {\n  return 1\n}\n"
 
@@ -191,6 +191,16 @@ def test_unchecked_bundles_are_refused_unless_forced(deploy, project, state):
     assert state.requests == []  # refused before any request
     forced = deploy("--force")
     assert forced.exit_code == 0 and writes(state) == [("POST", "/functions")]
+    assert "not proven by `segfn check` (--force)" in forced.output
+
+
+def test_deploy_shows_what_the_check_stamp_proved_and_how_much_it_reached(deploy, project, state):
+    write_bundle(project / "dist", "sprig", CODE, name="Sprig")
+    dry = deploy("--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert f"  checked: 10 cases, 0 differences; {COVERAGE_TEXT}" in dry.output
+    done = deploy()
+    assert f"  checked: 10 cases, 0 differences; {COVERAGE_TEXT}" in done.output
 
 
 @pytest.mark.parametrize("args, env, url", [
