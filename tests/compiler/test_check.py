@@ -204,6 +204,31 @@ def test_the_mock_sprig_answers_sprig_hosts_for_real(harness, tmp_path):
     assert asyncio.run(send("nothing")).status == 403
 
 
+def test_a_users_stubs_answer_real_requests_in_sequence_per_case():
+    """A workspace's [[stubs]] (issue 15) are an answer source: "real" answers for a stubbed URL come
+    from the stub, its sequence counted per case and side."""
+    import asyncio
+
+    from segfn.compiler.answers import REAL, stub_source
+    from segfn.emulator.stubs import StubSet, parse_stubs
+
+    stubs, problems = parse_stubs([{"url": "https://crm.example.com/v1/{id}",
+                                    "sequence": [{"status": 500}, {"error": "ECONNRESET"}, {"status": 201}]}], "t")
+    assert problems == []
+
+    async def side():
+        transport = PlannedTransport((REAL,), [stub_source(StubSet(stubs))], [], [])
+        out = []
+        for _ in range(4):
+            try:
+                out.append((await transport(Request("PUT", "https://crm.example.com/v1/7", Headers({})))).status)
+            except FetchError as failure:
+                out.append(failure.code)
+        return out
+
+    assert asyncio.run(side()) == asyncio.run(side()) == [500, "ECONNRESET", 201, 201]
+
+
 def test_fetch_refuses_illegal_header_values_and_a_second_body_read_on_both_sides(probe):
     """node-fetch 2.x's rules, in the Python runtime and in the harness alike (the check first found
     the header one: an API key with a "✓" in it)."""
