@@ -188,7 +188,7 @@ class Checker:
         if case.batch:
             return "onBatch"
         kind = case.payload.get("type") if isinstance(case.payload, dict) else None
-        return JS_HANDLERS.get(HANDLERS.get(kind, ""), "onUnknown") if kind in HANDLERS else "onUnknown"
+        return JS_HANDLERS.get(HANDLERS[kind], "onUnknown") if isinstance(kind, str) and kind in HANDLERS else "onUnknown"
 
     def transport(self, case: Case) -> PlannedTransport:
         """A fresh transport for one side of ``case`` (its own mock Sprig, its own answer count)."""
@@ -343,7 +343,13 @@ def describe(diff: Difference, fn: FunctionModule, settings: dict) -> str:
         lines += [f"  python, TZ=UTC: {side(diff.python)}", f"  python, TZ={OTHER_TZ}: {side(diff.other)}"]
     else:
         lines += [f"  python: {side(diff.python)}", f"  node:   {side(diff.node)}"]
-    return "\n".join(lines)
+    text = "\n".join(lines)
+    for name in fn.sensitive_settings:  # a secret echoed in an error message or a request stays hidden
+        value = shown.get(name)
+        for secret in (value if isinstance(value, list) else [value]):
+            if isinstance(secret, str) and len(secret.strip()) >= 3:
+                text = text.replace(secret, "<sensitive>")
+    return text
 
 
 def _iso(ms: int) -> str:

@@ -17,7 +17,10 @@ from typing import Any, Callable, Iterable
 from segfn.runtime import Setting
 
 PLAIN_STRINGS = ["test-{name}", "", "ünïcödé ✓", "a,b,c", " spaced ", "0", "https://api.example.com"]
-SAMPLE = {"string": "test-{name}", "boolean": True, "array": ["a", "b"], "map": {"k": "v"}}
+# The first, plain variant: values that match nothing by accident (an allow list of ["a"] would allow
+# every user agent with an "a" in it, and hide what the function does with the rest).
+SAMPLE = {"string": "test-{name}", "boolean": True, "array": ["test-{name}-1", "test-{name}-2"],
+          "map": {"test-{name}-key": "test-{name}-value"}}
 
 
 class SettingsError(ValueError):
@@ -26,11 +29,16 @@ class SettingsError(ValueError):
 
 def sample_settings(declared: Iterable[Setting]) -> dict[str, Any]:
     """One value of the declared type for every setting (the check's first, plain variant)."""
-    out = {}
-    for s in declared:
-        value = SAMPLE[s.type]
-        out[s.name] = value.format(name=s.name) if isinstance(value, str) else value
-    return out
+    def filled(value: Any, name: str) -> Any:
+        if isinstance(value, str):
+            return value.format(name=name)
+        if isinstance(value, list):
+            return [filled(v, name) for v in value]
+        if isinstance(value, dict):
+            return {filled(k, name): filled(v, name) for k, v in value.items()}
+        return value
+
+    return {s.name: filled(SAMPLE[s.type], s.name) for s in declared}
 
 
 def _strings(constants: Iterable[Any]) -> list[str]:

@@ -38,6 +38,27 @@ INTERESTING = ["2024-03-05T10:20:30", "2024-03-10T07:30:00", "2024-07-01", "2024
                2 ** 53 + 1, 1.5, True, [], {}, ["a", 1], {"a": {"b": 1}}]
 USER_IDS = ("user-1", "42", 90210)
 YEAR_MS = 365 * 24 * 3600 * 1000
+CONTAINER_KEYS = {part for where in CONTAINERS for part in where}
+
+
+def container(message: dict, where: tuple[str, ...]) -> dict:
+    """The object at path ``where`` of ``message``, made (replacing a non-object) when missing."""
+    node = message
+    for part in where:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = node[part] = {}
+        node = child
+    return node
+
+
+def put_everywhere(message: dict, names: list[str], value: Any) -> None:
+    """Set ``names`` to (copies of) ``value`` at the top level and in every container of ``CONTAINERS``:
+    wherever the module reads the key, it finds the value."""
+    for where in CONTAINERS:
+        node = container(message, where)
+        for name in names:
+            node[name] = copy.deepcopy(value)
 
 
 @dataclass
@@ -95,6 +116,9 @@ class Generator:
         self.rng = random.Random(seed)
         self.seed = seed
         self.count = 0
+        self._focus: list = []  # string constants next to the lines missed, while mutating
+        self._pool: list = []  # hypothesis draws not used yet
+        self._draws = 0
         constants = sorted(harvest.strings, key=repr)[:200]
         self.constants = constants
         self.messages = strategies.realistic_messages(constants, sorted(harvest.keys)[:100], USER_IDS)
@@ -109,16 +133,11 @@ class Generator:
             return copy.deepcopy(self.rng.choice(self.variants))
         return random_settings(self.declared, self.rng, self.constants + self._focus, self.harvest.for_key)
 
-    _focus: list = []
-
     def wrap(self, payload: Any, origin: str) -> Case:
         self.count += 1
         return Case(origin, payload, batch=isinstance(payload, list), settings=self.settings(),
                     answers=random_plan(self.rng, network="FetchError" in self.harvest.catches), seed=self.rng.randrange(1 << 30),
                     now=DEFAULT_NOW + self.rng.randrange(-5 * YEAR_MS, 5 * YEAR_MS))
-
-    _pool: list = []
-    _draws = 0
 
     def fresh(self, count: int) -> list[Case]:
         """``count`` new cases; hypothesis draws them 200 at a time (its first examples of a run are
@@ -159,9 +178,8 @@ class Generator:
 
         if base.batch or not isinstance(base.payload, dict):
             return []
-        containers = {part for where in CONTAINERS for part in where}
         keys = [f for f in focus if isinstance(f, str) and f in self.harvest.keys and f != "type"
-                and f not in containers and not isinstance(base.payload.get(f), (dict, list))]
+                and f not in CONTAINER_KEYS and not isinstance(base.payload.get(f), (dict, list))]
         values = [f for f in focus if not (isinstance(f, str) and f in self.harvest.keys)]
         values += ["x" * (n + d) for n in focus if isinstance(n, int) and 0 < n <= 5000 for d in (0, 1)]
         if not keys or not values or len(values) ** len(keys) > limit:
@@ -170,14 +188,7 @@ class Generator:
         for chosen in itertools.product(values, repeat=len(keys)):
             message = copy.deepcopy(base.payload)
             for key, value in zip(keys, chosen):
-                for where in CONTAINERS:
-                    node = message
-                    for part in where:
-                        child = node.get(part)
-                        if not isinstance(child, dict):
-                            child = node[part] = {}
-                        node = child
-                    node[key] = copy.deepcopy(value)
+                put_everywhere(message, [key], value)
             self.count += 1
             out.append(replace(base, origin=f"generated #{self.count} (focus {dict(zip(keys, chosen))!r})",
                                payload=js_normalise(message)))
@@ -194,17 +205,8 @@ class Generator:
             return self.mutate_message(message, focus)
         message = copy.deepcopy(message)
         for key in keys:
-            if rng.random() < 0.25:
-                continue
-            value = rng.choice(values)
-            for where in CONTAINERS:
-                node = message
-                for part in where:
-                    child = node.get(part)
-                    if not isinstance(child, dict):
-                        child = node[part] = {}
-                    node = child
-                node[key] = copy.deepcopy(value)
+            if key not in CONTAINER_KEYS and rng.random() >= 0.25:
+                put_everywhere(message, [key], rng.choice(values))
         return message
 
     def mutate_message(self, message: dict, focus: list) -> dict:
@@ -212,16 +214,11 @@ class Generator:
         message = copy.deepcopy(message)
         for _ in range(rng.choice([1, 1, 2, 3])):
             roll = rng.random()
-            keys = sorted(self.harvest.keys) + ["0", "10", "email", "name"]
+            keys = sorted(self.harvest.keys - {"type"}) + ["0", "10", "email", "name"]  # type: below
             if roll < 0.6:
-                where = rng.choice(CONTAINERS)
-                node = message
-                for part in where:
-                    child = node.get(part)
-                    if not isinstance(child, dict):
-                        child = node[part] = {}
-                    node = child
-                key = rng.choice([k for k in focus if isinstance(k, str)] or keys) if rng.random() < 0.5 else rng.choice(keys)
+                node = container(message, rng.choice(CONTAINERS))
+                near = [k for k in focus if isinstance(k, str) and k != "type"]
+                key = rng.choice(near or keys) if rng.random() < 0.5 else rng.choice(keys)
                 node[key] = copy.deepcopy(self.value(focus))
             elif roll < 0.75 and len(message) > 1:
                 key = rng.choice(sorted(k for k in message if k != "type") or ["type"])
@@ -338,31 +335,18 @@ class Generator:
 
         def put(base: Case, names: list[str], constant: Any, origin: str) -> Case:
             message = copy.deepcopy(base.payload)
-            for where in CONTAINERS:
-                node = message
-                for part in where:
-                    child = node.get(part)
-                    if not isinstance(child, dict):
-                        child = node[part] = {}
-                    node = child
-                for name in names:
-                    node[name] = copy.deepcopy(constant)
-            if "type" not in names:
+            put_everywhere(message, names, constant)
+            if "type" not in names or constant not in strategies.TYPES:  # a type Segment would accept
                 message["type"] = base.payload.get("type")
             return replace(base, origin=f"{origin} (from {base.origin})", payload=js_normalise(message))
 
         for constant in self.constants:
             if isinstance(constant, str) and "." in constant.strip("."):  # a dot path: make it exist
                 message = copy.deepcopy(rng.choice(singles).payload)
-                node, parts = message, constant.split(".")
-                for part in parts[:-1]:
-                    child = node.get(part)
-                    if not isinstance(child, dict):
-                        child = node[part] = {}
-                    node = child
-                node[parts[-1]] = rng.choice(["x", 1, None, {"inner": "y"}])
+                parts = constant.split(".")
+                container(message, tuple(parts[:-1]))[parts[-1]] = rng.choice(["x", 1, None, {"inner": "y"}])
                 groups["paths"].append(self.wrap(js_normalise(message), f"sweep: path {constant}"))
-            most = [k for k in keys if k not in ("type", "userId")]
+            most = [k for k in keys if k not in ("type", "userId") and k not in CONTAINER_KEYS]
             if most:
                 groups["every key"].append(put(rng.choice(singles), most, constant, f"sweep: every key = {constant!r}"))
             for key in keys:

@@ -259,8 +259,3 @@ def realistic_messages(constants=(), keys=(), user_ids=("user-1", "42", 90210)):
         return _assemble(parts)
 
     return message()
-
-
-def realistic_batches(constants=(), keys=(), max_size=6):
-    """``on_batch`` batches mixing types; a few user ids so that events of one user meet."""
-    return st.lists(st.one_of(realistic_messages(constants, keys), messages()), min_size=1, max_size=max_size)

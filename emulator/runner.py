@@ -310,7 +310,7 @@ class Runner:
                transport: runtime.Transport) -> Invocation:
         """Call the handler for ``event["type"]``."""
         kind = event.get("type") if isinstance(event, dict) else None
-        return self._run(fn, kind, event, settings, transport)
+        return self._run(fn, kind if isinstance(kind, str) else None, event, settings, transport)
 
     def invoke_batch(self, fn: FunctionModule, events: list[Any], settings: Mapping[str, Any],
                      transport: runtime.Transport) -> Invocation:

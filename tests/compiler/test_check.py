@@ -380,6 +380,21 @@ def test_random_and_uuid_and_the_clock_agree_between_the_sides(harness, tmp_path
         checker.close()
 
 
+def test_a_reproduction_never_shows_a_sensitive_setting_even_echoed_in_an_error():
+    from segfn.compiler.check import Case, Difference, Side, describe
+    from segfn.emulator.runner import load_function
+
+    fn = load_function(REPO / "functions/sprig.py")
+    secret = "sk-live-ünï-secret"
+    request = {"method": "POST", "url": "https://api.sprig.com/v2/users", "headers": {"authorization": f"API-Key {secret}"},
+               "body": {"userId": "u"}}
+    diff = Difference(Case("x", {"type": "alias", "userId": "u"}, settings={"apiKey": secret}), ["error"],
+                      Side([request], None, ("TypeError", f"API-Key {secret} is not a legal HTTP header value")),
+                      Side([], None, None))
+    text = describe(diff, fn, {})
+    assert secret not in text and "<sensitive>" in text
+
+
 # -- point 6: the JSON report ---------------------------------------------------------------------
 
 
