@@ -18,8 +18,8 @@ raises anything else                   discarded: Bad Request
 a required setting is missing          discarded: Invalid Settings
 =====================================  ============================================
 
-Handlers run on a dedicated event-loop thread so that a handler stuck in a loop can be abandoned
-at its timeout instead of hanging replay or the server.
+Handlers run inline on the calling thread (no hand-off per call); a handler stuck in a loop is
+interrupted at its timeout, so it cannot hang replay or the server (``Runner``).
 """
 
 from __future__ import annotations
@@ -27,16 +27,17 @@ from __future__ import annotations
 import asyncio
 import builtins
 import contextvars
+import ctypes
 import hashlib
 import importlib.util
 import inspect
 import json
 import os
+import signal
 import sys
 import threading
 import time
 import traceback
-from concurrent.futures import Future, TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -61,6 +62,7 @@ HANDLERS = {
 }
 KINDS = ("destination", "insert")
 DEFAULT_TIMEOUT = 5.0
+INTERRUPT_GRACE = 0.05  # seconds past the deadline before a handler that never yields is interrupted
 
 _LOGS: contextvars.ContextVar[list[str]] = contextvars.ContextVar("segfn_logs")
 
@@ -279,32 +281,140 @@ def classify(exc: BaseException, kind: str) -> tuple[DeliveryError | None, bool]
     return error, False
 
 
-class _TimedOut(Exception):
-    """The runner's own marker for a handler that ran past its timeout."""
+class _TimedOut(BaseException):
+    """The runner's own marker for a handler that ran past its timeout. A BaseException, so that a
+    handler's ``except Exception`` cannot swallow the interrupt."""
 
 
-class _LoopThread:
-    """An asyncio loop on a daemon thread: handlers run here so a stuck one can be abandoned."""
+def _set_async_exc(thread_id: int, exc: type[BaseException] | None) -> None:
+    """Raise ``exc`` in another thread at its next bytecode (None withdraws a pending one)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc else None)
+
+
+class _Watchdog:
+    """Interrupts handlers running on threads other than the main one (``segfn serve``'s delivery
+    threads, Dask's task threads) once they pass their deadline, by raising ``_TimedOut`` in that
+    thread. One daemon thread per process, polling every ``POLL`` seconds; arming and disarming
+    cost one uncontended lock. Python raises it at the handler's next bytecode, so a loop stops;
+    a call stuck inside C code stops when that call returns."""
+
+    POLL = 0.05
 
     def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="segfn-runner", daemon=True)
-        self.thread.start()
+        self.lock = threading.Lock()
+        self.deadlines: dict[int, float] = {}  # thread id -> monotonic deadline
+        self.fired: set[int] = set()
+        self.pid = os.getpid()
+        threading.Thread(target=self._watch, name="segfn-runner-watchdog", daemon=True).start()
 
-    def submit(self, coroutine: Any) -> Future:
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+    def arm(self, thread_id: int, deadline: float) -> None:
+        with self.lock:
+            self.deadlines[thread_id] = deadline
 
-    def stop(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
+    def disarm(self, thread_id: int) -> None:
+        """Never leaves an interrupt pending: one raised before the lock is taken is absorbed (the
+        handler did pass its deadline, and has returned), one set but not raised yet is withdrawn."""
+        while True:
+            try:
+                with self.lock:
+                    self.deadlines.pop(thread_id, None)
+                    if thread_id in self.fired:
+                        self.fired.discard(thread_id)
+                        _set_async_exc(thread_id, None)
+                return
+            except _TimedOut:
+                continue
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(self.POLL)
+            now = time.monotonic()
+            with self.lock:
+                for thread_id, deadline in list(self.deadlines.items()):
+                    if deadline <= now:
+                        del self.deadlines[thread_id]
+                        self.fired.add(thread_id)
+                        _set_async_exc(thread_id, _TimedOut)
+
+
+_watchdog: _Watchdog | None = None
+_watchdog_lock = threading.Lock()
+
+
+def _thread_watchdog() -> _Watchdog:
+    global _watchdog
+    with _watchdog_lock:
+        if _watchdog is None or _watchdog.pid != os.getpid():  # a forked child has no watchdog thread
+            _watchdog = _Watchdog()
+        return _watchdog
+
+
+class _Alarm:
+    """Interrupts a handler running on the main thread (``segfn replay`` and its worker processes)
+    with ``SIGALRM`` at its deadline: a loop stops at its next bytecode, and a blocking call (a
+    sleep, a lock, a socket read) is interrupted too."""
+
+    def __init__(self) -> None:
+        self.armed = False
+        signal.signal(signal.SIGALRM, self._ring)
+
+    def _ring(self, signum: int, frame: Any) -> None:
+        if self.armed:  # runs on the main thread itself: it cannot race with disarm
+            self.armed = False
+            raise _TimedOut()
+
+    def arm(self, seconds: float) -> None:
+        self.armed = True
+        signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-4))
+
+    def disarm(self) -> None:
+        self.armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+class _Resumed:
+    """The rest of a handler that is waiting on a future: awaited by a Task of the runner's loop,
+    it hands that future to the Task and then drives the handler on, passing cancellation in."""
+
+    def __init__(self, steps: Any, pending: Any) -> None:
+        self.steps = steps
+        self.pending = pending
+
+    def __await__(self) -> Any:
+        value = self.pending
+        while True:
+            try:
+                yield value
+            except GeneratorExit:  # the loop was dropped with this still waiting
+                self.steps.close()
+                raise
+            except BaseException as exc:  # the deadline's cancellation goes into the handler
+                try:
+                    value = self.steps.throw(exc)
+                except StopIteration as stop:
+                    return stop.value
+            else:
+                try:
+                    value = self.steps.send(None)
+                except StopIteration as stop:
+                    return stop.value
 
 
 class Runner:
-    """Runs handlers with Segment's timeout and error taxonomy. Thread-safe; one loop per runner."""
+    """Runs handlers with Segment's timeout and error taxonomy, inline on the calling thread.
+
+    A coroutine handler is driven directly until it finishes or waits on a real future (a timer,
+    a thread, a socket); only then does the rest run on this thread's own event loop. There is no
+    hand-off to another thread per call. The timeout interrupts a handler that never yields: by
+    ``SIGALRM`` on the main thread, by the process's watchdog on any other. Thread-safe: each
+    thread has its own loop.
+    """
 
     def __init__(self, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.timeout = timeout
-        self._lock = threading.Lock()
-        self._loop: _LoopThread | None = None
+        self._local = threading.local()
+        self._loops: list[asyncio.AbstractEventLoop] = []
+        self._loops_lock = threading.Lock()
 
     def invoke(self, fn: FunctionModule, event: Any, settings: Mapping[str, Any],
                transport: runtime.Transport) -> Invocation:
@@ -318,10 +428,11 @@ class Runner:
         return self._run(fn, "batch", events, settings, transport)
 
     def close(self) -> None:
-        with self._lock:
-            if self._loop is not None:
-                self._loop.stop()
-                self._loop = None
+        with self._loops_lock:
+            loops, self._loops = self._loops, []
+        for loop in loops:
+            if not loop.is_running():
+                loop.close()
 
     def _run(self, fn: FunctionModule, kind: str | None, payload: Any, settings: Mapping[str, Any],
              transport: runtime.Transport) -> Invocation:
@@ -337,13 +448,7 @@ class Runner:
         logs: list[str] = []
         args = (payload, function_settings(fn.settings, settings))
         started = time.perf_counter()
-        future = self._loop_thread().submit(self._call(handler, args, recording(transport, exchanges), logs))
-        try:
-            returned, raised = future.result(self.timeout + 0.5)
-        except FutureTimeout:
-            returned, raised = None, _TimedOut()
-            future.cancel()
-            self._abandon_if_stuck(future)
+        returned, raised = self._call(handler, args, recording(transport, exchanges), logs)
         duration = (time.perf_counter() - started) * 1000
         common = dict(requests=tuple(exchanges), logs=tuple(logs), duration_ms=duration)
         if isinstance(raised, _TimedOut):
@@ -354,42 +459,98 @@ class Runner:
             return Invocation(exception=raised, error=error, dropped=dropped, **common)
         return Invocation(returned=returned, **common)
 
-    async def _call(self, handler: Callable[..., Any], args: tuple, transport: runtime.Transport,
-                    logs: list[str]) -> tuple[Any, BaseException | None]:
+    def _call(self, handler: Callable[..., Any], args: tuple, transport: runtime.Transport,
+              logs: list[str]) -> tuple[Any, BaseException | None]:
+        """The one place a handler runs: from here until it returns, ``fetch`` goes to
+        ``transport``, ``print`` to ``logs``, and the deadline is armed. Returns what the handler
+        returned and what it raised (``_TimedOut`` past the deadline)."""
         transport_token = runtime.current_transport.set(transport)
         logs_token = _LOGS.set(logs)
-        deadline = asyncio.timeout(self.timeout)
+        deadline = time.monotonic() + self.timeout
+        main = threading.current_thread() is threading.main_thread()
         try:
-            result = handler(*args)
-            if inspect.isawaitable(result):
-                async with deadline:
-                    result = await result
+            try:
+                self._arm(main, deadline + INTERRUPT_GRACE)
+                result = handler(*args)
+                if inspect.isawaitable(result):
+                    result = self._drive(result, deadline)
+            finally:
+                self._disarm(main)
             return result, None
-        except TimeoutError as exc:
-            return None, _TimedOut() if deadline.expired() else exc
+        except _TimedOut as exc:
+            return None, exc
         except Exception as exc:  # the function's own failure, classified by the caller
             return None, exc
         finally:
             runtime.current_transport.reset(transport_token)
             _LOGS.reset(logs_token)
 
-    def _loop_thread(self) -> _LoopThread:
-        with self._lock:
-            if self._loop is None:
-                self._loop = _LoopThread()
-            return self._loop
+    def _arm(self, main: bool, deadline: float) -> None:
+        if main:
+            alarm = getattr(self._local, "alarm", None)
+            if alarm is None:
+                alarm = self._local.alarm = _Alarm()
+            alarm.arm(deadline - time.monotonic())
+        else:
+            _thread_watchdog().arm(threading.get_ident(), deadline)
 
-    def _abandon_if_stuck(self, future: Future) -> None:
-        """A handler that never yields keeps its loop busy: give later calls a fresh loop."""
-        with self._lock:
-            current = self._loop
-        if current is None:
-            return
-        probe = current.submit(asyncio.sleep(0))
+    def _disarm(self, main: bool) -> None:
+        if main:
+            self._local.alarm.disarm()
+        else:
+            _thread_watchdog().disarm(threading.get_ident())
+
+    def _drive(self, awaitable: Any, deadline: float) -> Any:
+        """Run a coroutine to its end. Steps it directly while it only yields to let others run
+        (``asyncio.sleep(0)``) or awaits nothing at all; once it waits on a future, finishes it on
+        this thread's loop under the deadline."""
+        steps = awaitable.__await__()
+        loop = self._loop()
+        asyncio.events._set_running_loop(loop)  # so the handler can create futures and timers
         try:
-            probe.result(0.1)
-        except (FutureTimeout, Exception):
-            probe.cancel()
-            with self._lock:
-                if self._loop is current:
-                    self._loop = None  # its thread is a daemon; it ends when the handler does
+            while True:
+                try:
+                    pending = steps.send(None)
+                except StopIteration as stop:
+                    return stop.value
+                if pending is not None:
+                    break
+        finally:
+            asyncio.events._set_running_loop(None)
+        try:
+            return loop.run_until_complete(self._finish(steps, pending, deadline))
+        except _TimedOut:
+            if asyncio.all_tasks(loop):  # interrupted inside the loop's own code: the next call gets a new one
+                self._drop_loop(loop)
+            raise
+
+    async def _finish(self, steps: Any, pending: Any, deadline: float) -> Any:
+        scope = asyncio.timeout_at(asyncio.get_running_loop().time() + deadline - time.monotonic())
+        try:
+            async with scope:
+                return await _Resumed(steps, pending)
+        except TimeoutError:
+            if scope.expired():
+                raise _TimedOut() from None
+            raise
+
+    def _loop(self) -> asyncio.AbstractEventLoop:
+        loop = getattr(self._local, "loop", None)
+        if loop is None or loop.is_closed():
+            loop = self._local.loop = asyncio.new_event_loop()
+            with self._loops_lock:
+                self._loops.append(loop)
+        return loop
+
+    def _drop_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._local.loop = None
+        with self._loops_lock:
+            if loop in self._loops:
+                self._loops.remove(loop)
+        for task in asyncio.all_tasks(loop):
+            task._log_destroy_pending = False  # abandoned on purpose
+            try:
+                task.get_coro().close()
+            except BaseException:  # what the handler does while being closed is its own business
+                pass
+        loop.close()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from segfn.emulator.errors import (BadRequest, ConfigError, InvalidSettings, MessageRejected, RetryRequested, TimedOut,
@@ -78,6 +81,38 @@ def test_a_function_past_its_timeout_is_retried_and_does_not_hang_the_runner(run
     assert invocation.error.reason == "the function ran past its 0.5 s timeout"
     # the runner still works after abandoning a stuck handler
     assert runner.invoke(behave, track("ok"), SETTINGS, AnswerOk()).returned == "ok"
+
+
+@pytest.mark.parametrize("do", ["forever", "block"])
+def test_a_handler_that_never_returns_is_interrupted_on_the_main_thread(runner, behave, do):
+    """An endless loop (which even swallows Exception) and a blocking sleep end as Timeout at the
+    deadline, and the runner goes on."""
+    assert threading.current_thread() is threading.main_thread()
+    invocation = runner.invoke(behave, track(do), SETTINGS, AnswerOk())
+    assert isinstance(invocation.error, TimedOut) and invocation.error.retry
+    assert 500 <= invocation.duration_ms < 3000
+    assert runner.invoke(behave, track("ok"), SETTINGS, AnswerOk()).returned == "ok"
+
+
+def test_a_handler_that_never_returns_is_interrupted_on_another_thread(runner, behave):
+    """segfn serve runs handlers on its delivery threads: there the watchdog interrupts them."""
+    with ThreadPoolExecutor(2) as pool:
+        stuck = pool.submit(runner.invoke, behave, track("forever"), SETTINGS, AnswerOk())
+        fine = pool.submit(runner.invoke, behave, track("ok"), SETTINGS, AnswerOk())
+        assert fine.result(5).returned == "ok"
+        invocation = stuck.result(10)
+        assert isinstance(invocation.error, TimedOut)
+        assert pool.submit(runner.invoke, behave, track("ok"), SETTINGS, AnswerOk()).result(5).returned == "ok"
+
+
+@pytest.mark.parametrize("wait", [False, True])
+def test_handlers_run_on_the_calling_thread(runner, behave, wait):
+    """No hand-off to another thread, whether the coroutine completes at once or waits on a timer."""
+    event = {"type": "track", "event": "Clicked", "properties": {"do": "thread", "wait": wait}}
+    assert runner.invoke(behave, event, SETTINGS, AnswerOk()).returned == threading.get_ident()
+    with ThreadPoolExecutor(1) as pool:
+        here = pool.submit(threading.get_ident).result()
+        assert pool.submit(runner.invoke, behave, event, SETTINGS, AnswerOk()).result().returned == here
 
 
 def test_fetch_and_print_are_recorded(runner, behave):

@@ -1,6 +1,7 @@
 """A destination function whose behaviour each test event chooses with ``properties.do``."""
 
 import asyncio
+import threading
 import time
 
 from segfn.runtime import (EventNotSupported, InvalidEventPayload, RetryError, Setting, ValidationError,
@@ -43,6 +44,18 @@ async def on_track(event, settings):
         end = time.monotonic() + 2
         while time.monotonic() < end:
             pass
+    if do == "forever":  # a loop that never ends, and swallows every Exception while it runs
+        while True:
+            try:
+                pass
+            except Exception:
+                pass
+    if do == "block":  # a blocking call that never yields to the event loop
+        time.sleep(30)
+    if do == "thread":  # where the handler ran, after waiting on a real timer when asked
+        if (event.get("properties") or {}).get("wait"):
+            await asyncio.sleep(0.01)
+        return threading.get_ident()
     if do == "timeout-error":
         raise TimeoutError("the user's own timeout")
     if do == "write-key":  # a function that tells its API which source sent the event
