@@ -72,6 +72,11 @@ class Faults:
         return {"error_rate": self.error_rate, "status": self.status, "drop_rate": self.drop_rate,
                 "latency_ms": self.latency_ms, "seed": self.seed}
 
+    def reseed(self, key: str) -> None:
+        """Draw keyless draws from a sequence of their own for ``key`` (replay: the messageId), so what
+        a message meets does not depend on which messages came before it."""
+        self._rng = random.Random(f"{self.seed}:{key}")
+
     def draw(self, key: str | None = None) -> str | None:
         """``"drop"``, ``"error"`` or None for this request. With ``key`` (what identifies the request:
         host, delivery, count) the draw depends on the seed and the key only; without, on the order of

@@ -1,7 +1,9 @@
 """Reading fixtures: the payloads a user replays.
 
 A fixture is a ``.json`` file holding one message, a list of messages, or a ``/v1/batch`` body, or an
-archive of one message a line (``.ndjson``, ``.ndjson.gz``), read as a stream. Each becomes one or more
+archive of one message a line (``.ndjson``, ``.ndjson.gz``, or ``.gz`` as Segment's S3 destination
+writes them: ``segment-logs/<source-id>/<received-day>/<file>.gz``), read as a stream. An archive
+may be an fsspec URL (``s3://...``, ``file://...``; fsspec and s3fs come with ``segfn[dask]``). Each becomes one or more
 ``Call``s, as if a Segment library had sent them to the Tracking API. A fixture that cannot be read
 becomes a ``FixtureProblem`` that says where (``file:line:col``), and the rest still runs.
 
@@ -14,15 +16,17 @@ taken off before the Tracking API sees the call.
 from __future__ import annotations
 
 import gzip
-import io
 import json
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import IO, Any, Iterator
 
+from . import jsonio
 from .messages import AS_CLIENT, AS_PROCESSED, MESSAGE_TYPES
 
-SUFFIXES = (".json", ".ndjson", ".ndjson.gz")
+SUFFIXES = (".json", ".ndjson", ".gz")
+ARCHIVE_SUFFIXES = (".ndjson", ".gz")
 
 
 @dataclass(frozen=True)
@@ -45,13 +49,19 @@ class FixtureProblem:
     fixture: str
     where: str  # file:line:col or file[index]
     message: str
+    line: int | None = None  # archives: the 0-based index of the line (None: the whole file)
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
 
 
-def is_archive(path: Path) -> bool:
-    return path.name.endswith((".ndjson", ".ndjson.gz"))
+def is_archive(path: Path | str) -> bool:
+    return str(path).endswith(ARCHIVE_SUFFIXES)
+
+
+def is_url(path: Path | str) -> bool:
+    """An fsspec URL (``s3://bucket/key``) rather than a local path."""
+    return isinstance(path, str) and "://" in path
 
 
 def discover(paths: list[Path], exclude: Path | None = None) -> list[Path]:
@@ -77,7 +87,7 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def read_calls(path: Path, label: str) -> Iterator[Call | FixtureProblem]:
+def read_calls(path: Path | str, label: str) -> Iterator[Call | FixtureProblem]:
     """The calls in one fixture file, in order; archives are streamed line by line."""
     if is_archive(path):
         yield from _archive(path, label)
@@ -88,7 +98,7 @@ def read_calls(path: Path, label: str) -> Iterator[Call | FixtureProblem]:
         yield FixtureProblem(label, label, f"cannot read it: {exc}")
         return
     try:
-        data = json.loads(text)
+        data = jsonio.loads(text)
     except json.JSONDecodeError as exc:
         yield FixtureProblem(label, f"{label}:{exc.lineno}:{exc.colno}", f"invalid JSON: {exc.msg}")
         return
@@ -123,36 +133,59 @@ def _marked(call: Call, where: str) -> Call | FixtureProblem:
     payload = call.payload
     items = payload.get("batch") if call.endpoint == "batch" else None
     if isinstance(items, list) and any(isinstance(i, dict) and "segfn" in i for i in items):
-        return FixtureProblem(call.fixture, where, 'put "segfn" on the batch body, not on its messages')
+        return FixtureProblem(call.fixture, where, 'put "segfn" on the batch body, not on its messages',
+                              call.index if call.line else None)
     if "segfn" not in payload:
         return call
     marker = payload["segfn"]
     if not isinstance(marker, dict) or set(marker) != {"as"} or marker["as"] not in (AS_CLIENT, AS_PROCESSED):
         return FixtureProblem(call.fixture, where,
                               '"segfn" must be {"as": "client"} or {"as": "processed"} (found '
-                              f"{json.dumps(marker)})")
+                              f"{json.dumps(marker)})", call.index if call.line else None)
     rest = {k: v for k, v in payload.items() if k != "segfn"}
     return Call(call.fixture, call.index, call.endpoint, rest, call.line, call.offset, marker["as"])
 
 
-def _archive(path: Path, label: str) -> Iterator[Call | FixtureProblem]:
+def _archive(path: Path | str, label: str) -> Iterator[Call | FixtureProblem]:
     try:
-        with open(path, "rb") as disk:
-            raw = gzip.GzipFile(fileobj=disk) if path.name.endswith(".gz") else disk
-            for number, line in enumerate(io.TextIOWrapper(raw, encoding="utf-8", errors="strict"), 1):
-                if not line.strip():
-                    continue
-                try:
-                    message = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    yield FixtureProblem(label, f"{label}:{number}:{exc.colno}", f"invalid JSON: {exc.msg}")
-                    continue
-                except RecursionError:
-                    yield FixtureProblem(label, f"{label}:{number}", "JSON nested too deeply to read")
-                    continue
-                if not isinstance(message, dict):
-                    yield FixtureProblem(label, f"{label}:{number}", "each line must be a JSON object")
-                    continue
-                yield _single(label, number - 1, message, number, disk.tell())
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        with _open(path) as disk:
+            yield from archive_calls(disk, label, gzipped=str(path).endswith(".gz"))
+    except OSError as exc:
+        yield FixtureProblem(label, label, f"cannot read the archive: {exc}")
+
+
+def _open(path: Path | str) -> IO[bytes]:
+    if not is_url(path):
+        return open(path, "rb")
+    try:
+        import fsspec
+    except ImportError:
+        raise OSError(f"{path}: reading URLs needs fsspec: pip install 'segfn[dask]'") from None
+    return fsspec.open(str(path), "rb").open()
+
+
+def archive_calls(disk: IO[bytes], label: str, *, gzipped: bool) -> Iterator[Call | FixtureProblem]:
+    """The calls of an archive read from ``disk`` (a binary stream: a file, or an fsspec one),
+    one message a line, streamed: memory does not grow with the archive. ``Call.offset`` is the
+    bytes of ``disk`` read so far."""
+    raw = gzip.GzipFile(fileobj=disk) if gzipped else disk
+    number = 0
+    try:
+        for line in raw:
+            number += 1
+            if not line.strip():
+                continue
+            try:
+                message = jsonio.loads(line)
+            except json.JSONDecodeError as exc:
+                yield FixtureProblem(label, f"{label}:{number}:{exc.colno}", f"invalid JSON: {exc.msg}", number - 1)
+                continue
+            except RecursionError:
+                yield FixtureProblem(label, f"{label}:{number}", "JSON nested too deeply to read", number - 1)
+                continue
+            if not isinstance(message, dict):
+                yield FixtureProblem(label, f"{label}:{number}", "each line must be a JSON object", number - 1)
+                continue
+            yield _single(label, number - 1, message, number, disk.tell())
+    except (OSError, EOFError, zlib.error) as exc:
         yield FixtureProblem(label, label, f"cannot read the archive: {exc}")

@@ -22,9 +22,13 @@ GOLDEN_KEYS = ("messageId", "destination", "outcome", "stage", "reason", "catego
                "event")
 
 
-def golden_path(fixture: Path, root: Path) -> Path:
-    """``<root>/fixtures/messages/a.json`` -> ``<root>/fixtures/expected/messages/a.json``."""
+def golden_path(fixture: Path | str, root: Path) -> Path:
+    """``<root>/fixtures/messages/a.json`` -> ``<root>/fixtures/expected/messages/a.json``; an
+    archive at a URL ``s3://bucket/key.gz`` -> ``<root>/fixtures/expected/s3/bucket/key.gz.json``."""
     fixtures = root / "fixtures"
+    if isinstance(fixture, str) and "://" in fixture:
+        scheme, _, rest = fixture.partition("://")
+        return fixtures / "expected" / scheme / (rest.strip("/") + ".json")
     try:
         relative = fixture.resolve().relative_to(fixtures.resolve())
     except ValueError:

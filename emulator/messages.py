@@ -34,6 +34,8 @@ import jsonschema
 import referencing
 from jsonschema import Draft202012Validator, FormatChecker
 
+from . import jsonio
+from .dedupe import SeenIndex
 from .errors import BadRequestBody, InvalidMessage
 
 MESSAGE_TYPES = ("identify", "track", "page", "screen", "group", "alias", "delete")
@@ -212,7 +214,15 @@ def validate_message(message: Any, path: str = "$") -> None:
 
 def compact_size(value: Any) -> int:
     """Bytes of a value serialised compactly as UTF-8 JSON: how a limit is measured for parsed input."""
-    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+    return jsonio.compact_size(value)
+
+
+def _size_over(value: Any, raw_size: int | None, limit: int) -> int | None:
+    """The size of a call or message when it is over ``limit``: ``raw_size`` (the body's bytes)
+    when known, else the compact JSON size; None when it is within the limit."""
+    if raw_size is not None:
+        return raw_size if raw_size > limit else None
+    return jsonio.size_over(value, limit)
 
 
 def decode_body(raw: bytes, *, content_type: str | None = None, content_encoding: str | None = None) -> Any:
@@ -231,7 +241,7 @@ def decode_body(raw: bytes, *, content_type: str | None = None, content_encoding
     except UnicodeDecodeError as exc:
         raise BadRequestBody(f"the body is not UTF-8 (invalid byte at offset {exc.start})") from None
     try:
-        return json.loads(text)
+        return jsonio.loads(text)
     except json.JSONDecodeError as exc:
         raise BadRequestBody(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     except RecursionError:
@@ -308,7 +318,6 @@ class TrackingApi:
         if not isinstance(payload, dict):
             raise BadRequestBody("the body must be a JSON object")
         write_key = write_key or _string_or_none(payload.get("writeKey"))
-        size = raw_size if raw_size is not None else compact_size(payload)
         result = IngestResult(write_key=write_key)
         received = received or self.clock()
         new_id = message_id or self.message_id
@@ -316,13 +325,14 @@ class TrackingApi:
             items = payload.get("batch")
             if not isinstance(items, list):
                 raise BadRequestBody("a batch body needs a `batch` array", "$.batch")
-            if size > MAX_BATCH_BYTES:
+            size = _size_over(payload, raw_size, MAX_BATCH_BYTES)
+            if size is not None:
                 raise BadRequestBody(f"the batch is {size} bytes; the limit is {MAX_BATCH_BYTES} (500 KB)")
             for index, item in enumerate(items):
-                if compact_size(item) > MAX_MESSAGE_BYTES:
-                    raise BadRequestBody(
-                        f"message is {compact_size(item)} bytes; the limit is {MAX_MESSAGE_BYTES} (32 KB)",
-                        f"$.batch[{index}]")
+                size = jsonio.size_over(item, MAX_MESSAGE_BYTES)
+                if size is not None:
+                    raise BadRequestBody(f"message is {size} bytes; the limit is {MAX_MESSAGE_BYTES} (32 KB)",
+                                         f"$.batch[{index}]")
             context, integrations = payload.get("context"), payload.get("integrations")
             sent_at = payload.get("sentAt")  # libraries stamp the batch, not each message
             for index, item in enumerate(items):
@@ -341,7 +351,8 @@ class TrackingApi:
             return result
         if endpoint not in MESSAGE_TYPES:
             raise BadRequestBody(f"unknown endpoint /v1/{endpoint}")
-        if size > MAX_MESSAGE_BYTES:
+        size = _size_over(payload, raw_size, MAX_MESSAGE_BYTES)
+        if size is not None:
             raise BadRequestBody(f"the message is {size} bytes; the limit is {MAX_MESSAGE_BYTES} (32 KB)")
         message = dict(payload)
         message["type"] = endpoint
@@ -425,7 +436,8 @@ def normalise(message: dict[str, Any], received: datetime, *, context: Any = Non
 
 class Deduper:
     """Remembers each ``messageId`` for 24 hours, with the source it first came from; in memory
-    (replay). The server keeps its own copy of this rule in SQLite (``Store.seen_on``).
+    (replay), in a compact index (about 20 bytes a message, ``emulator/dedupe.py``). The server keeps
+    its own copy of this rule in SQLite (``Store.seen_on``).
 
     Segment's dedupe "is not scoped to a specific source or a workspace" (guides/duplicate-data.md),
     so one id sent by two sources is delivered once. The state for one id depends only on that id's
@@ -434,13 +446,17 @@ class Deduper:
 
     def __init__(self, window: timedelta = DEDUPE_WINDOW) -> None:
         self.window = window
-        self._seen: dict[str, tuple[datetime, str]] = {}
+        self._window_ms = window // timedelta(milliseconds=1)
+        self._seen = SeenIndex()
+        self._sources: list[str] = []  # a source's tag in the index is its place here
 
     def seen_on(self, message_id: str, source: str, at: datetime) -> str | None:
         """The source that sent ``message_id`` first, when that was within the window before ``at``
         (a duplicate); otherwise None, and ``at`` and ``source`` are recorded as its first sighting."""
-        first = self._seen.get(message_id)
-        if first is not None and at - first[0] < self.window:
-            return first[1]
-        self._seen[message_id] = (at, source)
-        return None
+        try:
+            tag = self._sources.index(source)
+        except ValueError:
+            tag = len(self._sources)
+            self._sources.append(source)
+        first = self._seen.check(message_id, round(at.timestamp() * 1000), self._window_ms, tag)
+        return None if first is None else self._sources[first]

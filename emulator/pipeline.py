@@ -13,7 +13,6 @@ the pipeline.
 
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -22,6 +21,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from segfn import runtime
 
+from . import jsonio
 from . import outcomes as oc
 from .errors import (BadRequest, DeliveryError, RetriesExhausted, RetryRequested, Unauthorized,
                      UnsupportedEventType)
@@ -81,8 +81,9 @@ class Redactor:
         return self._mask(value)
 
     def _holds_secret(self, value: Any) -> bool:
-        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-        return any(secret in text for secret in self.secrets)
+        if isinstance(value, str):
+            return any(secret in value for secret in self.secrets)
+        return jsonio.contains_text(value, self.secrets)
 
     def _mask(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -157,7 +158,7 @@ class Ingested:
 
 def clone(event: Any) -> Any:
     """A deep copy by JSON round trip: functions get their own event to change."""
-    return json.loads(json.dumps(event))
+    return jsonio.clone(event)
 
 
 class Pipeline:

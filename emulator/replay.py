@@ -2,9 +2,14 @@
 
 Replays repeat: each call is received at the time the payload itself carries (its ``receivedAt``
 when copied from Segment's debugger, else ``sentAt``, else ``timestamp``, else a fixed instant), ids
-that Segment would generate are derived from the fixture's name, sampling and retry jitter are seeded
-by ``messageId``, and dedupe is scoped to one fixture file so a file gives the same outcomes whether
-it is replayed alone or with the others.
+that Segment would generate are derived from the fixture's name, sampling, retry jitter and the mock
+Sprig's injected faults are seeded by ``messageId``, and dedupe is scoped to one fixture file so a
+file gives the same outcomes whether it is replayed alone or with the others. Nothing depends on
+the order of messages with different ``messageId``s, which is what lets ``emulator/parallel.py``
+split an archive over processes.
+
+Archives stream: outcomes are counted as they come and not kept, so memory does not grow with the
+number of messages (beyond the compact dedupe index).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from . import goldens
@@ -26,8 +31,12 @@ from .messages import AS_AUTO, Deduper, parse_date
 from .outcomes import Outcome
 from .pipeline import Pipeline
 from .faults import HostFaults
+from .runner import DEFAULT_TIMEOUT, Runner
 from .sprig import HOSTS, MockSprig
 from .transport import Router
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .parallel import Share
 
 DEFAULT_RECEIVED = datetime(2025, 1, 1, tzinfo=timezone.utc)
 
@@ -39,7 +48,7 @@ class FixtureResult:
     """One fixture's replay: its outcomes (kept for ``.json`` fixtures), counts, and golden verdict."""
 
     fixture: str
-    path: Path
+    path: Path | str  # a local file, or an fsspec URL
     golden_path: Path
     outcomes: list[Outcome] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)  # outcomes by kind, and "messages"
@@ -48,6 +57,7 @@ class FixtureResult:
     golden: str = NO_GOLDEN
     diff: str = ""
     destinations: set[str] = field(default_factory=set)  # every destination its messages reached
+    generated: set[str] = field(default_factory=set)  # messageIds segfn generated (.json fixtures)
 
     @property
     def messages(self) -> int:
@@ -77,37 +87,51 @@ def _id_factory(call: Call) -> Callable[[], str]:
 class Replay:
     """Runs fixtures through one pipeline. ``root`` is the project folder holding ``fixtures/``."""
 
-    def __init__(self, pipeline: Pipeline, root: Path, *, update: bool = False, as_: str = AS_AUTO) -> None:
+    def __init__(self, pipeline: Pipeline | None, root: Path, *, update: bool = False, as_: str = AS_AUTO,
+                 sprig: MockSprig | None = None) -> None:
         self.pipeline = pipeline
         self.root = root
         self.update = update
         self.as_ = as_  # how to read messages whose fixture does not say (--as)
+        self.sprig = sprig  # when it injects faults: their draws are seeded per message
+
+    def close(self) -> None:
+        if self.pipeline is not None:
+            self.pipeline.close()
 
     def fixtures(self, paths: list[Path]) -> list[Path]:
         return discover(paths, exclude=self.root / "fixtures" / "expected")
 
-    def label(self, path: Path) -> str:
+    def label(self, path: Path | str) -> str:
+        if isinstance(path, str):  # a URL
+            return path
         try:
             return str(path.resolve().relative_to(self.root.resolve()))
         except ValueError:
             return str(path)
 
-    def run(self, path: Path, on_outcome: Callable[[Outcome], None] | None = None,
-            on_progress: Callable[[int], None] | None = None) -> FixtureResult:
-        """Replay one fixture file; ``on_outcome`` sees every outcome as it is produced and
-        ``on_progress`` the bytes of an archive read so far."""
+    def run(self, path: Path | str, on_outcome: Callable[[Outcome], None] | None = None,
+            on_progress: Callable[[int], None] | None = None, *,
+            on_message: Callable[[int, list[Outcome]], None] | None = None, share: "Share | None" = None,
+            judge: bool = True) -> FixtureResult:
+        """Replay one fixture file; ``on_outcome`` sees every outcome as it is produced,
+        ``on_message`` each message's outcomes with the index of its call, and ``on_progress``
+        the bytes of an archive read so far. ``share`` replays only the archive lines that are that
+        worker's (``-j N``); ``judge`` False leaves the golden comparison to the caller."""
         label = self.label(path)
         result = FixtureResult(label, path, goldens.golden_path(path, self.root))
         archive = is_archive(path)
-        generated: set[str] = set()
         self.pipeline.deduper = Deduper()
         for item in read_calls(path, label):
             if isinstance(item, FixtureProblem):
-                result.problems.append(item)
+                if share is None or share.owns_problem(item.line):
+                    result.problems.append(item)
                 continue
             if on_progress and item.offset:
                 on_progress(item.offset)
-            for message_outcomes in self._call(item, generated):
+            if share is not None and not share.owns(item.index, item.payload):
+                continue
+            for message_outcomes in self._call(item, None if archive else result.generated):
                 result.counts["messages"] += 1
                 for outcome in message_outcomes:
                     result.counts[outcome.outcome] += 1
@@ -119,11 +143,13 @@ class Replay:
                         result.outcomes.append(outcome)
                     if on_outcome:
                         on_outcome(outcome)
-        if not result.problems or result.outcomes or archive:
-            self._judge(result, archive, generated)
+                if on_message:
+                    on_message(item.index, message_outcomes)
+        if judge:
+            self.judge(result)
         return result
 
-    def _call(self, call: Call, generated: set[str]) -> Iterator[list[Outcome]]:
+    def _call(self, call: Call, generated: set[str] | None) -> Iterator[list[Outcome]]:
         """The outcomes of one call, grouped by message."""
         try:
             ingested = self.pipeline.ingest(call.endpoint, call.payload, fixture=call.fixture,
@@ -138,11 +164,19 @@ class Replay:
         for rejected in ingested.rejected:
             yield [rejected]
         for message, was_generated in ingested.accepted:
-            if was_generated:
+            if was_generated and generated is not None:
                 generated.add(message["messageId"])
+            if self.sprig is not None:
+                self.sprig.faults.reseed(message["messageId"])
             yield self.pipeline.process(message, ingested.source, call.fixture)
 
-    def _judge(self, result: FixtureResult, archive: bool, generated: set[str]) -> None:
+    def judge(self, result: FixtureResult) -> None:
+        """Hold the result against its golden (or write it, with ``update``). A fixture that could
+        not be read at all, and gave nothing, is not judged."""
+        archive = is_archive(result.path)
+        if result.problems and not result.outcomes and not archive:
+            return
+        generated = result.generated
         if archive:
             actual: Any = {"fixture": result.fixture, "summary": dict(sorted(result.summary.items()))}
         else:
@@ -172,11 +206,28 @@ def sprig_hosts(workspace: Any) -> set[str]:
 
 
 def replay_pipeline(workspace: Any, *, seed: int = 0, sprig: MockSprig | None = None,
-                    faults: HostFaults | None = None) -> Pipeline:
+                    faults: HostFaults | None = None, timeout: float = DEFAULT_TIMEOUT) -> Pipeline:
     """The pipeline replay uses: offline. The workspace's stubs answer first, then the mock Sprig API
     (``sprig``, else a fresh one) answers Sprig's hosts; any other request fails with a FetchError
-    naming the stub to add. ``faults`` (``--faults``) fail or slow requests per host."""
+    naming the stub to add. ``faults`` (``--faults``) fail or slow requests per host; handlers time
+    out after ``timeout`` seconds."""
     sprig = sprig or MockSprig()
     transport = Router(workspace.stubs, mocks={host: sprig.transport for host in sprig_hosts(workspace)},
                        faults=faults)
-    return Pipeline(workspace, transport=transport, seed=seed)
+    return Pipeline(workspace, transport=transport, seed=seed, runner=Runner(timeout=timeout))
+
+
+def merge_parts(parts: Sequence[FixtureResult]) -> FixtureResult:
+    """One fixture's result from the results of its shares (``-j N``): counts and summaries add,
+    problems and outcomes (already in line order within a part) are merged by line."""
+    first = parts[0]
+    merged = FixtureResult(first.fixture, first.path, first.golden_path)
+    for part in parts:
+        merged.counts.update(part.counts)
+        merged.summary.update(part.summary)
+        merged.problems.extend(part.problems)
+        merged.outcomes.extend(part.outcomes)
+        merged.generated |= part.generated
+        merged.destinations |= part.destinations
+    merged.problems.sort(key=lambda p: p.line if p.line is not None else float("inf"))
+    return merged

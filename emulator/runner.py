@@ -31,7 +31,6 @@ import ctypes
 import hashlib
 import importlib.util
 import inspect
-import json
 import os
 import signal
 import sys
@@ -46,6 +45,7 @@ from segfn import runtime
 from segfn.runtime import (DropEvent, EventNotSupported, FetchError, InvalidEventPayload, RetryError,
                                Setting, ValidationError)
 
+from . import jsonio
 from .errors import (BadRequest, ConfigError, DeliveryError, InvalidSettings, MessageRejected, RetryRequested,
                      TimedOut, UnsupportedEventType)
 from .outcomes import Exchange
@@ -242,8 +242,8 @@ def _decoded(text: str | None) -> Any:
     if text is None or text == "":
         return None if text is None else ""
     try:
-        return json.loads(text)
-    except ValueError:
+        return jsonio.loads(text)
+    except (ValueError, RecursionError):
         return text
 
 

@@ -10,14 +10,16 @@ the local server and tests all talk to the same mock. The request handling itsel
 from __future__ import annotations
 
 import asyncio
-import json
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
 from segfn.runtime import FetchError, Headers, Request, Response
+
+from .. import jsonio
 
 from .exceptions import SprigError
 from .faults import Faults
@@ -25,6 +27,7 @@ from .models import RateLimit, SprigState
 from .responses import DROPPED, Answer, SprigResponses
 
 HOSTS = ("api.sprig.com", "api.userleap.com")
+RECENT = 1000  # requests the mock remembers as received (its state holds the rest of what they did)
 
 
 @dataclass(frozen=True)
@@ -40,14 +43,16 @@ class Received:
 
 class MockSprig:
     """Sprig's v2 API in memory. ``api_keys`` None accepts any non-empty key; ``rate_limit`` turns on
-    Sprig's 1,000 requests per 5 minutes per key; ``faults`` injects failures."""
+    Sprig's 1,000 requests per 5 minutes per key; ``faults`` injects failures. ``received`` holds the
+    last ``recent`` requests, ``requests`` counts them all: memory stays flat however many arrive."""
 
     def __init__(self, *, api_keys: Iterable[str] | None = None, faults: Faults | None = None,
-                 rate_limit: bool = False, clock: Callable[[], float] = time.time) -> None:
+                 rate_limit: bool = False, clock: Callable[[], float] = time.time, recent: int = RECENT) -> None:
         self.api_keys = None if api_keys is None else frozenset(api_keys)
         self.faults = faults or Faults()
         self.rate_limit = RateLimit() if rate_limit else None
         self.clock = clock
+        self.recent = recent
         self._lock = threading.Lock()
         self.reset()
 
@@ -55,7 +60,8 @@ class MockSprig:
         """Forget users, purges, received requests and rate-limit counts (faults stay)."""
         with self._lock:
             self.state = SprigState(self.clock)
-            self.received: list[Received] = []
+            self.received: deque[Received] = deque(maxlen=self.recent)
+            self.requests = 0
             if self.rate_limit is not None:
                 self.rate_limit = RateLimit()
 
@@ -77,6 +83,7 @@ class MockSprig:
                 extra = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else {}
                 answer = Answer(exc.status, exc.body(), extra)
             self.received.append(Received(method.upper(), path, headers.to_dict(), _parsed(body), answer.status))
+            self.requests += 1
             return answer
 
     async def transport(self, request: Request) -> Response:
@@ -92,6 +99,6 @@ class MockSprig:
 
 def _parsed(body: Any) -> Any:
     try:
-        return json.loads(body) if body else None
+        return jsonio.loads(body) if body else None
     except (ValueError, UnicodeDecodeError):
         return body if isinstance(body, str) else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -10,10 +11,13 @@ import click
 
 from segfn.emulator import outcomes as oc
 from segfn.emulator.errors import ConfigError
+from segfn.emulator.cluster import DaskUnavailable, Project, archive_urls, connect, replay_archive
+from segfn.emulator.fixtures import is_archive, is_url
 from segfn.emulator.outcomes import Outcome
 from segfn.emulator.replay import DIFFER, MATCH, MISSING, UPDATED, FixtureResult, Replay, replay_pipeline
 from segfn.emulator.faults import FaultConfigError, Faults, HostFaults
 from segfn.emulator.messages import AS_AUTO, AS_MODES
+from segfn.emulator.parallel import ParallelReplay, WorkerConfig, WorkerFailed
 from segfn.emulator.sprig import MockSprig
 from segfn.emulator.workspace import load_workspace
 
@@ -33,7 +37,7 @@ def fail_config(error: ConfigError) -> None:
 
 
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1)
 @click.option("--workspace", "workspace_file", type=click.Path(path_type=Path), default="workspace.toml",
               envvar="SEGFN_WORKSPACE", show_default=True, help="The workspace to emulate.")
 @click.option("--update", is_flag=True, help="Rewrite the golden files with this run's outcomes.")
@@ -52,43 +56,117 @@ def fail_config(error: ConfigError) -> None:
                    "(processed: replayed as delivered), or auto (processed when it carries receivedAt).")
 @click.option("--report-to", type=click.Path(dir_okay=False, path_type=Path), hidden=True,
               help="Also write each fixture's verdict and the destinations it reached, as JSON (segfn watch).")
-def replay(paths: tuple[Path, ...], workspace_file: Path, update: bool, fmt: str, seed: int,
-           sprig_faults: str | None, faults: HostFaults | None, as_: str, report_to: Path | None) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, envvar="SEGFN_JOBS",
+              show_default=True,
+              help="Worker processes that share each archive's lines (default: the machine's cores); "
+                   "results are those of -j 1.")
+@click.option("--dask", "dask_address", metavar="ADDRESS", envvar="SEGFN_DASK",
+              help="Replay archives on a Dask cluster: a scheduler address (tcp://host:8786), a scheduler "
+                   "file (.json), or 'local' for one worker per core here. PATHS may then be fsspec URLs, "
+                   "e.g. s3://bucket/segment-logs/<source-id>/<day>/. Needs segfn[dask].")
+def replay(paths: tuple[str, ...], workspace_file: Path, update: bool, fmt: str, seed: int,
+           sprig_faults: str | None, faults: HostFaults | None, as_: str, jobs: int, dask_address: str | None,
+           report_to: Path | None) -> None:
     """Replay fixtures (default: fixtures/) through the local Segment pipeline.
 
     Prints each message's outcome at each destination and whether each fixture matches its golden
     file in fixtures/expected/. Exit 0 when all match, 1 on a mismatch or a missing golden, 2 on bad
-    input.
+    input. Archives are shared by -j worker processes (default: one per core).
     """
     sprig = _mock_sprig(sprig_faults)
     try:
         workspace = load_workspace(workspace_file)
-        pipeline = replay_pipeline(workspace, seed=seed, sprig=sprig, faults=faults)
     except ConfigError as error:
         fail_config(error)
     root = workspace.root
-    missing = [p for p in paths if not p.exists()]
+    urls = [p for p in paths if is_url(p)]
+    if urls and not dask_address:
+        raise click.BadParameter(f"URLs are read by Dask workers: add --dask local (or an address) for "
+                                 f"{', '.join(urls)}", param_hint="PATHS")
+    local_paths = [Path(p) for p in paths if not is_url(p)]
+    missing = [p for p in local_paths if not p.exists()]
     if missing:
         raise click.BadParameter(f"no such file or folder: {', '.join(map(str, missing))}", param_hint="PATHS")
-    runner = Replay(pipeline, root, update=update, as_=as_)
-    files = runner.fixtures(list(paths) or [root / "fixtures"])
+    files: list[Path | str] = list(Replay(None, root).fixtures(local_paths or ([] if urls else [root / "fixtures"])))
+    try:
+        files += archive_urls(urls) if urls else []
+    except (DaskUnavailable, OSError) as error:
+        raise click.BadParameter(str(error), param_hint="PATHS") from None
     if not files:
-        raise click.UsageError(f"no fixtures (*.json, *.ndjson, *.ndjson.gz) under {', '.join(map(str, paths or [root / 'fixtures']))}")
+        raise click.UsageError(f"no fixtures (*.json, *.ndjson, *.ndjson.gz, *.gz) under "
+                               f"{', '.join(map(str, paths or [root / 'fixtures']))}")
+    try:  # loads the functions here too, so that a bad one is reported as with -j 1
+        runner: Replay | ParallelReplay = Replay(replay_pipeline(workspace, seed=seed, sprig=sprig, faults=faults),
+                                                 root, update=update, as_=as_, sprig=sprig)
+    except ConfigError as error:
+        fail_config(error)
+    setup = WorkerConfig(workspace, root, seed, sprig.faults.to_config() if sprig else None,
+                         faults.to_config() if faults else None, as_)
+    if dask_address:
+        try:
+            results = _replay_on_dask(dask_address, runner, Project.of(setup), files, fmt)
+        except DaskUnavailable as error:
+            raise click.BadParameter(str(error), param_hint="--dask") from None
+        finally:
+            runner.close()
+        return _finish(results, fmt, report_to)
+    if jobs > 1 and any(is_archive(f) for f in files):  # only archives are shared: the rest needs no workers
+        runner.close()
+        runner = ParallelReplay(setup, jobs, update=update)
     results = []
     try:
         for path in files:
             results.append(_replay_one(runner, path, fmt))
+    except WorkerFailed as error:
+        click.echo(click.style("error: ", fg="red", bold=True) + str(error), err=True)
+        sys.exit(2)
     finally:
-        pipeline.close()
+        runner.close()
+    _finish(results, fmt, report_to)
+
+
+def _finish(results: list[FixtureResult], fmt: str, report_to: Path | None = None) -> None:
+    """The summary line, the --report-to file, and the exit code: 2 for unreadable input, 1 for a
+    golden that differs."""
     _summarise(results, fmt)
     if report_to is not None:
         report_to.write_text(json.dumps([
-            {"path": str(r.path.absolute()), "fixture": r.fixture, "golden": r.golden, "problems": len(r.problems),
+            {"path": str(Path(r.path).absolute()) if not is_url(r.path) else r.path, "fixture": r.fixture, "golden": r.golden, "problems": len(r.problems),
              "destinations": sorted(r.destinations)} for r in results]), encoding="utf-8")
     if any(r.problems for r in results):
         sys.exit(2)
     if any(r.golden in (DIFFER, MISSING) for r in results):
         sys.exit(1)
+
+
+def _replay_on_dask(address: str, runner: Replay, project: Project, files: list[Path | str],
+                    fmt: str) -> list[FixtureResult]:
+    """Archives as Dask tasks, all submitted at once; the other fixtures here; results in order."""
+    client = connect(address)
+    try:
+        futures = {i: client.submit(replay_archive, project, str(f), fmt == "json", pure=False)
+                   for i, f in enumerate(files) if is_archive(f)}
+        results = []
+        for i, path in enumerate(files):
+            if i not in futures:
+                results.append(_replay_one(runner, path, fmt))
+                continue
+            result, outcomes = futures[i].result()
+            for outcome in outcomes:
+                _print_json(outcome)
+            runner.judge(result)
+            if fmt == "table":
+                _print_table(result)
+            else:
+                for problem in result.problems:
+                    click.echo(json.dumps({"fixture": result.fixture, "error": str(problem)}))
+            results.append(result)
+        return results
+    finally:
+        cluster = client.cluster
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 def _mock_sprig(config: str | None) -> MockSprig | None:
@@ -103,10 +181,10 @@ def _mock_sprig(config: str | None) -> MockSprig | None:
         raise click.BadParameter(str(error), param_hint="--sprig-faults") from None
 
 
-def _replay_one(runner: Replay, path: Path, fmt: str) -> FixtureResult:
+def _replay_one(runner: "Replay | ParallelReplay", path: Path | str, fmt: str) -> FixtureResult:
     on_outcome = _print_json if fmt == "json" else None
-    if fmt == "table" and sys.stderr.isatty() and path.name.endswith((".ndjson", ".ndjson.gz")):
-        with click.progressbar(length=path.stat().st_size, label=runner.label(path), file=sys.stderr) as bar:
+    if fmt == "table" and sys.stderr.isatty() and is_archive(path) and not is_url(path):
+        with click.progressbar(length=Path(path).stat().st_size, label=runner.label(path), file=sys.stderr) as bar:
             seen = [0]
 
             def advance(offset: int) -> None:

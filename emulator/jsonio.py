@@ -1,0 +1,107 @@
+"""JSON on the hot path: orjson wherever it gives exactly the json module's answer, json where not.
+
+The rules kept (``tests/foundation/test_jsonio.py`` holds them against the json module):
+
+- numbers: integers of any size stay exact Python ints (orjson turns one past 64 bits into a float,
+  so text with a run of 19 or more digits is parsed by json); ``NaN``, ``Infinity`` and a number
+  that overflows to infinity (``1e400``) are not JSON and are refused, as JavaScript's
+  ``JSON.parse`` and Segment refuse them;
+- strings: a lone surrogate escape (``"\\ud800"``) is valid JSON and is read as the json module
+  reads it (orjson refuses it);
+- errors are ``json.JSONDecodeError`` with a line and column, whichever parser found them;
+- sizes are the bytes of the compact UTF-8 serialisation (``separators=(",", ":")``,
+  ``ensure_ascii=False``), as the Tracking API's limits are measured on parsed input.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import orjson
+
+# A run of 19 digits may be an integer past 2**63 (orjson keeps up to 64 bits exactly).
+_LONG_DIGITS_TEXT = re.compile(r"[0-9]{19}")
+_LONG_DIGITS_BYTES = re.compile(rb"[0-9]{19}")
+# orjson's output may differ from json's only in how a float is written (1e-05 against 0.00001,
+# 1e-07 against 1e-7): at most 5 bytes against 7 for one float, so a size up to half a limit is
+# under it whichever writes it.
+_SAFE_SHARE = 0.5
+_STRICT = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
+
+
+class _NotJson(ValueError):
+    """A constant or an infinite number the json module would accept and JSON does not."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJson(f"{name} is not valid JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise _NotJson(f"the number {text} overflows to infinity")
+    return value
+
+
+def loads(data: str | bytes) -> Any:
+    """Parse JSON text (``str``, or UTF-8 ``bytes``). Raises ``json.JSONDecodeError`` (a
+    ``ValueError``) with the position, or ``RecursionError`` for nesting deeper than json reads."""
+    long_digits = (_LONG_DIGITS_BYTES if isinstance(data, bytes) else _LONG_DIGITS_TEXT).search(data)
+    if long_digits is None:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass  # json decides: lone surrogates are valid, and its error says where
+    try:
+        return json.loads(data, parse_constant=_refuse_constant, parse_float=_finite)
+    except UnicodeDecodeError as exc:  # bytes that are not UTF-8
+        raise json.JSONDecodeError(f"not UTF-8 (invalid byte at offset {exc.start})", "", 0) from None
+    except _NotJson as refused:
+        try:
+            orjson.loads(data)  # says where the constant is
+        except orjson.JSONDecodeError as error:
+            raise json.JSONDecodeError(str(refused), error.doc, error.pos) from None
+        raise json.JSONDecodeError(str(refused), data if isinstance(data, str) else "", 0) from None
+
+
+def _dumps_exact(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+def compact_size(value: Any) -> int:
+    """Bytes of ``value`` serialised compactly as UTF-8 JSON."""
+    return len(_dumps_exact(value))
+
+
+def size_over(value: Any, limit: int) -> int | None:
+    """``compact_size(value)`` when it is over ``limit``, else None: exact, and cheap for the
+    values far under the limit that nearly every message is."""
+    try:
+        if len(orjson.dumps(value, option=_STRICT)) <= limit * _SAFE_SHARE:
+            return None
+    except TypeError:  # an integer past 64 bits, a lone surrogate: only json writes those
+        pass
+    size = compact_size(value)
+    return size if size > limit else None
+
+
+def clone(value: Any) -> Any:
+    """A deep copy by JSON round trip, as ``json.loads(json.dumps(value))`` makes it."""
+    try:
+        return orjson.loads(orjson.dumps(value, option=_STRICT))
+    except (TypeError, orjson.JSONDecodeError):
+        return json.loads(json.dumps(value))
+
+
+def contains_text(value: Any, needles: list[str]) -> bool:
+    """Whether any of ``needles`` occurs in ``value`` serialised as JSON (keys, strings, and
+    anything else as its ``str``): a quick test before walking the value."""
+    try:
+        text = orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS)
+        return any(needle.encode("utf-8", "surrogatepass") in text for needle in needles)
+    except TypeError:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        return any(needle in text for needle in needles)
