@@ -6,7 +6,9 @@ The Flask layer (``emulator/server/``) only turns HTTP into calls on ``LocalSegm
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -38,6 +40,7 @@ class ServeOptions:
     seed: int = 0
     timeout: float = DEFAULT_TIMEOUT
     faults: HostFaults | None = None  # --faults: injected failures per host
+    max_backlog: int | None = None  # past this many waiting deliveries the Tracking API answers 429
     env: Mapping[str, str] | None = field(default=None, compare=False)
 
 
@@ -72,6 +75,8 @@ class LocalSegment:
             raise
         self.worker = DeliveryWorker(self, batch_size=options.batch_size, batch_wait=options.batch_wait,
                                      threads=options.workers)
+        self._backlog = (0, 0.0)  # (count, when it was read): read at most every BACKLOG_EVERY seconds
+        self._backlog_lock = threading.Lock()
 
     def _build(self) -> Pipeline:
         workspace = load_workspace(self.options.workspace, self.options.env)
@@ -117,6 +122,25 @@ class LocalSegment:
         self.sprig.reset()
 
     # --- the Tracking API -------------------------------------------------------------------
+
+    BACKLOG_EVERY = 0.2
+
+    def backlog_full(self) -> int | None:
+        """With ``max_backlog`` set and that many deliveries waiting: the seconds a client should wait
+        before sending again (``Retry-After``), else None. Segment queues instead; this is for users
+        who want back-pressure. The count is read at most every ``BACKLOG_EVERY`` seconds."""
+        limit = self.options.max_backlog
+        if limit is None:
+            return None
+        now = time.monotonic()
+        with self._backlog_lock:
+            count, read = self._backlog
+            if now - read >= self.BACKLOG_EVERY:
+                count = self.store.backlog()[0]
+                self._backlog = (count, now)
+        if count < limit:
+            return None
+        return max(1, math.ceil((count - limit + 1) / max(1, limit)))  # about the time to deliver the excess
 
     def ingest(self, endpoint: str, payload: Any, *, write_key: str | None, raw_size: int | None = None,
                fixture: str | None = None, as_: str = AS_CLIENT) -> IngestReply:

@@ -375,19 +375,23 @@ class Store:
 
     def settle(self, claim: Claim, how: Settlement, now: float | None = None) -> None:
         """Record how an attempt ended and move its delivery on, in one transaction."""
+        self.settle_many([(claim, how)], now)
+
+    def settle_many(self, settled: Sequence[tuple[Claim, Settlement]], now: float | None = None) -> None:
+        """``settle`` for several attempts in one transaction (one commit, one sync to disk)."""
         now = self.clock() if now is None else now
-        a = how.attempt
         with self.transaction() as conn:
-            conn.execute(
+            conn.executemany(
                 "UPDATE attempts SET result = ?, category = ?, reason = ?, duration_ms = ?, requests = ?, logs = ?"
                 " WHERE id = ?",
-                (how.result, a.get("category"), a.get("reason"), a.get("duration_ms") or 0.0,
-                 dumps(a.get("requests") or []), dumps(a.get("logs") or []), claim.attempt))
-            conn.execute(
+                [(how.result, how.attempt.get("category"), how.attempt.get("reason"),
+                  how.attempt.get("duration_ms") or 0.0, dumps(how.attempt.get("requests") or []),
+                  dumps(how.attempt.get("logs") or []), claim.attempt) for claim, how in settled])
+            conn.executemany(
                 "UPDATE deliveries SET state = ?, stage = ?, reason = ?, category = ?, next_at = ?, updated_ts = ?,"
                 " stages = ?, event = ? WHERE id = ? AND state = 'in_flight'",
-                (how.state, how.stage, how.reason, how.category, how.next_at, now, dumps(how.stages),
-                 None if how.event is None else dumps(how.event), claim.delivery))
+                [(how.state, how.stage, how.reason, how.category, how.next_at, now, dumps(how.stages),
+                  None if how.event is None else dumps(how.event), claim.delivery) for claim, how in settled])
 
     def recover(self, now: float | None = None) -> int:
         """After a restart: every attempt left ``in_flight`` becomes ``interrupted`` and its delivery
@@ -414,6 +418,19 @@ class Store:
 
     # --- reading ----------------------------------------------------------------------------
 
+    def backlog(self) -> tuple[int, float | None]:
+        """What waits to be delivered: accepted messages not routed yet plus deliveries waiting for an
+        attempt or in one; and when the oldest of their messages was received (epoch seconds)."""
+        conn = self._conn()
+        unrouted, first = conn.execute(
+            "SELECT count(*), min(received_ts) FROM messages WHERE state = 'accepted'").fetchone()
+        waiting, oldest_seq = conn.execute(
+            "SELECT count(*), min(seq) FROM deliveries WHERE state IN ('pending', 'retrying', 'in_flight')").fetchone()
+        if oldest_seq is not None:
+            (received,) = conn.execute("SELECT received_ts FROM messages WHERE seq = ?", (oldest_seq,)).fetchone()
+            first = received if first is None else min(first, received)
+        return unrouted + waiting, first
+
     def stats(self) -> dict[str, int]:
         """Messages and deliveries by state: what a test or ``/__segfn__/health`` waits on."""
         conn = self._conn()
@@ -423,6 +440,9 @@ class Store:
             "SELECT state, count(*) FROM deliveries GROUP BY state")})
         out["messages"] = sum(v for k, v in out.items() if k.startswith("messages_"))
         out["unsettled"] = out.get("messages_accepted", 0) + sum(out.get(f"deliveries_{s}", 0) for s in WAITING)
+        backlog, oldest = self.backlog()
+        out["backlog"] = backlog
+        out["backlog_age_s"] = round(max(0.0, self.clock() - oldest), 1) if oldest is not None else 0.0
         return out
 
     def messages(self, *, type: str | None = None, outcome: str | None = None, user: str | None = None,

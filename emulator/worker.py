@@ -8,9 +8,12 @@ One scheduler thread decides what to run; a small pool runs the functions. The s
 2. claims due deliveries, committing an ``in_flight`` attempt for each before its functions run;
    a destination whose function has ``on_batch`` is claimed as a batch once ``batch_size``
    deliveries are due or the oldest has waited ``batch_wait`` seconds (Segment: 20 events or 10 s);
+   other destinations' deliveries are claimed ``ATTEMPT_CHUNK`` at a time, one job each chunk;
 3. settles each attempt: delivered, filtered or discarded is final; a retryable failure waits the
    next delay of ``RetryPolicy.delays`` (seeded by messageId and destination, as replay seeds it),
-   and when the delays are used up it is discarded as Retries Exhausted.
+   and when the delays are used up it is discarded as Retries Exhausted. A job's attempts are
+   settled in one transaction, and routing commits ``ROUTE_CHUNK`` messages at a time: a sync to
+   disk per batch, not per delivery, which is what lets delivery keep pace with ingest.
 
 After ``kill -9``, ``start`` first turns attempts left in flight into ``interrupted`` ones and runs
 them again, so every accepted message still reaches a final state.
@@ -43,6 +46,8 @@ log = logging.getLogger("segfn.worker")
 DEFAULT_BATCH_SIZE = 20
 DEFAULT_BATCH_WAIT = 10.0
 IDLE_POLL = 0.25  # seconds between looks at the store when nothing woke the scheduler
+ROUTE_CHUNK = 50  # messages routed in one transaction (short, so ingest's commits wait little)
+ATTEMPT_CHUNK = 25  # deliveries of a destination without on_batch one job claims, runs and settles at once
 
 
 def _iso(ts: float) -> tuple[datetime, str]:
@@ -143,21 +148,22 @@ class DeliveryWorker:
 
     def route_pending(self, pipeline: Pipeline, limit: int = 200) -> bool:
         rows = self.store.unrouted(limit)
-        for seq, source_name, message in rows:
-            source = pipeline.workspace.source_named(source_name)
-            with self.store.transaction():
-                try:
-                    if source is None:
-                        planned = []  # the source left the workspace: nothing is connected to it
-                    else:
-                        planned = [plan(r) for r in pipeline.route(message, source)]
-                except Exception as exc:  # a bug must not wedge the queue: record it, per destination
-                    log.exception("routing message %s failed", seq)
-                    planned = [Planned(c.name, DISCARDED, "integrations", f"segfn could not route it: {exc!r}",
-                                       "Bad Request", [], None)
-                               for c in pipeline.connections if source and c.destination.connected_to(source)]
-                self.store.save_route(seq, planned, self.clock())
+        for start in range(0, len(rows), ROUTE_CHUNK):
+            with self.store.transaction():  # each message's dedupe record commits with its route
+                for seq, source_name, message in rows[start:start + ROUTE_CHUNK]:
+                    self.store.save_route(seq, self._plan(pipeline, seq, source_name, message), self.clock())
         return bool(rows)
+
+    def _plan(self, pipeline: Pipeline, seq: int, source_name: str, message: dict[str, Any]) -> list[Planned]:
+        source = pipeline.workspace.source_named(source_name)
+        if source is None:
+            return []  # the source left the workspace: nothing is connected to it
+        try:
+            return [plan(r) for r in pipeline.route(message, source)]
+        except Exception as exc:  # a bug must not wedge the queue: record it, per destination
+            log.exception("routing message %s failed", seq)
+            return [Planned(c.name, DISCARDED, "integrations", f"segfn could not route it: {exc!r}", "Bad Request",
+                            [], None) for c in pipeline.connections if c.destination.connected_to(source)]
 
     def _free(self) -> int:
         with self._busy_lock:
@@ -206,8 +212,9 @@ class DeliveryWorker:
                     free -= 1
                     started = True
                 continue
-            for claim in self.store.claim(now, at, free, destination=name):
-                self._submit(self.run_one, claim, now)
+            claims = self.store.claim(now, at, free * ATTEMPT_CHUNK, destination=name)
+            for start in range(0, len(claims), ATTEMPT_CHUNK):
+                self._submit(self.run_many, claims[start:start + ATTEMPT_CHUNK], now)
                 free -= 1
                 started = True
         return started
@@ -224,17 +231,24 @@ class DeliveryWorker:
         return Route(connection, claim.message, stages, event=claim.route_event)
 
     def run_one(self, claim: Claim, started: float) -> None:
+        self.run_many([claim], started)
+
+    def run_many(self, claims: Sequence[Claim], started: float) -> None:
+        """One attempt for each claim, one after the other; all settled in one transaction."""
         pipeline = self.local.pipeline
         moment, _ = _iso(started)
+        settled: list[tuple[Claim, Settlement]] = []
         try:
-            route = self._route_of(pipeline, claim)
-            if route is None:
-                return
-            result = pipeline.attempt(route, claim.number, moment)
+            for claim in claims:
+                route = self._route_of(pipeline, claim)
+                if route is not None:
+                    settled.append((claim, self.settlement(pipeline, route, claim,
+                                                           pipeline.attempt(route, claim.number, moment))))
         except Exception as exc:
-            log.exception("attempt %s of delivery %s failed inside segfn", claim.number, claim.delivery)
-            return self._settle_failure(pipeline, [claim], moment, exc)
-        self.settle(pipeline, route, claim, result)
+            log.exception("an attempt failed inside segfn")
+            done = {claim.attempt for claim, _ in settled}
+            settled += self._failures(pipeline, [c for c in claims if c.attempt not in done], moment, exc)
+        self.store.settle_many(settled, self.clock())
 
     def run_batch(self, claims: Sequence[Claim], batch: str, started: float) -> None:
         pipeline = self.local.pipeline
@@ -246,11 +260,12 @@ class DeliveryWorker:
                 return
             results = pipeline.attempt_batch([r for _, r in pairs], [c.number for c, _ in pairs], moment,
                                              batch_id=batch)
+            settled = [(claim, self.settlement(pipeline, route, claim, result))
+                       for (claim, route), result in zip(pairs, results)]
         except Exception as exc:
             log.exception("batch %s failed inside segfn", batch)
-            return self._settle_failure(pipeline, claims, moment, exc)
-        for (claim, route), result in zip(pairs, results):
-            self.settle(pipeline, route, claim, result)
+            settled = self._failures(pipeline, claims, moment, exc)
+        self.store.settle_many(settled, self.clock())
 
     def delays(self, pipeline: Pipeline, claim: Claim) -> list[float]:
         """The retry schedule of one delivery: the one replay simulates for it."""
@@ -259,6 +274,10 @@ class DeliveryWorker:
 
     def settle(self, pipeline: Pipeline, route: Route, claim: Claim, result: AttemptResult) -> None:
         """Record an attempt's result and move its delivery on (final, or waiting for a retry)."""
+        self.store.settle(claim, self.settlement(pipeline, route, claim, result), self.clock())
+
+    def settlement(self, pipeline: Pipeline, route: Route, claim: Claim, result: AttemptResult) -> Settlement:
+        """How an attempt's result moves its delivery on (final, or waiting for a retry)."""
         now = self.clock()
         next_at = None
         state = result.kind
@@ -277,14 +296,15 @@ class DeliveryWorker:
         reason = outcome.reason
         if state == RETRYING:
             reason = f"{reason} (attempt {claim.number}; next in {next_at - now:.1f} s)"
-        self.store.settle(claim, Settlement(
-            result=result.attempt.result, state=state, stage=outcome.stage, reason=reason,
-            category=outcome.category, attempt=result.attempt.to_json(), stages=[s.to_json() for s in outcome.stages],
-            event=outcome.event, next_at=next_at), now)
+        return Settlement(result=result.attempt.result, state=state, stage=outcome.stage, reason=reason,
+                          category=outcome.category, attempt=result.attempt.to_json(),
+                          stages=[s.to_json() for s in outcome.stages], event=outcome.event, next_at=next_at)
 
-    def _settle_failure(self, pipeline: Pipeline, claims: Sequence[Claim], moment: datetime, exc: Exception) -> None:
-        """segfn itself failed while running an attempt: record it as a retryable one, so the message
+    def _failures(self, pipeline: Pipeline, claims: Sequence[Claim], moment: datetime,
+                  exc: Exception) -> list[tuple[Claim, Settlement]]:
+        """segfn itself failed while running attempts: each becomes a retryable one, so the message
         is neither lost nor silently delivered."""
+        out = []
         for claim in claims:
             connection = next((c for c in pipeline.connections if c.name == claim.destination), None)
             if connection is None:
@@ -293,5 +313,6 @@ class DeliveryWorker:
                           event=claim.route_event)
             error = RetryRequested(f"segfn failed while running this attempt: {exc!r}")
             attempt = Attempt(claim.number, format_date(moment), "retry", error.category, error.reason)
-            self.settle(pipeline, route, claim, AttemptResult(attempt, "retry", "destination_function", None, error))
-
+            result = AttemptResult(attempt, "retry", "destination_function", None, error)
+            out.append((claim, self.settlement(pipeline, route, claim, result)))
+        return out

@@ -10,7 +10,9 @@
 - Bodies: ``Content-Type: application/json``, or ``text/plain`` (what analytics.js and
   analytics-kotlin send, to spare the browser a CORS preflight); ``Content-Encoding: gzip``.
 - Answers: 200 ``{"success": true}`` (plus ``rejected``, the messages Segment would drop, each with
-  its JSON path, code and reason); 400 or 401 ``{"success": false, "code", "message", "path"}``.
+  its JSON path, code and reason); 400 or 401 ``{"success": false, "code", "message", "path"}``;
+  with ``--max-backlog N``, 429 and ``Retry-After`` while N or more deliveries wait (nothing of that
+  call is stored: the client sends it again).
 """
 
 from __future__ import annotations
@@ -87,6 +89,13 @@ def call(name: str) -> Any:
                         "message": f"no Tracking API endpoint /v1/{name}; use one of "
                                    + ", ".join(f"/v1/{e}" for e in ENDPOINTS)}), 404
     local = current_app.extensions["segfn"]
+    wait = local.backlog_full()
+    if wait is not None:  # --max-backlog: refuse before reading, so nothing is half accepted
+        answer = jsonify({"success": False, "code": "too_many_requests",
+                          "message": f"segfn serve has {local.options.max_backlog:,} or more deliveries waiting "
+                                     f"(--max-backlog); send again in {wait} s"})
+        answer.headers["Retry-After"] = str(wait)
+        return answer, 429
     try:
         write_key = _write_key_from_header()
         content_type = _content_type()

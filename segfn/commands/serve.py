@@ -43,10 +43,14 @@ def _fail(lines: list[str]) -> None:
               help="HTTP worker threads.")
 @click.option("--seed", type=int, default=0, envvar="SEGFN_SEED", show_default=True,
               help="Seeds sampling without a path and retry jitter (as in segfn replay).")
+@click.option("--max-backlog", type=click.IntRange(min=1), default=None, envvar="SEGFN_MAX_BACKLOG",
+              help="Answer 429 with Retry-After while this many deliveries wait (default: queue them all, "
+                   "as Segment does).")
 @click.option("--fresh", is_flag=True, envvar="SEGFN_FRESH", help="Forget the database's messages before starting.")
 @click.option("--faults", type=FaultsOption(), envvar="SEGFN_FAULTS", help=FAULTS_HELP)
 def serve(host: str, port: int, workspace_file: Path, db: Path, retry_window: float, batch_size: int,
-          batch_wait: float, workers: int, threads: int, seed: int, fresh: bool, faults: HostFaults | None) -> None:
+          batch_wait: float, workers: int, threads: int, seed: int, fresh: bool, faults: HostFaults | None,
+          max_backlog: int | None) -> None:
     """Run a local Segment: point a Segment library's host at it and open the debugger.
 
     Everything it accepts is committed to --db before it answers, and delivered after a crash and
@@ -57,7 +61,8 @@ def serve(host: str, port: int, workspace_file: Path, db: Path, retry_window: fl
     from segfn.emulator.server.run import WebServer
 
     options = ServeOptions(workspace=workspace_file, db=db, retry_window=timedelta(seconds=retry_window),
-                           batch_size=batch_size, batch_wait=batch_wait, workers=workers, seed=seed, faults=faults)
+                           batch_size=batch_size, batch_wait=batch_wait, workers=workers, seed=seed, faults=faults,
+                           max_backlog=max_backlog)
     try:
         local = LocalSegment(options)
     except ConfigError as error:

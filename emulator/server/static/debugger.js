@@ -95,7 +95,8 @@ function segfnList() {
       }
       empty.hidden = data.messages.length > 0 || params.toString() !== "";
       const stats = data.stats;
-      status.textContent = stats.messages + " messages · " + (stats.unsettled || 0) + " in progress";
+      status.textContent = stats.messages + " messages · " + (stats.unsettled || 0) + " in progress"
+        + (stats.backlog ? " · backlog " + stats.backlog + ", oldest waiting " + stats.backlog_age_s + " s" : "");
     } catch (error) {
       status.textContent = "server unreachable";
     } finally {
