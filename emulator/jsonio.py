@@ -16,14 +16,15 @@ The rules kept (``tests/foundation/test_jsonio.py`` holds them against the json 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import orjson
 
-# A run of 19 digits may be an integer past 2**63 (orjson keeps up to 64 bits exactly).
-_LONG_DIGITS_TEXT = re.compile(r"[0-9]{19}")
-_LONG_DIGITS_BYTES = re.compile(rb"[0-9]{19}")
+# A run of 19 digits may be an integer past 2**63 (orjson keeps up to 64 bits exactly). Found by
+# turning every digit into 0 and anything else into "." (bytes.translate runs at memory speed; a
+# regular expression took four times orjson's own time).
+_DIGITS = bytes(ord("0") if chr(i) in "0123456789" else ord(".") for i in range(256))
+_LONG_RUN = b"0" * 19
 # orjson's output may differ from json's only in how a float is written (1e-05 against 0.00001,
 # 1e-07 against 1e-7): at most 5 bytes against 7 for one float, so a size up to half a limit is
 # under it whichever writes it.
@@ -49,10 +50,10 @@ def _finite(text: str) -> float:
 def loads(data: str | bytes) -> Any:
     """Parse JSON text (``str``, or UTF-8 ``bytes``). Raises ``json.JSONDecodeError`` (a
     ``ValueError``) with the position, or ``RecursionError`` for nesting deeper than json reads."""
-    long_digits = (_LONG_DIGITS_BYTES if isinstance(data, bytes) else _LONG_DIGITS_TEXT).search(data)
-    if long_digits is None:
+    raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
+    if _LONG_RUN not in raw.translate(_DIGITS):
         try:
-            return orjson.loads(data)
+            return orjson.loads(raw)
         except orjson.JSONDecodeError:
             pass  # json decides: lone surrogates are valid, and its error says where
     try:

@@ -67,7 +67,12 @@ _DATE = re.compile(
 def parse_date(text: str) -> datetime | None:
     """Parse an ISO-8601 date as Segment's libraries write it, leniently (``2015-2-02T...`` appears
     in Segment's own docs). A date without a zone is UTC. Returns None when it is not a date."""
-    m = _DATE.match(text.strip()) if isinstance(text, str) else None
+    return _parse_date(text) if isinstance(text, str) else None
+
+
+@lru_cache(maxsize=4096)  # one message's dates are read several times on its way through the pipeline
+def _parse_date(text: str) -> datetime | None:
+    m = _DATE.match(text.strip())
     if not m:
         return None
     year, month, day, hour, minute, second, fraction, zone = m.groups()
@@ -84,10 +89,14 @@ def parse_date(text: str) -> datetime | None:
         return None
 
 
+@lru_cache(maxsize=4096)  # the same instants are written again (receivedAt, each attempt's time)
 def format_date(moment: datetime) -> str:
     """ISO-8601 in UTC with milliseconds, as Segment writes ``receivedAt``."""
     moment = moment.astimezone(timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    if moment.year < 1000:  # strftime's %Y does not pad such years
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return (f"{moment.year}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}:"
+            f"{moment.second:02d}.{moment.microsecond // 1000:03d}Z")
 
 
 # --- schemas --------------------------------------------------------------------------------

@@ -247,7 +247,7 @@ class Pipeline:
             return self._stopped(c, message, stages, oc.DISCARDED, "event_type", reason, fixture,
                                  UnsupportedEventType.category)
         stages.append(StageRecord("event_type", "pass", f"{c.function.path.name} has {HANDLERS[kind]}"))
-        rng = random.Random(f"{self.seed}:filters:{message['messageId']}:{c.name}")
+        rng = random.Random(f"{self.seed}:filters:{message['messageId']}:{c.name}") if c.filters else None
         result = c.filters.apply(message, rng)
         for d in result.decisions:
             shown = f"filter {d.index} ({d.title}): " + ("matched" if d.matched else "did not match")
@@ -385,14 +385,15 @@ class Pipeline:
             return route.stop
         message = route.message
         at = parse_date(message["receivedAt"]) or utcnow()
-        rng = random.Random(f"{self.seed}:retry:{message['messageId']}:{route.connection.name}")
-        delays = self.retry.delays(rng)
+        delays: Iterator[float] | None = None  # drawn only when a retry comes
         attempts: list[Attempt] = []
         while True:
             result = self.attempt(route, len(attempts) + 1, at)
             attempts.append(result.attempt)
             if result.kind != "retry":
                 break
+            if delays is None:
+                delays = self.retry.delays(random.Random(f"{self.seed}:retry:{message['messageId']}:{route.connection.name}"))
             wait = next(delays, None)
             if wait is None:
                 exhausted = RetriesExhausted(f"gave up after {len(attempts)} attempts over "

@@ -79,9 +79,13 @@ def _call_time(call: Call) -> datetime:
 
 
 def _id_factory(call: Call) -> Callable[[], str]:
-    seed = hashlib.sha1(f"{call.fixture}#{call.index}".encode()).hexdigest()[:16]
     counter = itertools.count()
-    return lambda: f"replay-{seed}-{next(counter)}"
+
+    def new_id() -> str:  # the hash only for calls that need an id
+        seed = hashlib.sha1(f"{call.fixture}#{call.index}".encode()).hexdigest()[:16]
+        return f"replay-{seed}-{next(counter)}"
+
+    return new_id
 
 
 class Replay:

@@ -215,3 +215,12 @@ def test_the_compact_dedupe_index_grows_and_stays_small():
     assert all(index.check(f"m-{i}", 1_740_000_000_000 + 50_000, 86_400_000) for i in range(0, 50_000, 7))
     size = sum(s.keys.itemsize * s.size + s.times.itemsize * s.size for s in index._shards)
     assert size / 50_000 < 25  # bytes a key
+
+
+def test_an_archive_line_that_is_not_utf8_is_that_lines_problem_and_the_rest_replays(cli, tmp_path, project):
+    archive = tmp_path / "mixed.ndjson"
+    good = [line for line in archive_lines(20, 6) if line.startswith('{"type"') and "NaN" not in line][:3]
+    archive.write_bytes(good[0].encode() + b"\n" + b'{"type": "track", "event": "\xff"}\n' + "\n".join(good[1:]).encode())
+    result = cli.invoke(main, ["replay", "--workspace", str(project / "workspace.toml"), "-j", "1", str(archive)])
+    assert result.exit_code == 2
+    assert "mixed.ndjson:2:1: invalid JSON: not UTF-8" in result.output and "3 messages" in result.output
