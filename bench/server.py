@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import math
 import multiprocessing
+import os
 import sys
 import tempfile
 import threading
@@ -159,6 +160,8 @@ def main() -> None:
         web.stop()
         floor.stop()
         local.close()
+    load = os.getloadavg()
+    print(f"{os.cpu_count()} cores, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
     print(f"ingest, {args.batches} batches of {args.batch_size} track calls through /v1/batch:")
     print(f"  reference (waitress + Flask answering 200, nothing parsed or stored): {reference:,.0f} messages/s")
     print(f"  segfn serve (checked, normalised, committed to SQLite before the 200): {durable:,.0f} messages/s "

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import urlsplit
@@ -44,7 +43,8 @@ class Received:
 class MockSprig:
     """Sprig's v2 API in memory. ``api_keys`` None accepts any non-empty key; ``rate_limit`` turns on
     Sprig's 1,000 requests per 5 minutes per key; ``faults`` injects failures. ``received`` holds the
-    last ``recent`` requests, ``requests`` counts them all: memory stays flat however many arrive."""
+    last ``recent`` requests (up to twice that between trims), ``requests`` counts them all: memory
+    stays flat however many arrive."""
 
     def __init__(self, *, api_keys: Iterable[str] | None = None, faults: Faults | None = None,
                  rate_limit: bool = False, clock: Callable[[], float] = time.time, recent: int = RECENT) -> None:
@@ -60,7 +60,7 @@ class MockSprig:
         """Forget users, purges, received requests and rate-limit counts (faults stay)."""
         with self._lock:
             self.state = SprigState(self.clock)
-            self.received: deque[Received] = deque(maxlen=self.recent)
+            self.received: list[Received] = []
             self.requests = 0
             if self.rate_limit is not None:
                 self.rate_limit = RateLimit()
@@ -84,6 +84,8 @@ class MockSprig:
                 answer = Answer(exc.status, exc.body(), extra)
             self.received.append(Received(method.upper(), path, headers.to_dict(), _parsed(body), answer.status))
             self.requests += 1
+            if len(self.received) >= 2 * self.recent:  # trimmed now and then: a plain list, bounded
+                del self.received[:-self.recent]
             return answer
 
     async def transport(self, request: Request) -> Response:
