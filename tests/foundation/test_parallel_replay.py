@@ -199,22 +199,22 @@ def test_each_line_falls_to_exactly_one_share_and_copies_of_a_message_to_the_sam
                           st.integers(-10 ** 13, 10 ** 13) | st.integers(0, 200_000)), max_size=200))
 def test_the_compact_dedupe_index_decides_as_a_dict_does(sightings):
     index, reference, window = SeenIndex(), {}, 100_000
-    for key, at in sightings:
+    for n, (key, at) in enumerate(sightings):
         first = reference.get(key)
-        expected = first is not None and at - first < window
-        if not expected:
-            reference[key] = at
-        assert index.check(key, at, window) == expected
+        expected = first[1] if first is not None and at - first[0] < window else None
+        if expected is None:
+            reference[key] = (at, n % 3)  # the tag: the source that sent it first
+        assert index.check(key, at, window, n % 3) == expected
     assert len(index) == len(reference)
 
 
 def test_the_compact_dedupe_index_grows_and_stays_small():
     index = SeenIndex()
     for i in range(50_000):
-        assert not index.check(f"m-{i}", 1_740_000_000_000 + i, 86_400_000)
-    assert all(index.check(f"m-{i}", 1_740_000_000_000 + 50_000, 86_400_000) for i in range(0, 50_000, 7))
-    size = sum(s.keys.itemsize * s.size + s.times.itemsize * s.size for s in index._shards)
-    assert size / 50_000 < 25  # bytes a key
+        assert index.check(f"m-{i}", 1_740_000_000_000 + i, 86_400_000, i % 2) is None
+    assert all(index.check(f"m-{i}", 1_740_000_000_000 + 50_000, 86_400_000) == i % 2 for i in range(0, 50_000, 7))
+    size = sum((s.keys.itemsize + s.times.itemsize + s.tags.itemsize) * s.size for s in index._shards)
+    assert size / 50_000 < 30  # bytes a key
 
 
 def test_an_archive_line_that_is_not_utf8_is_that_lines_problem_and_the_rest_replays(cli, tmp_path, project):
