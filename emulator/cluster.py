@@ -24,7 +24,7 @@ from typing import Any, Iterable
 
 from .fixtures import ARCHIVE_SUFFIXES, is_url
 from .outcomes import Outcome
-from .parallel import WorkerConfig, build_replay
+from .parallel import WorkerConfig, build_replay, portable
 from .replay import FixtureResult, Replay
 from .workspace import Workspace
 
@@ -45,6 +45,7 @@ class Project:
 
     @classmethod
     def of(cls, setup: WorkerConfig) -> "Project":
+        setup = portable(setup)
         paths = sorted({str(p) for d in setup.workspace.destinations for p in (d.function, d.insert_function) if p})
         sources = tuple((p, Path(p).read_bytes()) for p in paths)
         key = hashlib.sha256(pickle.dumps((setup, sources))).hexdigest()[:16]

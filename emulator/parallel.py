@@ -20,7 +20,7 @@ import time
 import traceback
 import zlib
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Callable
@@ -74,6 +74,12 @@ class WorkerConfig:
     faults: dict | None = None  # --faults, as HostFaults.to_config() gives it
     as_: str = AS_AUTO  # --as
     timeout: float = DEFAULT_TIMEOUT
+
+
+def portable(config: WorkerConfig) -> WorkerConfig:
+    """``config`` without the function modules the workspace imported (they cannot be pickled): each
+    worker imports its own from the same files."""
+    return replace(config, workspace=replace(config.workspace, functions={}))
 
 
 def build_replay(config: WorkerConfig, workspace: Workspace | None = None) -> Replay:
@@ -152,7 +158,7 @@ class ParallelReplay:
         self.processes = []
         for _ in range(jobs):
             ours, theirs = context.Pipe()
-            process = context.Process(target=_work, args=(theirs, config), daemon=True)
+            process = context.Process(target=_work, args=(theirs, portable(config)), daemon=True)
             process.start()
             theirs.close()
             self.conns.append(ours)
