@@ -23,6 +23,7 @@ COMMANDS = {
     "serve": "segfn.commands.serve:serve",
     "watch": "segfn.commands.watch:watch",
     "deploy": "segfn.commands.deploy:deploy",
+    "init": "segfn.commands.init:init",
 }
 
 
