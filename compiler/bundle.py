@@ -18,6 +18,7 @@ import jinja2
 from segfn.runtime import SETTING_TYPES, Setting
 
 from .errors import CompileError, Problem, Reject, problem_at
+from .lines import line_table
 from .module import ModuleCompiler, ModuleUnit
 from .names import HANDLERS
 from .symbols import RUNTIME_MODULES
@@ -200,7 +201,7 @@ def _compile_pass(path: Path, signatures: Signatures | None,
     for compiler in compilers:
         compiler.signatures = signatures
         body = compiler.compile_body()
-        modules.append({"path": _display(compiler.unit.path, path), "code": "\n".join(body)})
+        modules.append({"path": _shown(compiler.unit.dotted), "code": "\n".join(body)})
     return compilers, problems, modules
 
 
@@ -249,9 +250,10 @@ def compile_module(path: str | Path) -> Bundle:
     code = "\n".join(m["code"] for m in modules)
     methods = set().union(*(c.methods_used for c in compilers))
     js = _ENV.get_template("bundle.js.j2").render(
-        name=meta["name"], module=shown, kind=meta["kind"], handlers=handlers,
+        name=meta["name"], module=_shown(main.dotted), kind=meta["kind"], handlers=handlers,
         runtime=runtime_for(code, methods).rstrip(),
         modules=modules)
+    js = line_table(js, [m["path"] for m in modules])
     manifest = {"module": shown, "kind": meta["kind"], "name": meta["name"], "resourceType": KINDS[meta["kind"]],
                 "handlers": handlers, "settings": meta["settings"], "description": meta["description"]}
     bundle = Bundle(module=shown, js=js, manifest=manifest)
@@ -259,11 +261,10 @@ def compile_module(path: str | Path) -> Bundle:
     return bundle
 
 
-def _display(file: Path, main: Path) -> str:
-    try:
-        return str(file.relative_to(main.parent.parent))
-    except ValueError:
-        return file.name
+def _shown(dotted: str) -> str:
+    """How the bundle names a module: ``functions/sprig.py`` wherever the project lies (a bundle holds no
+    path of the machine that built it, and the same sources give the same bytes anywhere)."""
+    return dotted.replace(".", "/") + ".py"
 
 
 def write_bundle(bundle: Bundle, out_dir: str | Path) -> tuple[Path, Path]:
@@ -275,3 +276,11 @@ def write_bundle(bundle: Bundle, out_dir: str | Path) -> tuple[Path, Path]:
     js_path.write_bytes(bundle.js.encode("utf-8"))
     manifest_path.write_text(json.dumps(bundle.manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return js_path, manifest_path
+
+
+def _display(file: Path, main: Path) -> str:
+    """A helper file's name as ``_shown`` gives it, from its path (compiler/mutants.py)."""
+    try:
+        return str(file.relative_to(main.parent.parent))
+    except ValueError:
+        return file.name

@@ -10,7 +10,7 @@
 //   {"id": 1, "op": "load", "code": "...", "filename": "sprig.js", "errorClasses": true}
 //       -> {"id": 1, "ok": true, "bundle": "b1", "handlers": ["onTrack", ...]}
 //   {"id": 2, "op": "call", "bundle": "b1", "handler": "onTrack", "event": "<json>", "settings": "<json>"}
-//       -> {"id": 2, "ok": true, "returned": "<json or null>", "error": null | {"name", "message"}, "logs": [...]}
+//       -> {"id": 2, "ok": true, "returned": "<json or null>", "error": null | {"name", "message", "stack"}, "logs": [...]}
 //   {"id": 3, "op": "unload", "bundle": "b1"}
 // A call may carry "seed" and "now" (whole ms since the epoch), as `segfn check` sends them: the call
 // then sees a Date frozen at `now` (Date.now() and new Date() without arguments) and a seeded
@@ -237,7 +237,9 @@ function serialise(value) {
 function errorOf(err) {
   if (err === null || typeof err !== "object") return { name: typeof err, message: String(err) };
   const name = (err.constructor && err.constructor.name) || err.name || "Error";
-  return { name, message: err.message === undefined ? "" : String(err.message) };
+  const out = { name, message: err.message === undefined ? "" : String(err.message) };
+  if (typeof err.stack === "string") out.stack = err.stack;  // the Python frames first (compiler/lines.py)
+  return out;
 }
 
 async function call(req) {

@@ -13,6 +13,7 @@ from .calls import BUILTINS, REJECTED_BUILTINS, CallMixin
 from .classes import ClassMixin
 from .errors import Problem, Quiet, Reject, problem_at
 from .expressions import ExpressionMixin, js_str
+from .lines import tag, untagged
 from .names import HANDLERS, attr_name, js_name
 from .narrowing import NarrowingMixin
 from .regex import FLAG_NAMES
@@ -82,6 +83,14 @@ def _attribute_names(trees: tuple[ast.Module, ...]) -> frozenset[str]:
     return frozenset(names)
 
 
+def handler_wrapper(name: str, js: str) -> list[str]:
+    """Segment's handler ``name`` calling the compiled function ``js``: an error leaving it carries the
+    Python file:line of the statement that raised it in its stack (compiler/lines.py)."""
+    lines = [f"async function {name}(event, settings) {{",
+             f"  try {{ return await {js}(event, settings); }} catch (e) {{ throw $pyTrace(e); }}", "}"]
+    return untagged(lines)  # no Python line of its own: the trace starts at the handler's statements
+
+
 @dataclass
 class ModuleUnit:
     """A module of the bundle: the main function module or a helper module in functions/."""
@@ -104,6 +113,7 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin,
                  counter: list[int]) -> None:
         self.unit = unit
         self.units = units
+        self.file_index = list(units).index(unit.dotted) if unit.dotted in units else 0  # compiler/lines.py
         self.problems = problems
         self.module = self
         self.signatures = Signatures()  # what calls pass; compile_module sets the pass's assumptions
@@ -319,8 +329,6 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin,
                 return
             is_async = isinstance(stmt, ast.AsyncFunctionDef)
             js = self.gjs(stmt.name)
-            if self.unit.main and stmt.name in HANDLERS and is_async:
-                js = HANDLERS[stmt.name]
             symbols[stmt.name] = Symbol("func", js, FuncInfo(stmt.name, js, stmt.args, is_async, stmt, key=js))
         elif isinstance(stmt, ast.ClassDef):
             symbols[stmt.name] = Symbol("class", self.gjs(stmt.name), self.declare_class(stmt))
@@ -444,7 +452,7 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin,
         out: list[str] = []
         for stmt in tree.body:
             try:
-                out += self.module_stmt(stmt)
+                out += tag(self.module_stmt(stmt), self.file_index, stmt.lineno)
             except Reject as exc:
                 self.report(exc)
         names = sorted({s.js for n, s in self.unit.symbols.items() if s.kind == "global" and n not in ("SETTINGS",)}
@@ -461,8 +469,7 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin,
             for t in stmt.targets:
                 if isinstance(t, ast.Name) and t.id in self.handler_aliases:
                     info = self.handler_aliases[t.id]
-                    out += [f"async function {HANDLERS[t.id]}(event, settings) {{",
-                            f"  return {info.js}(event, settings);", "}"]
+                    out += handler_wrapper(HANDLERS[t.id], info.js)
             return out
         if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "SETTINGS" for t in stmt.targets):
             return []  # the settings schema goes to the manifest, never into the bundle
@@ -492,7 +499,6 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin,
         out = pre + lines
         if node.name in escaping_functions(self.unit.tree):  # it may be called where the compiler cannot see it
             out.append(f"$sig({info.js}, {self.signature_js(info, 0)});")
-        if self.unit.main and node.name in HANDLERS and not info.is_async:
-            out += [f"async function {HANDLERS[node.name]}(event, settings) {{",
-                    f"  return {info.js}(event, settings);", "}"]
+        if self.unit.main and node.name in HANDLERS:
+            out += handler_wrapper(HANDLERS[node.name], info.js)
         return out

@@ -11,14 +11,15 @@ import ast
 import contextlib
 
 from .errors import Reject
+from .lines import tag
 from .expressions import SELF_ITERATING, js_str, simple
 from .names import HANDLERS, js_name
 from .narrowing import rebound_by_nested
 from .scope import function_scope, union
 from .symbols import BUILTIN_EXCEPTIONS, ClassInfo, Frame, FuncInfo
 
-AUG = {ast.Add: "$iadd", ast.Sub: "$sub", ast.Mult: "$mul", ast.Div: "$div", ast.FloorDiv: "$floordiv",
-       ast.Mod: "$mod", ast.Pow: "$pow"}
+AUG = {ast.Add: "$iadd", ast.Sub: "$isub", ast.Mult: "$imul", ast.Div: "$idiv", ast.FloorDiv: "$ifloordiv",
+       ast.Mod: "$imod", ast.Pow: "$ipow"}  # each names the augmented operator in its TypeError, as CPython
 
 
 class StatementMixin:
@@ -64,7 +65,7 @@ class StatementMixin:
             if frame.assigned is None:
                 break  # unreachable after return/raise/break/continue, as CPython would never run it
             try:
-                for line in self.stmt(stmt):
+                for line in tag(self.stmt(stmt), self.file_index, stmt.lineno):
                     out.append(indent + line if line else line)
             except Reject as exc:
                 self.report(exc)
@@ -231,7 +232,7 @@ class StatementMixin:
                 if helper == "$iadd" and self.infer(target) in ("int", "float", "num") and \
                         self.infer(node.value) in ("int", "float", "num"):
                     return f"({cur} + {val})"
-                extra = ", true" if flt and helper in ("$div", "$floordiv", "$mod", "$pow") else ""
+                extra = ", true" if flt and helper in ("$idiv", "$ifloordiv", "$imod", "$ipow") else ""
                 return f"{helper}({cur}, {val}{extra})"
         else:
             bit = {ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>"}.get(op)
@@ -239,7 +240,7 @@ class StatementMixin:
                 raise Reject(node, "this augmented assignment is not supported")
 
             def combine(cur: str, val: str) -> str:
-                return f"$bitop({js_str(bit)}, {cur}, {val})"
+                return f"$ibitop({js_str(bit)}, {cur}, {val})"
         if isinstance(target, ast.Name):
             cur = self.code(target)
             js = self.assign_name(target.id, target)

@@ -126,3 +126,48 @@ function $raisable(x) {
   if (x instanceof Error) return x;
   return new TypeError("exceptions must derive from BaseException");
 }
+
+// @helper $pyTrace
+// An error leaving a handler: each frame of its stack in this bundle is mapped to the Python file:line
+// it was compiled from ($LINES, written by compiler/lines.py), and those frames go first in its stack,
+// innermost first as V8 prints them ("    at send (functions/sprig.py:42)"), the JavaScript frames
+// after them. $ORIGIN is an Error made on a known line of the bundle: the line the runtime reports for
+// it tells how many lines a loader put before the bundle. Never throws; the error keeps its message.
+const $traced = new WeakSet();
+function $pyTrace(e) {
+  try {
+    if (e === null || typeof e !== "object" || typeof e.stack !== "string" || $traced.has(e)) return e;
+    const frame = /^\s*at (?:async )?(?:(.*?) \()?(.*?):(\d+):\d+\)?$/;
+    const origin = frame.exec(String($ORIGIN[0].stack).split("\n").find((l) => frame.test(l)) || "");
+    if (origin === null) return e;
+    const shift = Number(origin[3]) - $ORIGIN[1];
+    const starts = [], files = [], pys = [];
+    let js = 0, file = 0;
+    for (const token of $LINES[1].split(" ")) {
+      if (token[0] === "=") { file = Number(token.slice(1)); continue; }
+      const [d, py] = token.split(",");
+      js += Number(d);
+      starts.push(js); files.push(file); pys.push(Number(py));
+    }
+    const lines = e.stack.split("\n");
+    const at = lines.findIndex((l) => frame.test(l));
+    const found = [];
+    for (const l of at < 0 ? [] : lines.slice(at)) {
+      const m = frame.exec(l);
+      if (m === null || m[2] !== origin[2]) continue;
+      const n = Number(m[3]) - shift;
+      let lo = 0, hi = starts.length - 1, i = -1;
+      while (lo <= hi) { const mid = (lo + hi) >> 1; if (starts[mid] <= n) { i = mid; lo = mid + 1; } else hi = mid - 1; }
+      if (i < 0 || pys[i] === 0) continue;
+      const where = `${$LINES[0][files[i]]}:${pys[i]}`;
+      found.push(m[1] ? `    at ${m[1]} (${where})` : `    at ${where}`);
+    }
+    if (found.length === 0) return e;
+    let head;
+    try { head = `${e.name}: ${e.message}`; } catch (_) { head = lines.slice(0, Math.max(at, 1)).join("\n"); }
+    $Object.defineProperty(e, "stack", { value: [head, ...found, ...(at < 0 ? [] : lines.slice(at))].join("\n"),
+                                         writable: true, configurable: true });
+    $traced.add(e);
+  } catch (_) { /* a trace is a courtesy: the error itself is what Segment must see */ }
+  return e;
+}

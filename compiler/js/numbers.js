@@ -40,8 +40,39 @@ function $iadd(a, b) {
     else for (const v of $iter(b)) a.push(v);
     return a;
   }
-  return $add(a, b);
+  try { return $add(a, b); } catch (e) { throw $augError(e, "+"); }
 }
+
+// @helper $augError
+// x op= y: CPython names the augmented operator in "unsupported operand type(s) for -=: ...".
+function $augError(e, op) {
+  const plain = op === "**" ? "** or pow()" : op;
+  if (e instanceof TypeError && $String(e.message).startsWith(`unsupported operand type(s) for ${plain}:`)) {
+    return new TypeError(`unsupported operand type(s) for ${op}=:` + $String(e.message).slice(33 + plain.length));
+  }
+  return e;
+}
+
+// @helper $isub
+function $isub(a, b) { try { return $sub(a, b); } catch (e) { throw $augError(e, "-"); } }
+
+// @helper $imul
+function $imul(a, b) { try { return $mul(a, b); } catch (e) { throw $augError(e, "*"); } }
+
+// @helper $idiv
+function $idiv(a, b, f) { try { return $div(a, b, f); } catch (e) { throw $augError(e, "/"); } }
+
+// @helper $ifloordiv
+function $ifloordiv(a, b, f) { try { return $floordiv(a, b, f); } catch (e) { throw $augError(e, "//"); } }
+
+// @helper $imod
+function $imod(a, b, f) { try { return $mod(a, b, f); } catch (e) { throw $augError(e, "%"); } }
+
+// @helper $ipow
+function $ipow(a, b, f) { try { return $pow(a, b, f); } catch (e) { throw $augError(e, "**"); } }
+
+// @helper $ibitop
+function $ibitop(op, a, b) { try { return $bitop(op, a, b); } catch (e) { throw $augError(e, op); } }
 
 // @helper $sub
 function $sub(a, b) {

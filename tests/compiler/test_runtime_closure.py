@@ -10,6 +10,8 @@ from segfn.compiler.runtime import ONLY_WITH_MAKERS, _refs, closure, helpers, ru
 LOCAL = re.compile(r"(?:(?:const|let|var)\s+|,\s*)(\$\w+)\s*=")
 # object keys the runtime names in strings (defineProperty) or literals, read back as x.$name
 PROPERTY_NAMES = {"$pytype", "$user", "$pyclass", "$members", "$frozen", "$fields", "$hashKey", "$sig", "$boundTo"}
+# constants compiler/lines.py writes at the end of every bundle (the line table $pyTrace reads)
+BUNDLE_NAMES = {"$LINES", "$ORIGIN"}
 
 
 @pytest.mark.parametrize("name", sorted(helpers()[0]))
@@ -17,7 +19,7 @@ def test_every_name_a_helper_refers_to_comes_with_it(name):
     by_name, declared_by = helpers()
     carried = set(closure(name))
     text = runtime_for(name)
-    for ref in _refs(text) - PROPERTY_NAMES - set(LOCAL.findall(text)):
+    for ref in _refs(text) - PROPERTY_NAMES - BUNDLE_NAMES - set(LOCAL.findall(text)):
         if ref in ONLY_WITH_MAKERS and not ONLY_WITH_MAKERS[ref] & carried:
             continue  # no value it handles can exist
         assert declared_by.get(ref) in carried, f"{name} refers to {ref}, which its closure does not carry"
