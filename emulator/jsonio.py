@@ -7,7 +7,11 @@ The rules kept (``tests/foundation/test_jsonio.py`` holds them against the json 
   that overflows to infinity (``1e400``) are not JSON and are refused, as JavaScript's
   ``JSON.parse`` and Segment refuse them;
 - strings: a lone surrogate escape (``"\\ud800"``) is valid JSON and is read as the json module
-  reads it (orjson refuses it);
+  reads it (orjson refuses it); ``loads(..., unreadable=[])``, what the Tracking API uses, reads it
+  as U+FFFD instead, as Go's ``encoding/json`` does (a lone surrogate cannot be written as UTF-8);
+- an integer of more than 4,300 digits (Python's limit for reading one, ``sys.int_info``) is a
+  ``JSONDecodeError`` saying where; with ``unreadable=[]`` it is read as an ``Unreadable`` marker
+  (and listed), so a caller can refuse only the message that holds it;
 - errors are ``json.JSONDecodeError`` with a line and column, whichever parser found them;
 - sizes are the bytes of the compact UTF-8 serialisation (``separators=(",", ":")``,
   ``ensure_ascii=False``), as the Tracking API's limits are measured on parsed input.
@@ -16,6 +20,8 @@ The rules kept (``tests/foundation/test_jsonio.py`` holds them against the json 
 from __future__ import annotations
 
 import json
+import re
+import sys
 from typing import Any
 
 import orjson
@@ -30,6 +36,25 @@ _LONG_RUN = b"0" * 19
 # under it whichever writes it.
 _SAFE_SHARE = 0.5
 _STRICT = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
+
+
+MAX_INT_DIGITS = getattr(sys.int_info, "default_max_str_digits", 4300) or 4300
+_HUGE_INT = re.compile(rb"-?[0-9]{%d,}" % (MAX_INT_DIGITS + 1))
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class Unreadable(str):
+    """An integer of more than ``MAX_INT_DIGITS`` digits, kept as its text where it was found.
+
+    No reader downstream holds it exactly (JavaScript's ``JSON.parse`` reads it as a float, past
+    1e308 as ``Infinity``). A ``str`` so the value can still be measured and stored as text."""
+
+    __slots__ = ()
+
+    def reason(self) -> str:
+        digits = len(self.lstrip("-"))
+        return (f"a number with {digits:,} digits (more than {MAX_INT_DIGITS:,}): no JSON reader downstream "
+                f"holds it exactly (JavaScript reads it as Infinity); send it as a string")
 
 
 class _NotJson(ValueError):
@@ -47,17 +72,22 @@ def _finite(text: str) -> float:
     return value
 
 
-def loads(data: str | bytes) -> Any:
+def loads(data: str | bytes, *, unreadable: list[Unreadable] | None = None) -> Any:
     """Parse JSON text (``str``, or UTF-8 ``bytes``). Raises ``json.JSONDecodeError`` (a
-    ``ValueError``) with the position, or ``RecursionError`` for nesting deeper than json reads."""
+    ``ValueError``) with the position, or ``RecursionError`` for nesting deeper than json reads.
+
+    With ``unreadable`` (a list), the text is read as a server reads what a client sent: a lone
+    surrogate becomes U+FFFD, and an integer past ``MAX_INT_DIGITS`` digits becomes an
+    ``Unreadable`` marker, appended to the list, instead of an error."""
     raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
     if _LONG_RUN not in raw.translate(_DIGITS):
         try:
             return orjson.loads(raw)
         except orjson.JSONDecodeError:
             pass  # json decides: lone surrogates are valid, and its error says where
+    parse_int = int if unreadable is None else _reader_of_ints(unreadable)
     try:
-        return json.loads(data, parse_constant=_refuse_constant, parse_float=_finite)
+        value = json.loads(data, parse_constant=_refuse_constant, parse_float=_finite, parse_int=parse_int)
     except UnicodeDecodeError as exc:  # bytes that are not UTF-8
         raise json.JSONDecodeError(f"not UTF-8 (invalid byte at offset {exc.start})", "", 0) from None
     except _NotJson as refused:
@@ -66,6 +96,57 @@ def loads(data: str | bytes) -> Any:
         except orjson.JSONDecodeError as error:
             raise json.JSONDecodeError(str(refused), error.doc, error.pos) from None
         raise json.JSONDecodeError(str(refused), data if isinstance(data, str) else "", 0) from None
+    except ValueError as exc:  # json's own errors, or int() past its digit limit
+        if isinstance(exc, json.JSONDecodeError) or "integer string conversion" not in str(exc):
+            raise
+        found = _HUGE_INT.search(raw)  # int() refused a number past its digit limit: say where
+        pos = found.start() if found else 0
+        text = raw.decode("utf-8", "replace")
+        raise json.JSONDecodeError(Unreadable(found.group().decode() if found else "").reason(), text,
+                                   len(raw[:pos].decode("utf-8", "replace"))) from None
+    return value if unreadable is None else well_formed(value)
+
+
+def _reader_of_ints(found: list[Unreadable]) -> Any:
+    def read(text: str) -> Any:
+        if len(text) - text.startswith("-") > MAX_INT_DIGITS:
+            marker = Unreadable(text)
+            found.append(marker)
+            return marker
+        return int(text)
+    return read
+
+
+def well_formed(value: Any) -> Any:
+    """``value`` with every lone surrogate (in strings and keys) replaced by U+FFFD, as Go's
+    ``encoding/json`` reads one; the same object when it holds none."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) and not isinstance(value, Unreadable) \
+            else value
+    if isinstance(value, dict):
+        return {well_formed(k): well_formed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [well_formed(v) for v in value]
+    return value
+
+
+def find_unreadable(value: Any, path: str = "$") -> tuple[str, Unreadable] | None:
+    """The JSON path and marker of the first ``Unreadable`` number in ``value``, or None."""
+    if isinstance(value, Unreadable):
+        return path, value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, (dict, list, Unreadable)):
+                found = find_unreadable(item, f"{path}.{key}")
+                if found:
+                    return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, (dict, list, Unreadable)):
+                found = find_unreadable(item, f"{path}[{index}]")
+                if found:
+                    return found
+    return None
 
 
 def _dumps_exact(value: Any) -> bytes:

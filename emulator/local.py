@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Mapping
 
+from . import jsonio
 from .errors import BadRequestBody, ConfigError, IngestError, Unauthorized
 from .faults import HostFaults
 from .fixtures import FixtureProblem, read_calls
@@ -25,6 +26,15 @@ from .sprig import Faults, MockSprig
 from .store import Store
 from .worker import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_WAIT, DeliveryWorker
 from .workspace import Workspace, load_workspace
+
+
+def masked_key(key: str | None) -> str:
+    """A write key as an answer may echo it: at most its first three characters (a third of it for
+    short ones), then ``***``, and its length; enough to tell a typo from the wrong key, never the key."""
+    if not key:
+        return "(none)"
+    shown = key[:min(3, len(key) // 3)]
+    return f"{shown + '***'!r} ({len(key)} characters)"
 
 
 @dataclass(frozen=True)
@@ -143,9 +153,10 @@ class LocalSegment:
         return max(1, math.ceil((count - limit + 1) / max(1, limit)))  # about the time to deliver the excess
 
     def ingest(self, endpoint: str, payload: Any, *, write_key: str | None, raw_size: int | None = None,
-               fixture: str | None = None, as_: str = AS_CLIENT) -> IngestReply:
+               fixture: str | None = None, as_: str = AS_CLIENT, unreadable: bool = False) -> IngestReply:
         """Accept one call and commit it. Raises ``Unauthorized`` (401) or ``BadRequestBody`` (400).
-        ``as_``: what a fixture replayed through the server says it is (live calls are client calls)."""
+        ``as_``: what a fixture replayed through the server says it is (live calls are client calls);
+        ``unreadable``: the body holds numbers ``decode_body`` marked (``TrackingApi.accept``)."""
         pipeline = self.pipeline
         if not isinstance(payload, dict):
             raise BadRequestBody("the body must be a JSON object")
@@ -156,10 +167,11 @@ class LocalSegment:
             if not body_key:
                 raise Unauthorized("no write key: send it as the Basic auth username or as writeKey in the body",
                                    "")
-        result = pipeline.tracking_api.accept(endpoint, payload, write_key=write_key, raw_size=raw_size, as_=as_)
+        result = pipeline.tracking_api.accept(endpoint, payload, write_key=write_key, raw_size=raw_size, as_=as_,
+                                              unreadable=unreadable)
         source = pipeline.workspace.source_by_write_key(result.write_key)
         if source is None:
-            raise Unauthorized(f"no source has the write key {result.write_key!r}", "")
+            raise Unauthorized(f"no source has the write key {masked_key(result.write_key)}", "")
         received = format_date(pipeline.tracking_api.clock())
         rejected = [{"message": r.raw, "code": r.error.code, "path": r.error.path, "reason": r.error.message,
                      "endpoint": endpoint, "received_at": received} for r in result.rejected]
@@ -170,15 +182,26 @@ class LocalSegment:
 
     def replay(self, path: Path) -> dict[str, Any]:
         """Send a fixture file's calls through the Tracking API, as a library would. A call without
-        a ``writeKey`` arrives on the first source, as in ``segfn replay``."""
+        a ``writeKey`` arrives on the first source, as in ``segfn replay``. A path that cannot name
+        a file (a NUL byte, a name too long) or leaves the project is a ``BadRequestBody``; no
+        answer names the project's absolute folder."""
+        shown = str(path)[:80] + ("..." if len(str(path)) > 80 else "")
+        if "\0" in str(path):
+            raise BadRequestBody(f"{shown!r}: a fixture path cannot hold a NUL byte", "$.fixture")
         root = self.workspace.root.resolve()
-        target = (root / path).resolve() if not path.is_absolute() else path.resolve()
         try:
+            target = (root / path).resolve() if not path.is_absolute() else path.resolve()
             label = str(target.relative_to(root))
         except ValueError:
-            raise BadRequestBody(f"{path}: fixtures must be inside the project folder {root}", "$.fixture") from None
-        if not target.is_file():
-            raise BadRequestBody(f"{label}: no such fixture file", "$.fixture")
+            raise BadRequestBody(f"{shown}: fixtures must be inside the project folder", "$.fixture") from None
+        except OSError as exc:
+            raise BadRequestBody(f"{shown}: not a usable path ({exc.strerror})", "$.fixture") from None
+        try:
+            found = target.is_file()
+        except OSError as exc:  # a name too long for the file system, say
+            raise BadRequestBody(f"{shown}: not a usable path ({exc.strerror})", "$.fixture") from None
+        if not found:
+            raise BadRequestBody(f"{label[:80]}: no such fixture file", "$.fixture")
         default_key = self.workspace.sources[0].write_key
         report: dict[str, Any] = {"fixture": label, "calls": 0, "accepted": 0, "rejected": [], "problems": [],
                                   "seqs": []}
@@ -187,7 +210,7 @@ class LocalSegment:
                 report["problems"].append(str(call))
                 continue
             report["calls"] += 1
-            payload = call.payload
+            payload = jsonio.well_formed(call.payload)  # lone surrogates as the Tracking API reads them
             key = payload.get("writeKey") if isinstance(payload.get("writeKey"), str) else None
             try:
                 reply = self.ingest(call.endpoint, payload, write_key=key or default_key, fixture=label,

@@ -85,7 +85,7 @@ def _parse_date(text: str) -> datetime | None:
     try:
         return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
                         int(second or 0), micro, tzinfo=tz).astimezone(timezone.utc)
-    except ValueError:
+    except (ValueError, OverflowError):  # no such day, or an offset that leaves years 1-9999
         return None
 
 
@@ -93,9 +93,7 @@ def _parse_date(text: str) -> datetime | None:
 def format_date(moment: datetime) -> str:
     """ISO-8601 in UTC with milliseconds, as Segment writes ``receivedAt``."""
     moment = moment.astimezone(timezone.utc)
-    if moment.year < 1000:  # strftime's %Y does not pad such years
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-    return (f"{moment.year}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}:"
+    return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}:"
             f"{moment.second:02d}.{moment.microsecond // 1000:03d}Z")
 
 
@@ -234,10 +232,14 @@ def _size_over(value: Any, raw_size: int | None, limit: int) -> int | None:
     return jsonio.size_over(value, limit)
 
 
-def decode_body(raw: bytes, *, content_type: str | None = None, content_encoding: str | None = None) -> Any:
+def decode_body(raw: bytes, *, content_type: str | None = None, content_encoding: str | None = None,
+                unreadable: list[jsonio.Unreadable] | None = None) -> Any:
     """Decode an HTTP request body as the Tracking API does: optional gzip, then UTF-8 JSON.
 
-    Raises ``BadRequestBody`` (HTTP 400) with a clear message for anything that is not JSON.
+    Raises ``BadRequestBody`` (HTTP 400) with a clear message for anything that is not JSON
+    (``NaN``, ``Infinity`` and ``1e400`` included). With ``unreadable`` (a list), lone surrogates
+    read as U+FFFD and integers past 4,300 digits as ``jsonio.Unreadable`` markers, listed there,
+    so that only the message holding one is refused (``TrackingApi.accept``).
     """
     if content_type is not None and "json" not in content_type.lower():
         raise BadRequestBody(f"Content-Type must be application/json (found {content_type or 'none'})")
@@ -250,22 +252,44 @@ def decode_body(raw: bytes, *, content_type: str | None = None, content_encoding
     except UnicodeDecodeError as exc:
         raise BadRequestBody(f"the body is not UTF-8 (invalid byte at offset {exc.start})") from None
     try:
-        return jsonio.loads(text)
+        return jsonio.loads(text, unreadable=unreadable)
     except json.JSONDecodeError as exc:
         raise BadRequestBody(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise BadRequestBody("invalid JSON: nested too deeply") from None
 
 
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
 def _gunzip(raw: bytes) -> bytes:
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = inflater.decompress(raw, MAX_DECOMPRESSED_BYTES + 1)
-    except zlib.error as exc:
-        raise BadRequestBody(f"the gzip body is corrupt: {exc}") from None
-    if len(out) > MAX_DECOMPRESSED_BYTES or inflater.unconsumed_tail:
-        raise BadRequestBody(f"the gzip body inflates past {MAX_DECOMPRESSED_BYTES // 1024} KB")
-    return out
+    """Inflate a gzip body (RFC 1952): one member or several in a row, each ending with its CRC-32
+    and length, which are checked. A body cut short, a wrong CRC or length, or bytes after the last
+    member that are not another member is a ``BadRequestBody``, as is inflating past the limit."""
+    out = b""
+    rest, offset, member = raw, 0, 1
+    while True:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out += inflater.decompress(rest, MAX_DECOMPRESSED_BYTES + 1 - len(out))
+        except zlib.error as exc:
+            what = {"incorrect data check": "its CRC-32 does not match the data",
+                    "incorrect length check": "its length trailer does not match the data"}.get(
+                        str(exc).rpartition(": ")[2], str(exc))
+            raise BadRequestBody(f"the gzip body is corrupt (member {member}, from byte {offset}): {what}") from None
+        if len(out) > MAX_DECOMPRESSED_BYTES or inflater.unconsumed_tail:
+            raise BadRequestBody(f"the gzip body inflates past {MAX_DECOMPRESSED_BYTES // 1024} KB")
+        if not inflater.eof:
+            raise BadRequestBody(f"the gzip body is cut short (member {member}, from byte {offset}): it ends "
+                                 f"before its CRC-32 and length trailer")
+        used = len(rest) - len(inflater.unused_data)
+        offset, rest = offset + used, inflater.unused_data
+        if not rest:
+            return out
+        if not rest.startswith(_GZIP_MAGIC):
+            raise BadRequestBody(f"the gzip body has {len(rest)} byte(s) after its last member, from byte {offset}, "
+                                 f"that are not gzip")
+        member += 1
 
 
 def gzip_bytes(data: bytes) -> bytes:
@@ -313,7 +337,8 @@ class TrackingApi:
 
     def accept(self, endpoint: str, payload: Any, *, write_key: str | None = None,
                raw_size: int | None = None, received: datetime | None = None,
-               message_id: Callable[[], str] | None = None, as_: str = AS_CLIENT) -> IngestResult:
+               message_id: Callable[[], str] | None = None, as_: str = AS_CLIENT,
+               unreadable: bool = False) -> IngestResult:
         """Apply the rules to one call's parsed body.
 
         ``endpoint`` is ``batch``, a call type, or ``message`` (a fixture's message whose own
@@ -322,10 +347,17 @@ class TrackingApi:
         ``message_id`` override the clock and the id generator for this call (replay). ``as_``
         says whether the messages are client calls, payloads Segment already processed, or ``auto``
         (``is_processed`` decides per message; replay). A request-level problem raises
-        ``BadRequestBody``; message-level problems land in ``rejected``.
+        ``BadRequestBody``; message-level problems land in ``rejected``. ``unreadable``: the body
+        holds ``jsonio.Unreadable`` numbers (``decode_body``); a message holding one is rejected,
+        and one outside every message (a batch's own ``context``) makes the request a 400.
         """
         if not isinstance(payload, dict):
             raise BadRequestBody("the body must be a JSON object")
+        if unreadable and endpoint == "batch":
+            found = jsonio.find_unreadable({k: v for k, v in payload.items() if k != "batch"})
+            if found is not None:
+                raise BadRequestBody(f"{found[1].reason()}; it is outside every message, so the whole batch "
+                                     f"is refused", found[0])
         write_key = write_key or _string_or_none(payload.get("writeKey"))
         result = IngestResult(write_key=write_key)
         received = received or self.clock()
@@ -353,10 +385,10 @@ class TrackingApi:
                         f"a batch holds at most {MAX_BATCH_MESSAGES} messages; this one is number {index + 1}",
                         path, "batch_too_many_messages"), item))
                     continue
-                self._take(result, item, path, received, context, integrations, new_id, as_)
+                self._take(result, item, path, received, context, integrations, new_id, as_, unreadable)
             return result
         if endpoint == "message":  # a fixture's bare message: its own ``type`` decides
-            self._take(result, payload, "$", received, None, None, new_id, as_)
+            self._take(result, payload, "$", received, None, None, new_id, as_, unreadable)
             return result
         if endpoint not in MESSAGE_TYPES:
             raise BadRequestBody(f"unknown endpoint /v1/{endpoint}")
@@ -365,19 +397,24 @@ class TrackingApi:
             raise BadRequestBody(f"the message is {size} bytes; the limit is {MAX_MESSAGE_BYTES} (32 KB)")
         message = dict(payload)
         message["type"] = endpoint
-        self._take(result, message, "$", received, None, None, new_id, as_)
+        self._take(result, message, "$", received, None, None, new_id, as_, unreadable)
         return result
 
     def _take(self, result: IngestResult, item: Any, path: str, received: datetime,
-              context: Any, integrations: Any, new_id: Callable[[], str], as_: str) -> None:
+              context: Any, integrations: Any, new_id: Callable[[], str], as_: str,
+              unreadable: bool = False) -> None:
         try:
+            if unreadable:
+                found = jsonio.find_unreadable(item, path)
+                if found is not None:
+                    raise InvalidMessage(found[1].reason(), found[0], "invalid_number")
             validate_message(item, path)
+            processed = as_ == AS_PROCESSED or (as_ == AS_AUTO and is_processed(item))
+            message, generated = normalise(item, received, context=context, integrations=integrations,
+                                           message_id=new_id, processed=processed, path=path)
         except InvalidMessage as error:
             result.rejected.append(Rejected(error, item))
             return
-        processed = as_ == AS_PROCESSED or (as_ == AS_AUTO and is_processed(item))
-        message, generated = normalise(item, received, context=context, integrations=integrations,
-                                       message_id=new_id, processed=processed)
         result.accepted.append(Accepted(message, path, generated))
 
 
@@ -403,13 +440,15 @@ def is_processed(message: dict[str, Any]) -> bool:
 
 def normalise(message: dict[str, Any], received: datetime, *, context: Any = None,
               integrations: Any = None, message_id: Callable[[], str] = new_message_id,
-              processed: bool = False) -> tuple[dict[str, Any], bool]:
+              processed: bool = False, path: str = "$") -> tuple[dict[str, Any], bool]:
     """Return the message as Segment passes it on, and whether its messageId was generated.
 
     A client call gets ``receivedAt``, its ``timestamp`` or ``originalTimestamp`` kept verbatim as
     ``originalTimestamp`` (offset and sub-millisecond digits as sent, as Segment stores it), and the
     corrected ``timestamp`` (spec/common.md). A ``processed`` message keeps every time it carries, and
-    only gets what it lacks. Both keep ``writeKey``.
+    only gets what it lacks. Both keep ``writeKey``. A correction that leaves years 1-9999
+    (``timestamp`` 0001-01-01 sent at 9999-12-31) raises ``InvalidMessage`` (``invalid_timestamp``,
+    at ``path``.sentAt): no date can hold it.
     """
     out = dict(message)
     if context is not None:
@@ -433,7 +472,12 @@ def normalise(message: dict[str, Any], received: datetime, *, context: Any = Non
     sent = parse_date(out["sentAt"]) if out.get("sentAt") else None
     if original is not None:
         out["originalTimestamp"] = client_time
-        corrected = received - (sent - original) if sent is not None else original
+        try:
+            corrected = received - (sent - original) if sent is not None else original
+        except OverflowError:
+            raise InvalidMessage(f"the corrected timestamp (receivedAt - (sentAt - timestamp)) falls outside the "
+                                 f"years 1-9999: sentAt {out['sentAt']} and timestamp {client_time} are too far "
+                                 f"apart", f"{path}.sentAt", "invalid_timestamp") from None
     else:
         corrected = received
     out["timestamp"] = format_date(corrected)

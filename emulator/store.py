@@ -489,7 +489,10 @@ class Store:
         return self._with_deliveries(rows, full=False)
 
     def message(self, seq: int) -> dict[str, Any] | None:
-        """One message with every delivery, every attempt and every stage."""
+        """One message with every delivery, every attempt and every stage; None when there is none
+        (a ``seq`` past SQLite's 64-bit integers included)."""
+        if not -(2 ** 63) <= seq < 2 ** 63:
+            return None
         rows = self._conn().execute("SELECT * FROM messages WHERE seq = ?", (seq,)).fetchall()
         found = self._with_deliveries(rows, full=True)
         return found[0] if found else None

@@ -22,11 +22,13 @@ Everything leaving here passes through the pipeline's redactor: no sensitive set
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
+from segfn.emulator import jsonio
 from segfn.emulator.errors import ConfigError, IngestError
 from segfn.emulator.sprig import FaultConfigError
 
@@ -57,10 +59,17 @@ def _int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
 
 
 def _json_body() -> Any:
-    data = request.get_json(silent=True)
-    if data is None and request.get_data():
-        raise ValueError("the body must be JSON")
-    return data
+    """The request's JSON body (None when empty), read as strictly as the Tracking API reads one
+    (no NaN, no Infinity). Raises ValueError saying what and where."""
+    raw = request.get_data()
+    if not raw.strip():
+        return None
+    try:
+        return jsonio.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"the body must be JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise ValueError("the body must be JSON: nested too deeply to read") from None
 
 
 @blueprint.get("/health")
@@ -128,7 +137,7 @@ def replay():
     try:
         report = _local().replay(Path(fixture))
     except IngestError as error:
-        return _problem(error.message, error.status)
+        return _problem(error.message, error.status, path=error.path or None)
     return jsonify(report)
 
 

@@ -101,9 +101,11 @@ def call(name: str) -> Any:
         content_type = _content_type()
         raw = _read_body()
         encoding = request.headers.get("Content-Encoding")
-        payload = decode_body(raw, content_type=content_type, content_encoding=encoding)
+        unreadable: list = []  # numbers no reader holds exactly: only the messages holding one are refused
+        payload = decode_body(raw, content_type=content_type, content_encoding=encoding, unreadable=unreadable)
         gzipped = bool(encoding) and encoding.lower() == "gzip"
-        reply = local.ingest(endpoint, payload, write_key=write_key, raw_size=None if gzipped else len(raw))
+        reply = local.ingest(endpoint, payload, write_key=write_key, raw_size=None if gzipped else len(raw),
+                             unreadable=bool(unreadable))
     except IngestError as error:
         return error_body(error)
     return jsonify(reply.to_json())

@@ -102,5 +102,5 @@ class MockSprig:
 def _parsed(body: Any) -> Any:
     try:
         return jsonio.loads(body) if body else None
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return body if isinstance(body, str) else None

@@ -144,7 +144,9 @@ class SprigResponses:
             raise BadRequest("Content-Type must be application/json")
         try:
             payload = jsonio.loads(body) if body else None
-        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        except RecursionError:
+            raise BadRequest("Body is not valid JSON: nested too deeply to read (at $)") from None
+        except (ValueError, UnicodeDecodeError) as exc:
             raise BadRequest(f"Body is not valid JSON: {exc}") from None
         if schema is USERS_SCHEMA and plainly_valid_user(payload):
             return payload

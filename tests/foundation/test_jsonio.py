@@ -83,3 +83,19 @@ def _same_types(a, b) -> bool:
     if isinstance(a, list):
         return all(_same_types(x, y) for x, y in zip(a, b))
     return True
+
+
+def test_an_integer_past_4300_digits_is_an_error_saying_where():
+    with pytest.raises(json.JSONDecodeError) as caught:
+        jsonio.loads('{"a": [1,\n ' + "7" * 4301 + "]}")
+    assert (caught.value.lineno, caught.value.colno) == (2, 2) and "4,301 digits" in caught.value.msg
+
+
+def test_the_tracking_apis_reading_marks_huge_integers_and_mends_lone_surrogates():
+    found: list = []
+    value = jsonio.loads('{"\\ud800k": "a\\udc00", "n": [1, ' + "7" * 5000 + '], "ok": "\\ud83d\\ude00"}', unreadable=found)
+    assert value["\ufffdk"] == "a\ufffd" and value["ok"] == "\U0001F600"
+    assert found == ["7" * 5000] and isinstance(value["n"][1], jsonio.Unreadable)
+    assert jsonio.find_unreadable(value) == ("$.n[1]", "7" * 5000)
+    assert jsonio.find_unreadable({"a": [1, {"b": 2}]}) is None
+    assert jsonio.loads("1" * 4300, unreadable=found) == int("1" * 4300)  # the limit itself is readable
