@@ -6,8 +6,8 @@ from __future__ import annotations
 import ast
 import re
 
-from .errors import Reject
-from .expressions import js_str, simple
+from .errors import Quiet, Reject
+from .expressions import RESPONSE_HINTS, js_str, simple
 from .regex import FLAG_NAMES, RegexError, Translated, translate
 from .scope import NEVER
 from .symbols import BUILTIN_EXCEPTIONS, ClassInfo, FuncInfo
@@ -77,6 +77,17 @@ REJECTED_BUILTINS = {
     "bytearray": "not supported", "complex": "complex numbers are not supported", "compile": "not supported",
     "memoryview": "not supported", "property": "not supported", "staticmethod": "not supported",
     "classmethod": "not supported", "slice": "not supported", "__import__": "not supported",
+}
+
+
+# requests' keyword arguments and what Segment's fetch (node-fetch 2) does instead
+FETCH_HINTS = {
+    "data": "send a str with body= (urllib.parse.urlencode(...) for a form) or a value with json=",
+    "params": "put the query in the URL (url + '?' + urllib.parse.urlencode(params))",
+    "timeout": "Segment's fetch takes no timeout (a function may run 5 s in all)",
+    "auth": "send headers={'Authorization': 'Basic ' + base64.b64encode(...).decode()}",
+    "allow_redirects": "fetch follows redirects", "verify": "fetch always verifies TLS certificates",
+    "files": "multipart bodies are not supported", "cookies": "send headers={'Cookie': ...}",
 }
 
 
@@ -194,6 +205,8 @@ class CallMixin:
 
     def call(self, node: ast.Call, awaited: bool) -> str:
         f = node.func
+        if self.rooted_in_rejected(node):
+            raise Quiet(node)
         if isinstance(f, ast.Name):
             sym = self.lookup(f.id, node=f)
             if sym.kind == "builtin":
@@ -364,6 +377,11 @@ class CallMixin:
             vals = self.bind(node, params, name)
             rest = self.args_js(vals)
             return f"{helper}({recv}{', ' + rest if rest else ''})"
+        if recv_t == "response":
+            hint = RESPONSE_HINTS.get(name)
+            raise Reject(f, f"a fetch response has no method .{name}() in Segment's runtime"
+                            + (f": use {hint}" if hint else "")
+                            + " (status, ok, status_text, headers, url, await res.json(), await res.text())")
         if name in self.user_attribute_names():
             return self.object_method_call(node, recv=recv)
         raise Reject(f, f"the method .{name}() is not supported (see docs/python-subset.md for the list)")
@@ -663,9 +681,14 @@ class CallMixin:
             url = self.code(node.args[0])
             options = self.code(node.args[1]) if len(node.args) > 1 else "null"
             kws = []
+            bad = [kw for kw in node.keywords if kw.arg not in ("method", "headers", "body", "json", "options")]
+            for kw in bad:  # each one reported, with the runtime's spelling of what requests calls it
+                hint = FETCH_HINTS.get(kw.arg)
+                self.report(Reject(kw, f"fetch() got an unexpected keyword argument {kw.arg!r}"
+                                       + (f": {hint}" if hint else " (method=, headers=, body=, json=)")))
+            if bad:
+                raise Quiet(node)
             for kw in node.keywords:
-                if kw.arg not in ("method", "headers", "body", "json", "options"):
-                    raise Reject(kw, f"fetch() got an unexpected keyword argument {kw.arg!r}")
                 if kw.arg == "options":
                     options = self.code(kw.value)
                 else:

@@ -33,7 +33,7 @@ DATETIME_MAKERS = {"datetime.datetime.fromisoformat", "datetime.datetime.fromtim
 RESPONSE_TYPES = {"status": "int", "ok": "bool"}
 # what a user of the requests library reaches for, and the runtime's spelling of it
 RESPONSE_HINTS = {"status_code": "res.status", "text": "await res.text()", "content": "await res.text()",
-                  "reason": "res.status_text", "json": "await res.json()", "raise_for_status": "res.ok or res.status",
+                  "reason": "res.status_text", "json": "await res.json()", "raise_for_status": "if not res.ok: raise ... (res.status tells which)",
                   "statusText": "res.status_text", "body": "await res.text()", "data": "await res.json()",
                   "elapsed": "nothing (Segment's fetch does not time requests)", "cookies": "res.headers.get('set-cookie')"}
 SELF_ITERATING = {"list", "tuple", "str"}  # JavaScript's for-of walks them as Python does (strs by code point)
@@ -68,13 +68,25 @@ class ExpressionMixin:
             return "undefined"
 
     def rooted_in_rejected(self, node: ast.AST) -> bool:
-        """``node`` is a name (or its attribute, or a call of either) whose import was refused."""
-        while isinstance(node, (ast.Attribute, ast.Call)):
+        """``node`` is a name (or its attribute, item, call or await of these) whose import was refused,
+        or a name assigned from one (``client = boto3.client("s3")``): already reported."""
+        while isinstance(node, (ast.Attribute, ast.Call, ast.Subscript, ast.Await)):
             node = node.func if isinstance(node, ast.Call) else node.value
         if isinstance(node, ast.Name):
             sym = self.lookup(node.id, quiet=True)
-            return sym is not None and sym.kind == "rejected"
+            if sym is None:
+                return False
+            return sym.kind == "rejected" or self._taint_key(node.id, sym) in self.module.tainted
         return False
+
+    def _taint_key(self, name: str, sym) -> tuple:
+        return (id(sym.frame.scope) if sym.kind == "local" and sym.frame is not None else self.unit.dotted, name)
+
+    def taint(self, name: str) -> None:
+        """``name`` holds a value of a refused import: its uses are not reported again."""
+        sym = self.lookup(name, quiet=True)
+        if sym is not None:
+            self.module.tainted.add(self._taint_key(name, sym))
 
     def truth(self, node: ast.AST) -> str:
         """A JavaScript boolean with Python's truthiness of ``node``."""

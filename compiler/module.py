@@ -123,7 +123,8 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin,
         self.class_names: dict[str, str] | None = None  # class attributes defined so far, while a class body compiles
         self.class_context: list[str] = []  # the classes whose body is being compiled (private name mangling)
         self._auto_values: dict = {}  # enum.auto() values given so far
-        self.handler_aliases: dict[str, FuncInfo] = {}  # on_track = send: the handler's function
+        self.handler_aliases: dict[str, FuncInfo] = {}
+        self.tainted: set[tuple] = set()  # names assigned from a refused import (expressions.py)  # on_track = send: the handler's function
         scope = function_scope(unit.tree)
         self.scope = scope
         self.frame = Frame(kind="module", scope=scope, counter=counter)

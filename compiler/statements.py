@@ -129,6 +129,11 @@ class StatementMixin:
         return [f"return {value};"]
 
     def s_Assign(self, node: ast.Assign) -> list[str]:
+        if self.rooted_in_rejected(node.value):  # client = boto3.client(...): its uses add no errors
+            for target in node.targets:
+                for sub in ast.walk(target):
+                    if isinstance(sub, ast.Name):
+                        self.taint(sub.id)
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             value = self.code(node.value)
             name = node.targets[0].id
@@ -294,7 +299,19 @@ class StatementMixin:
                     return f"$construct({cls}, [], null)"
                 return f"new {cls}()"
         if isinstance(exc, ast.Call):
-            return self.code(exc)
+            if isinstance(exc.func, (ast.Name, ast.Attribute)):
+                if isinstance(exc.func, ast.Name):
+                    sym = self.lookup(exc.func.id, quiet=True)
+                    info = sym.info if sym is not None and sym.kind == "class" else None
+                else:
+                    target = self.module_callable(exc.func) if not self.rooted_in_rejected(exc.func) else None
+                    info = target[1] if target is not None and target[0] == "class" else None
+                if info is not None and info.kind != "exception":
+                    raise Reject(exc, f"{info.name} is not an exception class: it cannot be raised "
+                                      "(CPython raises TypeError: exceptions must derive from BaseException)")
+                if info is not None or self.exception_class(exc.func, quiet=True) is not None:
+                    return self.code(exc)
+            return f"$raisable({self.code(exc)})"
         return f"$raisable({self.code(exc)})"
 
     # --- control flow -----------------------------------------------------------------------------

@@ -130,3 +130,57 @@ def test_every_error_of_the_file_at_once_and_none_twice(tmp_path):
     messages = [m for _, _, m in found]
     assert len(messages) == 6, found
     assert sum("'undefined_a' is not defined" in m for m in messages) == 2
+
+
+def test_values_of_a_refused_import_add_no_errors_awaited_starred_or_assigned(tmp_path):
+    found = problems(tmp_path, """
+        import aiohttp
+        import boto3
+
+        async def g(x):
+            parts = await aiohttp.gather(*[x for x in x], return_exceptions=True)
+            client = boto3.client("s3")
+            client.put_object(Bucket=x, Body=parts)
+            first = client.list_objects()["Contents"][0]
+            return first.frobnicate() + client.meta.region
+    """)
+    assert [(line, col) for line, col, _ in found] == [(1, 1), (2, 1)], found
+    assert all("is not supported" in m and "the method" not in m for _, _, m in found)
+
+
+def test_each_requests_keyword_of_fetch_is_reported_with_the_runtimes_spelling(tmp_path):
+    found = problems(tmp_path, """
+        async def g(x):
+            return await fetch(x, data={"a": 1}, timeout=5, params={"q": 1}, method="POST", stream=True)
+    """)
+    assert [(line, col) for line, col, _ in found] == [(2, 27), (2, 42), (2, 53), (2, 85)], found
+    assert "unexpected keyword argument 'data': send a str with body=" in found[0][2]
+    assert "'timeout': Segment's fetch takes no timeout" in found[1][2]
+    assert "'params': put the query in the URL" in found[2][2]
+    assert "'stream' (method=, headers=, body=, json=)" in found[3][2]
+
+
+def test_a_requests_method_of_a_response_gets_the_runtimes_way(tmp_path):
+    found = problems(tmp_path, """
+        async def g(x):
+            res = await fetch(x)
+            res.raise_for_status()
+            return res.iter_lines()
+    """)
+    assert [(line, col) for line, col, _ in found] == [(3, 5), (4, 12)], found
+    assert "a fetch response has no method .raise_for_status() in Segment's runtime: use if not res.ok" in found[0][2]
+    assert "a fetch response has no method .iter_lines() in Segment's runtime (status, ok" in found[1][2]
+
+
+def test_raising_an_instance_of_a_plain_class_is_an_error(tmp_path):
+    found = problems(tmp_path, """
+        class Point:
+            pass
+
+        def g(x):
+            if x:
+                raise Point()
+            raise ValueError(x)
+    """)
+    assert found == [(6, 15, "Point is not an exception class: it cannot be raised (CPython raises TypeError: "
+                             "exceptions must derive from BaseException)")], found
