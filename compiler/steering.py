@@ -232,20 +232,7 @@ class Generator:
     def borrow(self, case: Case) -> dict | None:
         """The case's settings with a string of its own message put into a string or array setting:
         how a trigger list (``triggerEvents``) comes to match the event it is checked against."""
-        found: list[str] = []
-        read: list[str] = []  # values at keys the module reads (event, name, ...) first
-
-        def walk(value: Any, key: str = "") -> None:
-            if isinstance(value, str) and value:
-                (read if key in self.harvest.keys else found).append(value)
-            elif isinstance(value, dict):
-                for name, inner in value.items():
-                    walk(inner, name)
-            elif isinstance(value, list):
-                for inner in value:
-                    walk(inner, key)
-
-        walk(case.payload)
+        read, found = self.strings_of(case.payload)
         if read and (not found or self.rng.random() < 0.75):
             found = read
         targets = [s for s in self.declared if s.type in ("string", "array")]
@@ -259,6 +246,57 @@ class Generator:
             current = settings.get(target.name)
             settings[target.name] = (list(current) if isinstance(current, list) else []) + [value]
         return settings
+
+    def strings_of(self, payload: Any) -> tuple[list[str], list[str]]:
+        """The non-empty strings of ``payload``: (those at keys the module reads, the others)."""
+        read: list[str] = []
+        other: list[str] = []
+
+        def walk(value: Any, key: str = "") -> None:
+            if isinstance(value, str) and value:
+                (read if key in self.harvest.keys else other).append(value)
+            elif isinstance(value, dict):
+                for name, inner in value.items():
+                    walk(inner, name)
+            elif isinstance(value, list):
+                for inner in value:
+                    walk(inner, key)
+
+        walk(payload)
+        return read, other
+
+    def read_strings(self, payload: Any) -> list[str]:
+        """The distinct strings of ``payload`` at keys the module reads, in message order."""
+        return list(dict.fromkeys(self.strings_of(payload)[0]))
+
+    def neighbours(self, case: Case) -> list[Case]:
+        """A case that reached new code and made requests, tried with every answer (each status with
+        a shaped body, each body kind with 200, a network failure) and with each boolean setting
+        flipped and each optional setting removed: a fuzzer's deterministic stage on a new corpus
+        entry. What follows a request (``if res.status >= 500``, ``if settings.get("includeX")``) is
+        only reached from a case that got that far, which random mutation seldom finds again."""
+        rng = self.rng
+        out = [replace(case, origin=f"{case.origin}, answered {status}",
+                       answers=(Answer("status", status, "shaped", seed=rng.randrange(1 << 16)),))
+               for status in STATUSES]
+        out += [replace(case, origin=f"{case.origin}, answered 200 {body}",
+                        answers=(Answer("status", 200, body, seed=rng.randrange(1 << 16)),))
+                for body in BODIES if body != "shaped"]
+        out.append(replace(case, origin=f"{case.origin}, network failure",
+                           answers=(Answer("network", code=rng.choice(NETWORK_CODES)),)))
+        settings = case.settings if case.settings is not None else None
+        for setting in self.declared:
+            base = dict(settings) if settings is not None else None
+            if base is None:
+                continue
+            if setting.type == "boolean":
+                base[setting.name] = not base.get(setting.name)
+                out.append(replace(case, origin=f"{case.origin}, {setting.name} = {base[setting.name]}", settings=base))
+            elif not setting.required and setting.name in base:
+                del base[setting.name]
+                out.append(replace(case, origin=f"{case.origin}, without {setting.name}", settings=base))
+        self.count += len(out)
+        return out
 
     def tweak(self, settings: dict | None) -> dict | None:
         """One setting given another value of its type (or removed, when optional); the rest kept."""
@@ -330,7 +368,7 @@ class Generator:
             if self.useful({"type": t})]
         rng = self.rng
         groups: dict[str, list[Case]] = {"every key": [], "paths": [], "answers": [], "boundaries": [],
-                                         "constants": [], "settings": []}
+                                         "constants": [], "settings": [], "borrowed": []}
         keys = sorted(self.harvest.keys)
 
         def put(base: Case, names: list[str], constant: Any, origin: str) -> Case:
@@ -366,6 +404,13 @@ class Generator:
                                           "boolean": bool(constant)}[setting.type]
                 groups["settings"].append(replace(base, origin=f"sweep: setting {setting.name} = {constant!r}",
                                                   settings=settings))
+        for setting in [s for s in self.declared if s.type in ("string", "array")]:
+            for base in rng.sample(singles, min(len(singles), 8)):
+                for value in self.read_strings(base.payload)[:6]:
+                    settings = dict(base.settings) if base.settings is not None else self.settings() or {}
+                    settings[setting.name] = value if setting.type == "string" else [value]
+                    groups["borrowed"].append(replace(base, origin=f"sweep: setting {setting.name} = {value!r} "
+                                                                   f"(the message's own)", settings=settings))
         if self.harvest.fetches:
             for i, status in enumerate(STATUSES * 2):
                 base = rng.choice(singles)
@@ -375,7 +420,7 @@ class Generator:
             for code in NETWORK_CODES:
                 base = rng.choice(singles)
                 groups["answers"].append(replace(base, origin=f"sweep: {code}", answers=(Answer("network", code=code),)))
-        for name in ("boundaries", "constants", "settings"):
+        for name in ("boundaries", "constants", "settings", "borrowed"):
             rng.shuffle(groups[name])
         out: list[Case] = []
         lists = [g for g in groups.values() if g]
@@ -398,6 +443,8 @@ def pursue(checker: Checker, reach: Reach, generator: Generator, start_cases: li
     started = time.monotonic()
     outcome = Outcome()
     corpus: list[Case] = []
+    pending: list[Case] = []  # neighbours of the cases that reached new code, run first in later rounds
+    neighbours: set[int] = set()  # ids of those neighbours (not expanded again)
     seen = reach.snapshot()
 
     def run(cases: list[Case], timed: bool = True) -> bool:
@@ -407,12 +454,20 @@ def pursue(checker: Checker, reach: Reach, generator: Generator, start_cases: li
             if timed and time.monotonic() - started >= budget.seconds:
                 break
             part = cases[i:i + 16]
-            outcome.differences += checker.run(part, record=outcome.ran if record else None)
+            ran: list = []
+            outcome.differences += checker.run(part, record=ran)
+            if record:
+                outcome.ran.extend(ran)
             outcome.cases += len(part)
             now_seen = reach.snapshot()
             if len(now_seen) > len(seen):
                 corpus.extend(part)
                 grew = True
+                fetched = [case for case, side in ran if side.requests and id(case) not in neighbours]
+                for case in generator.rng.sample(fetched, min(len(fetched), 2)):
+                    more = generator.neighbours(case)
+                    neighbours.update(id(c) for c in more)
+                    pending.extend(more)
             seen = now_seen
         return grew
 
@@ -461,9 +516,11 @@ def pursue(checker: Checker, reach: Reach, generator: Generator, start_cases: li
             bases = [c for c in corpus if not c.batch and isinstance(c.payload, dict) and c.payload.get("type") == kind]
             combos = generator.combos(generator.rng.choice(bases), focus, limit=max(min(size, 64), 1))
         size = max(size - len(combos), 0)
+        queued, pending[:] = pending[:size // 2], pending[size // 2:]
+        size -= len(queued)
         fresh = generator.fresh(int(size * fresh_share))
         mutants = [generator.mutate(generator.rng.choice(corpus), focus) for _ in range(size - len(fresh))] if corpus else []
-        cases = combos + fresh + mutants
+        cases = queued + combos + fresh + mutants
         outcome.generated += len(cases)
         if run(cases):
             since_growth = 0
