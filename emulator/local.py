@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from . import jsonio
+from .batching import BatchPolicy
 from .errors import BadRequestBody, ConfigError, IngestError, Unauthorized
 from .faults import HostFaults
 from .fixtures import FixtureProblem, read_calls
@@ -83,8 +84,7 @@ class LocalSegment:
         except BaseException:
             self.store.close()
             raise
-        self.worker = DeliveryWorker(self, batch_size=options.batch_size, batch_wait=options.batch_wait,
-                                     threads=options.workers)
+        self.worker = DeliveryWorker(self, threads=options.workers)
         self._backlog = (0, 0.0)  # (count, when it was read): read at most every BACKLOG_EVERY seconds
         self._backlog_lock = threading.Lock()
 
@@ -94,7 +94,8 @@ class LocalSegment:
             raise ConfigError(f"{self.options.workspace}: sources: the server needs at least one source")
         pipeline = Pipeline(workspace, transport=self.outbound, runner=self.runner,
                             retry=RetryPolicy(window=self.options.retry_window), seed=self.options.seed,
-                            deduper=self.store)
+                            deduper=self.store,
+                            batch_default=BatchPolicy(self.options.batch_size, self.options.batch_wait))
         self.outbound.stubs = workspace.stubs
         self.outbound.allow_network = frozenset(workspace.allow_network)
         return pipeline
@@ -249,7 +250,7 @@ class LocalSegment:
 
             out.append({"destination": c.name, "function": c.function.path.name, "function_name": c.function.name,
                         "insert_function": c.insert.path.name if c.insert else None,
-                        "batching": "batch" in c.function.handlers,
+                        "batching": c.batch is not None,
                         "handlers": sorted(c.function.handlers),
                         "settings": masked(c.destination.settings, c.function),
                         "insert_settings": masked(c.destination.insert_settings, c.insert),

@@ -1,9 +1,11 @@
 """``segfn replay -j N``: the lines of each archive spread over N worker processes.
 
 Each worker loads the workspace's functions itself and replays its share of an archive: it reads
-the whole archive and replays the lines whose ``messageId`` falls to its share (``Share``), so
-every copy of a message meets the same worker's dedupe index and dedupe decides as in one
-process; a line without a ``messageId`` (its id is generated, unique) falls by its line number.
+the whole archive and replays the lines whose lane (``emulator/batching.py``: by ``messageId``, or
+by line number for a line without one, whose id is generated and unique) falls to its share
+(``Share``), so every copy of a message meets the same worker's dedupe index and dedupe decides as
+in one process, and every ``on_batch`` batch forms within one worker as it does in one process.
+An archive is shared over at most ``LANES`` (64) workers.
 A ``.json`` fixture (a few messages) is replayed whole by the first worker.
 
 The parent adds the parts of a fixture up (counts and summaries add, problems and outcomes are
@@ -18,13 +20,13 @@ import heapq
 import multiprocessing
 import time
 import traceback
-import zlib
 from collections import deque
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Callable
 
+from .batching import LANES, lane
 from .errors import ConfigError
 from .fixtures import is_archive
 from .outcomes import Outcome
@@ -52,11 +54,10 @@ class Share:
     count: int
 
     def owns(self, line: int, payload: Any) -> bool:
-        """Whether line ``line`` (0-based) with parsed ``payload`` is this worker's to replay."""
-        message_id = payload.get("messageId") if isinstance(payload, dict) else None
-        if isinstance(message_id, str) and message_id:
-            return zlib.crc32(message_id.encode("utf-8", "surrogatepass")) % self.count == self.index
-        return line % self.count == self.index
+        """Whether line ``line`` (0-based) with parsed ``payload`` is this worker's to replay: the
+        worker of its lane (``emulator/batching.py``), so that each ``on_batch`` batch, which forms
+        within a lane, lies within one worker."""
+        return lane(line, payload) % self.count == self.index
 
     def owns_problem(self, line: int | None) -> bool:
         """A problem at a line goes with that line; one about the whole file to the first worker."""
@@ -176,11 +177,12 @@ class ParallelReplay:
         """Replay one fixture over the workers; the same result as ``Replay.run`` gives."""
         self._tasks += 1
         key = self._tasks
-        workers = range(self.jobs) if is_archive(path) else range(1)
+        shares = min(self.jobs, LANES)  # a lane is never split, so at most LANES workers share an archive
+        workers = range(shares) if is_archive(path) else range(1)
         stream = on_outcome is not None and is_archive(path)
         parts = {w: _Part() for w in workers}
         for w in workers:
-            share = Share(w, self.jobs) if is_archive(path) else None
+            share = Share(w, shares) if is_archive(path) else None
             self.conns[w].send((key, str(path), share, stream))
         merged = _InOrder(parts, on_outcome if stream else None)
         while any(p.result is None for p in parts.values()):

@@ -23,6 +23,7 @@ from segfn import runtime
 
 from . import jsonio
 from . import outcomes as oc
+from .batching import BatchPolicy
 from .errors import (BadRequest, DeliveryError, RetriesExhausted, RetryRequested, Unauthorized,
                      UnsupportedEventType)
 from .filters import DestinationFilters
@@ -118,6 +119,7 @@ class Connection:
     insert: FunctionModule | None
     filters: DestinationFilters
     names: tuple[str, ...]
+    batch: BatchPolicy | None = None  # how on_batch batches form; None: the function has none, or batch = false
 
     @property
     def name(self) -> str:
@@ -167,8 +169,9 @@ class Pipeline:
     def __init__(self, workspace: Workspace, *, transport: runtime.Transport | None = None,
                  clock: Callable[[], datetime] = utcnow, runner: Runner | None = None,
                  retry: RetryPolicy = RetryPolicy(), seed: int = 0, deduper: Deduper | None = None,
-                 message_id: Callable[[], str] | None = None) -> None:
+                 message_id: Callable[[], str] | None = None, batch_default: BatchPolicy = BatchPolicy()) -> None:
         self.workspace = workspace
+        self.batch_default = batch_default  # for destinations whose entry has no batch (serve's --batch-size)
         self.transport = transport or Router(workspace.stubs)
         self.runner = runner or Runner()
         self.retry = retry
@@ -192,7 +195,8 @@ class Pipeline:
         function = module(destination.function)
         insert = module(destination.insert_function) if destination.insert_function else None
         names = destination_names(destination.name, destination.previous_names, function.name, self.workspace.name)
-        return Connection(destination, function, insert, DestinationFilters(list(destination.filters)), names)
+        batch = destination.batch_policy(self.batch_default) if "batch" in function.handlers else None
+        return Connection(destination, function, insert, DestinationFilters(list(destination.filters)), names, batch)
 
     # --- Tracking API -------------------------------------------------------------------------
 
@@ -367,9 +371,10 @@ class Pipeline:
                 continue
             status, message = _batch_status(returned[position] if position < len(returned) else None)
             if status is None or 200 <= status < 300:
-                shown = f"{c.function.path.name} returned ({label}" + (f", status {status})" if status else ")")
+                shown = f"{c.function.path.name} returned ({label}" + (f", status {status} for this event)"
+                                                                       if status else ")")
                 log.stages.append(StageRecord("destination_function", "pass", shown))
-                results[index] = log.finish(oc.DELIVERED, "destination_function", event)
+                results[index] = log.finish(oc.DELIVERED, "destination_function", event, reason=shown)
                 continue
             reason = f"on_batch reported status {status} for this event" + (f": {message}" if message else "")
             error: DeliveryError = RetryRequested(reason) if status >= 500 or status == 429 else BadRequest(reason)
@@ -383,30 +388,46 @@ class Pipeline:
         """Attempt until delivered or final, retrying on a simulated clock (no sleeping)."""
         if route.stop is not None:
             return route.stop
-        message = route.message
-        at = parse_date(message["receivedAt"]) or utcnow()
+        at = parse_date(route.message["receivedAt"]) or utcnow()
+        first = self.attempt(route, 1, at)
+        return self._settle(route, first, at, lambda number, when: self.attempt(route, number, when))
+
+    def deliver_batch(self, routes: Sequence[Route], at: datetime) -> list[Outcome]:
+        """Deliver ``routes`` (one destination, none stopped) as one ``on_batch`` call at ``at``, then
+        retry each event that needs it on its own schedule, alone in an ``on_batch`` call, as
+        ``segfn serve`` does: its retries fall due at times drawn per message, so they seldom meet
+        (docs/semantics.md, "Batching"). One outcome per route, in order."""
+        results = self.attempt_batch(routes, [1] * len(routes), at)
+        return [self._settle(route, result, at, lambda number, when, route=route:
+                             self.attempt_batch([route], [number], when)[0])
+                for route, result in zip(routes, results)]
+
+    def _settle(self, route: Route, result: AttemptResult, at: datetime,
+                attempt: Callable[[int, datetime], AttemptResult]) -> Outcome:
+        """Retry after ``result`` (the first attempt, made at ``at``) until final or out of time."""
         delays: Iterator[float] | None = None  # drawn only when a retry comes
-        attempts: list[Attempt] = []
-        while True:
-            result = self.attempt(route, len(attempts) + 1, at)
-            attempts.append(result.attempt)
-            if result.kind != "retry":
-                break
+        attempts: list[Attempt] = [result.attempt]
+        while result.kind == "retry":
             if delays is None:
-                delays = self.retry.delays(random.Random(f"{self.seed}:retry:{message['messageId']}:{route.connection.name}"))
+                delays = self.retry.delays(random.Random(
+                    f"{self.seed}:retry:{route.message['messageId']}:{route.connection.name}"))
             wait = next(delays, None)
             if wait is None:
                 exhausted = RetriesExhausted(f"gave up after {len(attempts)} attempts over "
                                              f"{_hours(self.retry.window)}; last: {result.attempt.reason}")
                 return self.outcome(route, attempts, replace(result, kind=oc.DISCARDED, error=exhausted))
             at += timedelta(seconds=wait)
+            result = attempt(len(attempts) + 1, at)
+            attempts.append(result.attempt)
         return self.outcome(route, attempts, result)
 
     def outcome(self, route: Route, attempts: list[Attempt], last: AttemptResult) -> Outcome:
         """The record for a route whose chain ended with ``last``."""
         kind = oc.RETRYING if last.kind == "retry" else last.kind
         reason = last.error.reason if last.error else (last.attempt.reason or "")
-        if kind == oc.DELIVERED:
+        if kind == oc.DELIVERED and last.attempt.reason:  # on_batch: the batch, and this event's own status
+            reason = last.attempt.reason
+        elif kind == oc.DELIVERED:
             status = next((x.status for x in reversed(attempts[-1].requests)), None)
             reason = f"{route.connection.function.path.name} returned" + (f" (last HTTP status {status})" if status else "")
         return Outcome(message_id=route.message.get("messageId"), destination=route.connection.name, outcome=kind,

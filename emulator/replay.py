@@ -16,20 +16,21 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Sequence
 from urllib.parse import urlsplit
 
 from . import goldens
 from . import outcomes as oc
+from .batching import Batch, BatchFormer, lane
 from .errors import IngestError
 from .fixtures import Call, FixtureProblem, discover, is_archive, read_calls
 from .messages import AS_AUTO, Deduper, parse_date
 from .outcomes import Outcome
-from .pipeline import Pipeline
+from .pipeline import Pipeline, Route
 from .faults import HostFaults
 from .runner import DEFAULT_TIMEOUT, Runner
 from .sprig import HOSTS, MockSprig
@@ -121,11 +122,31 @@ class Replay:
         """Replay one fixture file; ``on_outcome`` sees every outcome as it is produced,
         ``on_message`` each message's outcomes with the index of its call, and ``on_progress``
         the bytes of an archive read so far. ``share`` replays only the archive lines that are that
-        worker's (``-j N``); ``judge`` False leaves the golden comparison to the caller."""
+        worker's (``-j N``); ``judge`` False leaves the golden comparison to the caller.
+
+        Messages for a destination with ``on_batch`` wait in a batch (``emulator/batching.py``);
+        every message's outcomes are still handed on in input order, once all of them are known."""
         label = self.label(path)
         result = FixtureResult(label, path, goldens.golden_path(path, self.root))
         archive = is_archive(path)
         self.pipeline.deduper = Deduper()
+        order = _InputOrder(self.pipeline, self.sprig)
+
+        def emit(index: int, message_outcomes: list[Outcome]) -> None:
+            result.counts["messages"] += 1
+            for outcome in message_outcomes:
+                result.counts[outcome.outcome] += 1
+                if outcome.destination is not None:
+                    result.destinations.add(outcome.destination)
+                if archive:
+                    result.summary[goldens.summary_key(outcome)] += 1
+                else:
+                    result.outcomes.append(outcome)
+                if on_outcome:
+                    on_outcome(outcome)
+            if on_message:
+                on_message(index, message_outcomes)
+
         for item in read_calls(path, label):
             if isinstance(item, FixtureProblem):
                 if share is None or share.owns_problem(item.line):
@@ -133,46 +154,36 @@ class Replay:
                 continue
             if on_progress and item.offset:
                 on_progress(item.offset)
+            order.advance(item.index, _call_time(item))  # every line's time, whoever replays it
             if share is not None and not share.owns(item.index, item.payload):
                 continue
-            for message_outcomes in self._call(item, None if archive else result.generated):
-                result.counts["messages"] += 1
-                for outcome in message_outcomes:
-                    result.counts[outcome.outcome] += 1
-                    if outcome.destination is not None:
-                        result.destinations.add(outcome.destination)
-                    if archive:
-                        result.summary[goldens.summary_key(outcome)] += 1
-                    else:
-                        result.outcomes.append(outcome)
-                    if on_outcome:
-                        on_outcome(outcome)
-                if on_message:
-                    on_message(item.index, message_outcomes)
+            self._call(item, None if archive else result.generated, order, lane(item.index, item.payload)
+                       if archive else 0)
+            order.drain(emit)
+        order.finish(emit)
         if judge:
             self.judge(result)
         return result
 
-    def _call(self, call: Call, generated: set[str] | None) -> Iterator[list[Outcome]]:
-        """The outcomes of one call, grouped by message."""
+    def _call(self, call: Call, generated: set[str] | None, order: "_InputOrder", lane_: int) -> None:
+        """Replay one call: its messages' outcomes join ``order`` (some wait for their batch)."""
         try:
             ingested = self.pipeline.ingest(call.endpoint, call.payload, fixture=call.fixture,
                                             received=_call_time(call), message_id=_id_factory(call),
                                             as_=call.as_ or self.as_)
         except IngestError as error:
             message_id = call.payload.get("messageId") if call.endpoint != "batch" else None
-            yield [Outcome(message_id=message_id if isinstance(message_id, str) else None, destination=None,
-                           outcome=oc.REJECTED, stage="tracking_api", reason=str(error), category=error.code,
-                           fixture=call.fixture, message_type=call.endpoint)]
+            order.done(call.index, [Outcome(message_id=message_id if isinstance(message_id, str) else None,
+                                            destination=None, outcome=oc.REJECTED, stage="tracking_api",
+                                            reason=str(error), category=error.code, fixture=call.fixture,
+                                            message_type=call.endpoint)])
             return
         for rejected in ingested.rejected:
-            yield [rejected]
+            order.done(call.index, [rejected])
         for message, was_generated in ingested.accepted:
             if was_generated and generated is not None:
                 generated.add(message["messageId"])
-            if self.sprig is not None:
-                self.sprig.faults.reseed(message["messageId"])
-            yield self.pipeline.process(message, ingested.source, call.fixture)
+            order.message(call.index, message, self.pipeline.route(message, ingested.source, call.fixture), lane_)
 
     def judge(self, result: FixtureResult) -> None:
         """Hold the result against its golden (or write it, with ``update``). A fixture that could
@@ -197,6 +208,110 @@ class Replay:
         else:
             result.golden = DIFFER
             result.diff = goldens.diff(expected, actual, result.fixture)
+
+
+class _Waiting:
+    """One message's outcomes, some still waiting for their batch."""
+
+    __slots__ = ("index", "outcomes", "missing")
+
+    def __init__(self, index: int, size: int) -> None:
+        self.index = index
+        self.outcomes: list[Outcome | None] = [None] * size
+        self.missing = size
+
+
+class _InputOrder:
+    """Runs each message's routes (at once, or in a batch) and hands outcomes on in input order.
+
+    A batch closes when it is full, when a line is received ``wait`` or more after its first
+    message, when ``SPAN`` lines have passed since its first message (so an archive's memory stays
+    bounded), or at the end of the file. Every line counts, including the lines another worker
+    replays (``-j N``): each worker closes its batches where ``-j 1`` does.
+    """
+
+    SPAN = 10_000
+
+    def __init__(self, pipeline: Pipeline, sprig: MockSprig | None) -> None:
+        self.pipeline = pipeline
+        self.sprig = sprig
+        self.former: BatchFormer[tuple[_Waiting, int, Route]] = BatchFormer()
+        self.lines: dict[Hashable, int] = {}  # open batch -> line of its first message
+        self.queue: deque[_Waiting] = deque()
+        self.next_close: tuple[datetime, int] | None = None  # earliest time / line any open batch closes at
+
+    def done(self, index: int, outcomes: list[Outcome]) -> None:
+        waiting = _Waiting(index, len(outcomes))
+        waiting.outcomes, waiting.missing = list(outcomes), 0
+        self.queue.append(waiting)
+
+    def message(self, index: int, message: dict[str, Any], routes: list[Route], lane_: int) -> None:
+        waiting = _Waiting(index, len(routes))
+        self.queue.append(waiting)
+        direct = [(p, r) for p, r in enumerate(routes) if r.stop is not None or r.connection.batch is None]
+        if self.sprig is not None and any(r.stop is None for _, r in direct):
+            self.sprig.faults.reseed(message["messageId"])
+        for position, route in direct:
+            self._fill(waiting, position, self.pipeline.deliver(route))
+        received = parse_date(message["receivedAt"]) or DEFAULT_RECEIVED
+        for position, route in enumerate(routes):
+            if route.stop is not None or route.connection.batch is None:
+                continue
+            key = (route.connection.name, lane_)
+            closed = self.former.add(key, (waiting, position, route), received, route.connection.batch)
+            for batch in closed:
+                self._send(batch)
+            if key in self.former.open and key not in self.lines:  # a batch opened with this message
+                self.lines[key] = index
+                if not closed and self.next_close is not None:
+                    deadline = received + timedelta(seconds=route.connection.batch.wait)
+                    self.next_close = (min(self.next_close[0], deadline), self.next_close[1])
+                    continue
+            if closed or self.next_close is None:
+                self._next_close()
+
+    def advance(self, line: int, received: datetime) -> None:
+        """A line was read (received at ``received``): close the batches that left before it."""
+        if self.next_close is None or (received < self.next_close[0] and line < self.next_close[1]):
+            return
+        for key, batch in list(self.former.open.items()):
+            policy = batch.items[0][2].connection.batch
+            if received >= batch.first + timedelta(seconds=policy.wait) or line >= self.lines[key] + self.SPAN:
+                self._send(self.former.open.pop(key))
+        self._next_close()
+
+    def drain(self, emit: Callable[[int, list[Outcome]], None]) -> None:
+        while self.queue and not self.queue[0].missing:
+            waiting = self.queue.popleft()
+            emit(waiting.index, waiting.outcomes)
+
+    def finish(self, emit: Callable[[int, list[Outcome]], None]) -> None:
+        for batch in self.former.flush():
+            self._send(batch)
+        self.next_close = None
+        self.drain(emit)
+
+    def _send(self, batch: Batch[tuple[_Waiting, int, Route]]) -> None:
+        self.lines.pop(batch.key, None)
+        routes = [route for _, _, route in batch.items]
+        if self.sprig is not None:
+            self.sprig.faults.reseed("\x1e".join(str(r.message.get("messageId")) for r in routes))
+        outcomes = self.pipeline.deliver_batch(routes, batch.sent_at(routes[0].connection.batch))
+        for (waiting, position, _), outcome in zip(batch.items, outcomes):
+            self._fill(waiting, position, outcome)
+
+    def _next_close(self) -> None:
+        if not self.former.open:
+            self.next_close = None
+            return
+        self.next_close = (min(b.first + timedelta(seconds=b.items[0][2].connection.batch.wait)
+                               for b in self.former.open.values()),
+                           min(self.lines[k] for k in self.former.open) + self.SPAN)
+
+    @staticmethod
+    def _fill(waiting: _Waiting, position: int, outcome: Outcome) -> None:
+        waiting.outcomes[position] = outcome
+        waiting.missing -= 1
 
 
 def sprig_hosts(workspace: Any) -> set[str]:

@@ -6,8 +6,10 @@ One scheduler thread decides what to run; a small pool runs the functions. The s
 1. routes accepted messages, oldest first (dedupe, source controls, integrations, filters), each in
    one transaction with its dedupe record (``Store.save_route``);
 2. claims due deliveries, committing an ``in_flight`` attempt for each before its functions run;
-   a destination whose function has ``on_batch`` is claimed as a batch once ``batch_size``
-   deliveries are due or the oldest has waited ``batch_wait`` seconds (Segment: 20 events or 10 s);
+   a destination whose function has ``on_batch`` is claimed as a batch once its ``batch`` size of
+   deliveries are due or the oldest has waited its ``batch`` wait (workspace.toml; Segment's 20
+   events or 10 s, or ``--batch-size``/``--batch-wait``, when not set; ``batch = false`` never
+   batches: the single-event handlers run, as for a function without ``on_batch``);
    other destinations' deliveries are claimed ``ATTEMPT_CHUNK`` at a time, one job each chunk;
 3. settles each attempt: delivered, filtered or discarded is final; a retryable failure waits the
    next delay of ``RetryPolicy.delays`` (seeded by messageId and destination, as replay seeds it),
@@ -32,6 +34,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from . import outcomes as oc
+from .batching import DEFAULT_SIZE, DEFAULT_WAIT
 from .errors import RetriesExhausted, RetryRequested
 from .messages import format_date
 from .outcomes import Attempt, StageRecord
@@ -43,8 +46,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 log = logging.getLogger("segfn.worker")
 
-DEFAULT_BATCH_SIZE = 20
-DEFAULT_BATCH_WAIT = 10.0
+DEFAULT_BATCH_SIZE = DEFAULT_SIZE
+DEFAULT_BATCH_WAIT = DEFAULT_WAIT
 IDLE_POLL = 0.25  # seconds between looks at the store when nothing woke the scheduler
 ROUTE_CHUNK = 50  # messages routed in one transaction (short, so ingest's commits wait little)
 ATTEMPT_CHUNK = 25  # deliveries of a destination without on_batch one job claims, runs and settles at once
@@ -68,14 +71,9 @@ def plan(route: Route) -> Planned:
 class DeliveryWorker:
     """Runs deliveries for one ``LocalSegment`` until stopped."""
 
-    def __init__(self, local: "LocalSegment", *, batch_size: int = DEFAULT_BATCH_SIZE,
-                 batch_wait: float = DEFAULT_BATCH_WAIT, threads: int = 4,
-                 clock: Callable[[], float] = time.time) -> None:
-        if batch_size < 1:
-            raise ValueError("batch_size must be at least 1")
+    def __init__(self, local: "LocalSegment", *, threads: int = 4, clock: Callable[[], float] = time.time) -> None:
+        """Each destination's batches form as its pipeline connection says (``Connection.batch``)."""
         self.local = local
-        self.batch_size = batch_size
-        self.batch_wait = batch_wait
         self.threads = max(1, threads)
         self.clock = clock
         self._pool: ThreadPoolExecutor | None = None
@@ -122,7 +120,7 @@ class DeliveryWorker:
         self._wake.set()
 
     def flush(self) -> None:
-        """Send every waiting batch now, without waiting for ``batch_wait``."""
+        """Send every waiting batch now, without waiting for their ``batch`` wait."""
         self._flush.set()
         self._wake.set()
 
@@ -191,7 +189,7 @@ class DeliveryWorker:
             return False
         now = self.clock()
         _, at = _iso(now)
-        batching = {c.name for c in pipeline.connections if "batch" in c.function.handlers}
+        batching = {c.name: c.batch for c in pipeline.connections if c.batch is not None}
         flush = self._flush.is_set()
         self._flush.clear()
         started = False
@@ -201,12 +199,13 @@ class DeliveryWorker:
         for name in self.store.waiting_destinations():
             if free <= 0:
                 break
-            if name in batching:
-                count, oldest = self.store.due(now, destination=name, limit=self.batch_size)
-                if not count or not (flush or count >= self.batch_size or now - oldest >= self.batch_wait):
+            policy = batching.get(name)
+            if policy is not None:
+                count, oldest = self.store.due(now, destination=name, limit=policy.size)
+                if not count or not (flush or count >= policy.size or now - oldest >= policy.wait):
                     continue
                 batch = uuid.uuid4().hex[:8]
-                claims = self.store.claim(now, at, self.batch_size, destination=name, batch=batch)
+                claims = self.store.claim(now, at, policy.size, destination=name, batch=batch)
                 if claims:
                     self._submit(self.run_batch, claims, batch, now)
                     free -= 1

@@ -20,6 +20,7 @@ from typing import Any, Mapping
 
 from jsonschema import Draft202012Validator
 
+from .batching import BatchPolicy, parse_batch
 from .errors import ConfigError
 from .stubs import StubSet, load_stub_files, parse_stubs
 
@@ -59,6 +60,14 @@ class Destination:
     sources: tuple[str, ...] | None = None  # None: connected to every source
     enabled: bool = True
     segment_id: str | None = None
+    batch: BatchPolicy | bool = True  # True: not set (Segment's defaults); False: batch = false
+
+    def batch_policy(self, default: BatchPolicy = BatchPolicy()) -> BatchPolicy | None:
+        """How ``on_batch`` batches form for this destination (``default`` when not set); None when
+        ``batch = false``. Whether the function has ``on_batch`` at all is the caller's question."""
+        if self.batch is True:
+            return default
+        return self.batch or None
 
     def connected_to(self, source: Source) -> bool:
         return self.enabled and (self.sources is None or source.name in self.sources)
@@ -158,11 +167,13 @@ def parse_workspace(data: dict[str, Any], *, root: Path, env: Mapping[str, str] 
         if isinstance(filters, list) and len(filters) > MAX_FILTERS:
             problems.append(f"{where}.filters: {len(filters)} filters; Segment supports {MAX_FILTERS} per "
                             f"destination (destination-filters.md)")
+        batch = parse_batch(raw.get("batch"), f"{where}.batch", problems)
         destinations.append(Destination(
             name=raw["name"], function=function, previous_names=_strings(raw, "previous_names") or (),
             insert_function=insert_path, settings=settings, insert_settings=insert_settings,
             filters=tuple(filters) if isinstance(filters, list) else (), sources=connected,
             enabled=raw.get("enabled", True) is not False, segment_id=raw.get("segment_id"),
+            batch=batch,
         ))
     _unique(problems, label, "destinations", [d.name for d in destinations], "destination name")
     stubs, stub_problems = parse_stubs(data.get("stubs", []), f"{label}: stubs")
@@ -231,6 +242,10 @@ def _load_functions(destinations: list[Destination], label: str, problems: list[
             if kind == "insert" and len(module.name) > MAX_INSERT_NAME:
                 problems.append(f"{where}.{key}: {path.name}'s NAME is {len(module.name)} characters; Segment "
                                 f"allows {MAX_INSERT_NAME} for an insert function's name (insert-functions.md)")
+            if kind == "destination" and isinstance(destination.batch, BatchPolicy) \
+                    and "batch" not in module.handlers:
+                problems.append(f"{where}.batch: {path.name} has no on_batch, so nothing is batched; "
+                                f"add on_batch or remove batch")
             declared = {s.name for s in module.settings}
             for name in values:
                 if name not in declared:

@@ -34,9 +34,11 @@ def _fail(lines: list[str]) -> None:
 @click.option("--retry-window", type=Duration(), default="4h", envvar="SEGFN_RETRY_WINDOW", show_default=True,
               help="How long retries go on (Segment: 4 hours); every backoff delay scales with it.")
 @click.option("--batch-size", type=click.IntRange(1, 400), default=20, envvar="SEGFN_BATCH_SIZE",
-              show_default=True, help="Events per on_batch call (Segment: 20, up to 400 on request).")
+              show_default=True, help="Events per on_batch call where a destination sets no batch in workspace.toml "
+                   "(Segment: 20, up to 400 on request).")
 @click.option("--batch-wait", type=Duration(), default="10s", envvar="SEGFN_BATCH_WAIT", show_default=True,
-              help="Longest wait to fill an on_batch batch (Segment: 10 s).")
+              help="Longest wait to fill an on_batch batch where a destination sets no batch in "
+                   "workspace.toml (Segment: 10 s).")
 @click.option("--workers", type=click.IntRange(1, 64), default=4, envvar="SEGFN_WORKERS", show_default=True,
               help="Attempts run at once.")
 @click.option("--threads", type=click.IntRange(1, 128), default=8, envvar="SEGFN_THREADS", show_default=True,

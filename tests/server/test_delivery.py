@@ -4,6 +4,7 @@ results, recovery of interrupted attempts, and where a function's requests go.""
 from __future__ import annotations
 
 import itertools
+import json
 import time
 from datetime import timedelta
 
@@ -11,10 +12,13 @@ import requests
 
 from segfn.emulator.local import LocalSegment, ServeOptions
 from segfn.emulator.pipeline import Pipeline, RetryPolicy
+from segfn.emulator.replay import Replay
+from segfn.emulator.transport import Router
 from segfn.emulator.store import Planned
 from segfn.emulator.worker import plan
-from segfn.emulator.workspace import load_workspace
+from segfn.emulator.workspace import load_workspace, parse_workspace
 from segfn.runtime import Headers, Response
+from tests.conftest import REPO
 from tests.server.conftest import SPRIG_AUTH, SPRIG_LIKE, WRITE_KEY, Collector, fn, wait_for, write_workspace
 
 BATCHING = {"name": "Batching", "function": fn("batching"), "settings": {"token": "batch-t0ken-canary"}}
@@ -138,6 +142,59 @@ def test_on_batch_raising_retry_error_retries_the_whole_batch(serve):
         assert delivery["outcome"] == "delivered"
         assert [a["result"] for a in delivery["attempt_log"]][0] == "retry"
     assert "batch-t0ken-canary" not in requests.get(server.url + "/__segfn__/messages?full=1", timeout=10).text
+
+
+def test_batch_false_in_the_workspace_runs_the_single_handlers_and_a_size_there_wins(serve):
+    collector = Collector()
+    server = serve([{**BATCHING, "batch": False},
+                    {**BATCHING, "name": "Batching by 3", "batch": {"size": 3, "wait": "1h"}}], real=collector)
+    send(server.url, "/v1/batch", {"batch": [{"type": "track", "userId": "u", "event": "E", "messageId": f"s-{i}"}
+                                             for i in range(3)]})
+    server.wait_settled(3)
+    assert sorted(r["json"]["id"] for r in collector.requests if r["url"].endswith("/one")) == ["s-0", "s-1", "s-2"]
+    assert [sorted(r["json"]["ids"]) for r in collector.requests if r["url"].endswith("/batch")] == \
+        [["s-0", "s-1", "s-2"]]  # three, not the --batch-size of 20, and without waiting the hour
+
+
+def test_an_on_batch_function_gives_the_same_outcomes_and_categories_in_replay_and_serve(tmp_path, serve):
+    """The issue's test: the same messages, through segfn serve (wall clock, SQLite, threads) and
+    through replay (simulated clock), end alike: per-event results (200 delivered, 400 Bad Request,
+    500 retried until Retries Exhausted) and a whole batch that raises (all Message Rejected)."""
+    whole = [{"type": "track", "userId": "u", "event": "E", "messageId": f"w-{i}",
+              "properties": {"status": "invalid" if i == 2 else 200}} for i in range(4)]
+    partial = [{"type": "track", "userId": "u", "event": "E", "messageId": k, "properties": {"status": s}}
+               for k, s in {"ok-1": 200, "bad": 400, "busy": 500, "ok-2": 200}.items()]
+    destination = {"name": "Batching", "function": fn("batching"), "settings": {"token": "t0ken-canary"},
+                   "batch": {"size": 4, "wait": "0.2s"}}
+
+    server = serve([destination], retry_window=2, real=Collector())
+    send(server.url, "/v1/batch", {"batch": whole})  # first, and settled: no retry can join its batch
+    server.wait_settled(4, timeout=30)
+    send(server.url, "/v1/batch", {"batch": partial})
+    server.wait_settled(8, timeout=30)
+    served = {}
+    for row in server.messages():
+        [delivery] = server.message(row["seq"])["deliveries"]
+        served[row["messageId"]] = (delivery["outcome"], delivery["category"])
+
+    ws = parse_workspace({"name": "Acme", "sources": [{"name": "web", "write_key": "test-write-key"}],
+                          "destinations": [destination],
+                          "stubs": [{"method": "POST", "url": "https://collector.example/batch", "json": {}}]},
+                         root=REPO, env={})
+    fixture = tmp_path / "same.json"
+    fixture.write_text(json.dumps(whole + partial))  # one call each; batches of 4 form in this order
+    pipeline = Pipeline(ws, transport=Router(ws.stubs), retry=RetryPolicy(window=timedelta(seconds=2)))
+    replay = Replay(pipeline, tmp_path)
+    try:
+        replayed = {o.message_id: (o.outcome, o.category) for o in replay.run(fixture, judge=False).outcomes}
+    finally:
+        replay.close()
+
+    assert replayed == served == {
+        "w-0": ("discarded", "Message Rejected"), "w-1": ("discarded", "Message Rejected"),
+        "w-2": ("discarded", "Message Rejected"), "w-3": ("discarded", "Message Rejected"),
+        "ok-1": ("delivered", None), "bad": ("discarded", "Bad Request"),
+        "busy": ("discarded", "Retries Exhausted"), "ok-2": ("delivered", None)}
 
 
 def test_an_attempt_interrupted_by_a_crash_is_recorded_and_run_again(tmp_path):

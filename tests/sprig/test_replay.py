@@ -68,7 +68,8 @@ def test_30_percent_injected_500s_end_delivered_after_retries(tmp_path):
     retried = [o for o in delivered if len(o.attempts) > 1]
     assert len(retried) >= 5, "30% failures should have made several messages retry"
     for outcome in retried:
-        assert all(a.requests and a.requests[-1].status == 500 for a in outcome.attempts[:-1])
+        # Sprig's on_batch: a first attempt holds the whole batch's requests, and one of them failed
+        assert all(any(x.status == 500 for x in a.requests) for a in outcome.attempts[:-1])
         assert outcome.attempts[-1].requests[-1].status in (200, 202)
     assert sum(1 for r in stormy_mock.received if r.status == 500) >= 10
     assert sum(len(o.attempts) for o in delivered) > sum(len(o.attempts) for o in calm.values()
