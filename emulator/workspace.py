@@ -83,6 +83,7 @@ class Workspace:
     stubs: StubSet = field(default_factory=StubSet)  # [[stubs]], then fixtures/http/*.toml
     allow_network: tuple[str, ...] = ()  # hosts segfn serve may reach; replay reaches none
     functions: Mapping[Path, Any] = field(default_factory=dict, compare=False)  # path -> FunctionModule
+    warnings: tuple[str, ...] = field(default=(), compare=False)  # said at load; nothing refused
 
     def source_by_write_key(self, write_key: str | None) -> Source | None:
         """The source a write key belongs to; with no key at all, the first source (replay's default)."""
@@ -150,6 +151,7 @@ def parse_workspace(data: dict[str, Any], *, root: Path, env: Mapping[str, str] 
     _unique(problems, label, "sources", [s.name for s in sources], "source name")
     _unique(problems, label, "sources", [s.write_key for s in sources], "write key")
     destinations = []
+    warnings: list[str] = []
     for index, raw in _tables(data, "destinations", "name", "function"):
         where = f"{label}: destinations[{index}]"
         settings = interpolate(_table(raw, "settings"), env, f"{where}.settings", problems)
@@ -164,6 +166,7 @@ def parse_workspace(data: dict[str, Any], *, root: Path, env: Mapping[str, str] 
                 problems.append(f"{where}.sources: no source is named {source_name!r}")
         filters = raw.get("filters", [])
         problems.extend(f"{where}.{p}" for p in _check_filters(filters))
+        warnings.extend(f"{where}.{w}" for w in _filter_warnings(filters))
         if isinstance(filters, list) and len(filters) > MAX_FILTERS:
             problems.append(f"{where}.filters: {len(filters)} filters; Segment supports {MAX_FILTERS} per "
                             f"destination (destination-filters.md)")
@@ -184,7 +187,8 @@ def parse_workspace(data: dict[str, Any], *, root: Path, env: Mapping[str, str] 
         raise ConfigError(problems)
     return Workspace(name=data["name"], sources=sources, destinations=tuple(destinations), root=root, path=path,
                      stubs=StubSet([*stubs, *more_stubs]),
-                     allow_network=tuple(h.lower() for h in data.get("allow_network", [])), functions=modules)
+                     allow_network=tuple(h.lower() for h in data.get("allow_network", [])), functions=modules,
+                     warnings=tuple(warnings))
 
 
 def _tables(data: dict[str, Any], key: str, *required: str) -> list[tuple[int, dict[str, Any]]]:
@@ -342,3 +346,10 @@ def _check_filters(filters: list[Any]) -> list[str]:
     from .filters import check_filters  # the filter engine owns what a valid filter is
 
     return check_filters(filters, "filters")
+
+
+def _filter_warnings(filters: list[Any]) -> list[str]:
+    """Where a filter's FQL means one thing in Segment's docs and another in tsub (which segfn applies)."""
+    from .filters import filter_warnings
+
+    return filter_warnings(filters, "filters")

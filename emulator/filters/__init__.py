@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from .doc_divergences import Divergence, divergences
 from .errors import EvaluationError, FilterError, FQLSyntaxError, RuleError
 from .evaluator import compile_ir, compile_matcher
 from .fql import compile_fql, fql_ir_text
@@ -33,11 +34,28 @@ from .routing_rules import RoutingRules
 from .transformers import Work, compile_transformers
 
 __all__ = [
-    "PHASES", "DestinationFilters", "EvaluationError", "FQLSyntaxError", "FilterDecision", "FilterError",
+    "PHASES", "DestinationFilters", "Divergence", "EvaluationError", "FQLSyntaxError", "FilterDecision", "FilterError",
     "FilterResult", "RoutingRules", "RuleError", "check_filters", "compile_fql", "compile_ir",
-    "compile_matcher", "compile_transformers", "fql_ir_text", "matches", "stringify", "to_routing_rules",
+    "compile_matcher", "compile_transformers", "divergences", "filter_warnings", "fql_ir_text", "matches", "stringify", "to_routing_rules",
     "transform",
 ]
+
+
+def filter_warnings(filters: Any, path: str = "filters") -> list[str]:
+    """One warning per construct in the filters' FQL that Segment's docs and tsub answer differently
+    (``doc_divergences.py``), each prefixed by its key path; filters with problems are skipped
+    (``check_filters`` reports them)."""
+    warnings: list[str] = []
+    for index, spec in enumerate(filters if isinstance(filters, list) else []):
+        condition = spec.get("if") if isinstance(spec, dict) else None
+        if not isinstance(condition, str) or condition == "all":
+            continue
+        try:
+            ir = compile_fql(condition)
+        except FilterError:
+            continue
+        warnings += [f"{path}[{index}].if: {d}" for d in divergences(ir)]
+    return warnings
 
 
 def matches(event: Any, matcher: Any) -> bool:

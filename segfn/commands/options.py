@@ -1,4 +1,4 @@
-"""Option types the commands share: durations and ``--faults``."""
+"""Option types and output the commands share: durations, ``--faults``, workspace warnings."""
 
 from __future__ import annotations
 
@@ -42,3 +42,10 @@ class FaultsOption(click.ParamType):
 FAULTS_HELP = ('Failures to inject per host, a JSON object such as \'{"api.example.com": {"error_rate": 0.3, '
                '"status": 503, "drop_rate": 0, "latency_ms": 0, "seed": 1}}\'; the host "*" stands for every '
                'host. Each message\'s draws repeat, whatever order it runs in.')
+
+
+def say_warnings(warnings: tuple[str, ...]) -> None:
+    """Print what the workspace loaded with but the user should know (FQL that Segment's docs read
+    otherwise), on stderr, so that ``--format json`` output stays JSON."""
+    for warning in warnings:
+        click.echo(click.style("warning: ", fg="yellow", bold=True) + warning, err=True)

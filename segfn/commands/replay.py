@@ -21,7 +21,7 @@ from segfn.emulator.parallel import ParallelReplay, WorkerConfig, WorkerFailed
 from segfn.emulator.sprig import MockSprig
 from segfn.emulator.workspace import load_workspace
 
-from .options import FAULTS_HELP, FaultsOption
+from .options import FAULTS_HELP, FaultsOption, say_warnings
 
 _COLOURS = {oc.DELIVERED: "green", oc.FILTERED: "yellow", oc.DISCARDED: "red", oc.REJECTED: "red",
             oc.RETRYING: "magenta"}
@@ -78,6 +78,7 @@ def replay(paths: tuple[str, ...], workspace_file: Path, update: bool, fmt: str,
         workspace = load_workspace(workspace_file)
     except ConfigError as error:
         fail_config(error)
+    say_warnings(workspace.warnings)
     root = workspace.root
     urls = [p for p in paths if is_url(p)]
     if urls and not dask_address:

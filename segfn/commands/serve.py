@@ -15,7 +15,7 @@ import click
 from segfn.emulator.errors import ConfigError
 from segfn.emulator.faults import HostFaults
 
-from .options import FAULTS_HELP, Duration, FaultsOption
+from .options import FAULTS_HELP, Duration, FaultsOption, say_warnings
 
 def _fail(lines: list[str]) -> None:
     for line in lines:
@@ -69,6 +69,7 @@ def serve(host: str, port: int, workspace_file: Path, db: Path, retry_window: fl
         local = LocalSegment(options)
     except ConfigError as error:
         _fail(error.problems)
+    say_warnings(local.workspace.warnings)
     if fresh:
         local.reset()
     try:
