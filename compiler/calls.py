@@ -50,6 +50,10 @@ METHODS: dict[str, tuple[str, tuple[str, ...]]] = {
     "union": ("$m_union", ("*",)), "intersection": ("$m_intersection", ("*",)),
     "difference": ("$m_difference", ("*",)), "issubset": ("$m_issubset", ("other",)),
     "issuperset": ("$m_issuperset", ("other",)),
+    "isdisjoint": ("$m_isdisjoint", ("other",)), "symmetric_difference": ("$m_symmetric_difference", ("other",)),
+    "intersection_update": ("$m_intersection_update", ("*",)), "difference_update": ("$m_difference_update", ("*",)),
+    "symmetric_difference_update": ("$m_symmetric_difference_update", ("other",)),
+    "translate": ("$m_translate", ("table",)), "isprintable": ("$m_isprintable", ()), "istitle": ("$m_istitle", ()), "isidentifier": ("$m_isidentifier", ()),
 }
 # methods of runtime objects (responses, headers, matches, patterns, datetimes, hashes)
 FOREIGN_METHODS = {"json", "text", "has", "group", "groups", "groupdict", "start", "end", "span", "timestamp",
@@ -57,7 +61,8 @@ FOREIGN_METHODS = {"json", "text", "has", "group", "groups", "groupdict", "start
                    "match", "search", "fullmatch", "sub", "subn", "findall", "finditer"}
 ASYNC_FOREIGN = {"json", "text"}
 
-BUILTINS = {"abs", "all", "any", "bool", "chr", "dict", "divmod", "enumerate", "filter", "float", "int",
+LIST_ITERATORS = {"map", "filter", "zip", "enumerate", "reversed"}  # iterators in Python, lists in a bundle
+BUILTINS = {"iter", "next", "abs", "all", "any", "bool", "chr", "dict", "divmod", "enumerate", "filter", "float", "int",
             "isinstance", "len", "list", "map", "max", "min", "ord", "print", "range", "repr", "reversed",
             "round", "set", "frozenset", "sorted", "str", "sum", "tuple", "zip", "pow", "ascii", "hex", "oct",
             "bin", "format", "type", "NotImplemented"}
@@ -207,6 +212,12 @@ class CallMixin:
         f = node.func
         if self.rooted_in_rejected(node):
             raise Quiet(node)
+        if isinstance(f, ast.Attribute) and f.attr == "maketrans" and isinstance(f.value, ast.Name) \
+                and f.value.id == "str" and self.lookup("str", quiet=True).kind == "builtin":
+            if len(node.args) == 1 and isinstance(node.args[0], (ast.Dict, ast.DictComp)) and not node.keywords:
+                return f"$maketrans({self.code_table(node.args[0])})"
+            vals = self.bind(node, ("x", "y", "z"), "maketrans", required=1, keywords_ok=False)
+            return f"$maketrans({self.args_js(vals)})"
         if isinstance(f, ast.Name):
             sym = self.lookup(f.id, node=f)
             if sym.kind == "builtin":
@@ -368,6 +379,15 @@ class CallMixin:
         if name == "split" and recv_t == "pattern":
             vals = self.bind(node, ("string", "maxsplit"), name, required=1)
             return f"$callMethod({recv}, \"split\", [{self.args_js(vals)}])"
+        if name in ("translate", "maketrans") and recv_t in ("str", "any", NEVER) \
+                and any(isinstance(a, (ast.Dict, ast.DictComp)) for a in node.args):
+            if node.keywords or len(node.args) != 1:
+                raise Reject(node, f"{name}() with a dict takes that one argument")
+            helper = "$m_translate" if name == "translate" else "$maketransOf"
+            return f"{helper}({recv}, {self.code_table(node.args[0])})"
+        if name == "maketrans" and recv_t in ("str", "any", NEVER):
+            vals = self.bind(node, ("x", "y", "z"), "maketrans", required=1, keywords_ok=False)
+            return f"$maketransOf({recv}, {self.args_js(vals)})"
         if name in METHODS:
             helper, params = METHODS[name]
             if params == ("*",):
@@ -499,8 +519,45 @@ class CallMixin:
         return f"$divmod({a}, {b}{', true' if flt else ''})"
 
     def b_pow(self, node):
-        a, b = self._n(node, 2, 2, "pow")
-        return f"$pow({a}, {b})"
+        vals = self.bind(node, ("base", "exp", "mod"), "pow", required=2)
+        if vals[2] is None or vals[2] == "null":
+            return f"$pow({vals[0]}, {vals[1]})"
+        return f"$powMod({vals[0]}, {vals[1]}, {vals[2]})"
+
+    def b_iter(self, node):
+        (x,) = self._n(node, 1, 1, "iter")
+        return f"$pyIter({x})"
+
+    def b_next(self, node):
+        args = self._n(node, 1, 2, "next")
+        it = node.args[0]
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id in LIST_ITERATORS \
+                and self.lookup(it.func.id, quiet=True).kind == "builtin":
+            args[0] = f"$pyIter({args[0]})"  # next(zip(a, b)): a fresh iterator, used once
+        elif isinstance(it, ast.Name):
+            for value in self.frame_values(it.id):
+                if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in LIST_ITERATORS:
+                    raise Reject(node, f"next() of a name bound to {value.func.id}(...): write "
+                                       f"{it.id} = iter({value.func.id}(...)) (here {value.func.id}() makes a list)")
+        return f"$next({', '.join(args)})"
+
+    def code_table(self, node: ast.AST) -> str:
+        """A translate table written as a dict display or comprehension: a Map, whose keys may be the
+        ints ``ord()`` gives (a bundle's dicts hold str keys only)."""
+        if isinstance(node, ast.DictComp):
+            return self.comprehension(node, "map")
+        if any(k is None for k in node.keys):
+            raise Reject(node, "a translate table with ** unpacking is not supported")
+        pairs = ", ".join(f"[{self.code(k)}, {self.code(v)}]" for k, v in zip(node.keys, node.values))
+        return f"new Map([{pairs}])"
+
+    def frame_values(self, name: str) -> list:
+        """The values ``name`` is assigned in the scope that owns it (what the compiler can see)."""
+        sym = self.lookup(name, quiet=True)
+        if sym is None:
+            return []
+        scope = sym.frame.scope if sym.kind == "local" and sym.frame is not None else self.scope
+        return [v for v in scope.assign_values.get(name, []) if v is not None]
 
     def b_chr(self, node):
         return f"$chr({self._n(node, 1, 1, 'chr')[0]})"

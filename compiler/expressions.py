@@ -713,7 +713,10 @@ class ExpressionMixin:
                 found = first_types if gen is node.generators[0] else self._target_types(gen)
                 for name, t in found.items():
                     frame.types[name] = union([frame.types[name], t]) if name in frame.types else t
-            if kind == "dict":
+            if kind == "map":
+                key, value = self.code(node.key), self.code(node.value)
+                body = f"$r.set({key}, {value});"
+            elif kind == "dict":
                 key, value = self.code(node.key), self.code(node.value)
                 # Python evaluates the key first, then the value
                 body = f"$setitem($r, {key}, {value});"
@@ -733,9 +736,12 @@ class ExpressionMixin:
         names = sorted(js_name(n) for n in scope.locals)
         decls = names + frame.temps + [v for v in self._loop_vars_of(frame)]
         decl = f"let {', '.join(decls)}; " if decls else ""
-        init = {"list": "const $r = []; ", "set": "const $r = []; ", "dict": "const $r = {}; ", "gen": ""}[kind]
-        ret = {"list": " return $r;", "set": " return $mkset($r);", "dict": " return $r;", "gen": ""}[kind]
+        init = {"list": "const $r = []; ", "set": "const $r = []; ", "dict": "const $r = {}; ", "gen": "",
+                "map": "const $r = new Map(); "}[kind]
+        ret = {"list": " return $r;", "set": " return $mkset($r);", "dict": " return $r;", "gen": "", "map": " return $r;"}[kind]
         if kind == "gen":
+            if self.module.stop_iteration:
+                body = f'try {{ {body} }} catch ($e) {{ throw $stopGuard($e, "generator"); }}'
             return f"(function* ($it) {{ {decl}{body} }})({first_iter})"
         asyn = "async " if has_await else ""
         call = f"({asyn}($it) => {{ {decl}{init}{body}{ret} }})({first_iter})"

@@ -124,7 +124,10 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin,
         self.class_context: list[str] = []  # the classes whose body is being compiled (private name mangling)
         self._auto_values: dict = {}  # enum.auto() values given so far
         self.handler_aliases: dict[str, FuncInfo] = {}
-        self.tainted: set[tuple] = set()  # names assigned from a refused import (expressions.py)  # on_track = send: the handler's function
+        self.tainted: set[tuple] = set()  # names assigned from a refused import (expressions.py)
+        # StopIteration can leave a coroutine or a generator (which CPython turns into RuntimeError)
+        self.stop_iteration = any(isinstance(n, ast.Name) and n.id in ("next", "StopIteration")
+                                  for u in units.values() for n in ast.walk(u.tree))  # on_track = send: the handler's function
         scope = function_scope(unit.tree)
         self.scope = scope
         self.frame = Frame(kind="module", scope=scope, counter=counter)

@@ -19,7 +19,7 @@ from . import unicode_tables
 
 JS_DIR = Path(__file__).with_name("js")
 FILES = ("core.js", "exceptions.js", "classes.js", "numbers.js", "format.js", "strings.js", "collections.js", "stdlib.js",
-         "datetime.js", "re.js", "hashlib.js")
+         "datetime.js", "re.js", "hashlib.js", "language.js")
 _MARK = re.compile(r"^// @helper (\$\w+)\s*$", re.M)
 _DECL = re.compile(r"^(?:async\s+)?(?:function\*?|const|let|class)\s+(\$\w+)", re.M)
 _REF = re.compile(r"(?<![\w$])(?<![^.]\.)\$[A-Za-z_][A-Za-z0-9_]*")  # not x.$prop; ...$spread is a reference

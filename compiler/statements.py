@@ -610,6 +610,8 @@ class StatementMixin:
             head.append(f"  let {', '.join(names)};")
         if not body or not body[-1].strip().startswith(("return", "throw")):
             body.append("  return null;")
+        if is_async and self.module.stop_iteration:
+            body = ["  try {", *[f"  {line}" for line in body], '  } catch ($e) { throw $stopGuard($e, "coroutine"); }']
         asyn = "async " if is_async else ""
         signature = f"({', '.join(params)})"
         if cls is not None:

@@ -36,6 +36,9 @@ CLASSES = {
     "$TITLECASE": (r"\p{Lt}", lambda c: unicodedata.category(c) == "Lt"),
     "$CASED": (r"[\p{Lowercase}\p{Uppercase}\p{Lt}]",
                lambda c: c.islower() or c.isupper() or unicodedata.category(c) == "Lt"),
+    # str.isidentifier: the first character XID_Start or "_", the others XID_Continue
+    "$ID_START": (r"[\p{XID_Start}_]", str.isidentifier),
+    "$ID_CONTINUE": (r"\p{XID_Continue}", lambda c: ("a" + c).isidentifier()),
     # what Python's re means by \w and \d in a str pattern (the regex translator uses these)
     "$RE_WORD": (r"[\p{L}\p{N}_]", lambda c: c.isalnum() or c == "_"),
     "$RE_DIGIT": (r"\p{Nd}", str.isdecimal),

@@ -6,6 +6,9 @@ asyncio.gather. Each refused neighbour has a compile-error test with its message
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
+
+from tests.compiler.test_compile_errors_all_at_once import problems
 
 AUG = {
     "aug_errors": ("def f(x):\n    v = x[0]\n    op = x[1]\n    w = x[2]\n"
@@ -19,8 +22,81 @@ AUG = {
                                   "def f(x):\n    raise make(x)", ["boom", ""]),
 }
 
+BUILTINS = {
+    "next_iter": ("def f(x):\n    it = iter(x)\n    first = next(it, 'none')\n    rest = list(it)\n"
+                  "    return [first, rest, next(it, None), next(iter(x), 0)]",
+                  [[], [1, 2, 3], "abc", "", (4, 5), {"a": 1, "b": 2}, {}]),
+    "next_stop_iteration": ("def f(x):\n    it = iter(x)\n    next(it)\n    return next(it)", [[1], "a", [1, 2], {}]),
+    "next_of_a_genexp_is_lazy": ("def f(x):\n    return next((int(v) for v in x if v), -1)",
+                                 [["", "7", "bad"], [], ["", ""], ["x"]]),
+    "next_of_zip_enumerate_map": ("def f(x):\n    return [next(zip(x, x), None), next(enumerate(x), None), "
+                                  "next(map(str, x), None), next(filter(None, x), None), next(reversed(x), None)]",
+                                  [[0, 1, 2], [], ["a"]]),
+    "next_not_an_iterator": ("def f(x):\n    return next(x)", [[1], "a", None, 3, {"k": 1}]),
+    "iter_type_names": ("def f(x):\n    it = iter(x)\n    return [len(it)] if x else type(it).__name__",
+                        [[1], "é", "a"]),
+    "iter_in_a_for_after_next": ("def f(x):\n    it = iter(x)\n    head = next(it, None)\n    out = []\n"
+                                 "    for v in it:\n        out.append(v)\n    return [head, out, list(it)]",
+                                 [[1, 2, 3], "xyz", []]),
+    "pow_with_a_modulus": ("def f(x):\n    return pow(x[0], x[1], x[2])",
+                           [[2, 10, 1000], [3, 200, 13], [-7, 3, 5], [7, 3, -5], [2, -1, 7], [4, -1, 8], [5, 0, 1],
+                            [5, 3, 0], [2.5, 2, 3], ["a", 2, 3], [True, 5, 3], [0, 0, 7], [2 ** 40, 2 ** 40, 10 ** 9 + 7],
+                            [3, 4, None]]),
+    "pow_keywords": ("def f(x):\n    return [pow(base=x, exp=2), pow(x, 2, mod=5)]", [3, -4]),
+    "divmod_reversed": ("def f(x):\n    return [divmod(x, 7), divmod(-x, 7), divmod(x, -7), list(reversed(str(x)))]",
+                        [0, 13, 100, 2.5]),
+    # sets
+    "set_operators": ("def f(x):\n    a = set(x)\n    b = {1, 2, 'a'}\n"
+                      "    return [sorted(a | b, key=str), sorted(a & b, key=str), sorted(a - b, key=str), "
+                      "sorted(a ^ b, key=str), a <= b, a < b, a >= b, a > b, a == b, a != b]",
+                      [[], [1], [1, 2, "a"], [1, 2, "a", 3], ["z", 2]]),
+    "set_methods": ("def f(x):\n    a = set(x)\n    b = [1, 'a']\n"
+                    "    return [a.isdisjoint(b), a.issubset(b), a.issuperset(b), sorted(a.symmetric_difference(b), key=str), "
+                    "sorted(a.union(b, [9]), key=str), sorted(a.intersection(b), key=str), sorted(a.difference(b), key=str)]",
+                    [[], [1], [1, "a", 2], ["b"]]),
+    "set_in_place": ("def f(x):\n    a = set(x)\n    a.intersection_update([1, 2, 3])\n    b = set(x)\n"
+                     "    b.difference_update([1], [2])\n    c = set(x)\n    c.symmetric_difference_update([3, 4])\n"
+                     "    d = set(x)\n    d |= {9}\n    d &= {9, 1}\n    d -= {1}\n    d ^= {4}\n"
+                     "    return [sorted(a), sorted(b), sorted(c), sorted(d)]",
+                     [[], [1, 2], [1, 2, 3, 4, 5]]),
+    "set_method_on_a_list": ("def f(x):\n    return x.isdisjoint([1])", [[1], "a"]),
+    # str
+    "str_predicates_more": ("def f(x):\n    return [x.isascii(), x.isidentifier(), x.isprintable(), x.istitle()]",
+                            ["", "abc", "Abc Def", "ABC", "Abc def", "_x1", "1x", "é", "x\n", "a b", "ǅemal",
+                             "\u00a0", "class", "Ab1 Cd", "𝔸bc", "a\u0300", "\u2028", "ǈ"]),
+    "translate_maketrans": ("def f(x):\n    t = str.maketrans('abc', 'xyz', 'd')\n"
+                            "    u = str.maketrans({'a': 'AA', 'b': None, 'é': 'e'})\n"
+                            "    return [x.translate(t), x.translate(u), x.translate({ord('a'): 'A', ord('b'): None, 99: 100}), "
+                            "x.translate({}), x.translate({'a': 'no'}), x.translate({ord(c): None for c in 'aeiou'})]",
+                            ["", "abcd", "déjà vu", "ba😀c", "AaBb"]),
+    "maketrans_errors": ("def f(x):\n    return str.maketrans(x[0], x[1]) and 1", [["ab", "c"], ["a", 1]]),
+    "translate_bad_mapping": ("def f(x):\n    return 'abc'.translate({97: x})", [1.5, 0x110000, -1, "ok", None, 98]),
+}
 
-@pytest.mark.parametrize("name", sorted(AUG))
+
+@pytest.mark.parametrize("name", sorted(AUG) + sorted(BUILTINS))
 def test_language_probe(probe, name):
-    source, inputs = AUG[name]
+    source, inputs = {**AUG, **BUILTINS}[name]
     probe.check(source, inputs)
+
+
+@settings(max_examples=60)
+@given(st.integers(-10 ** 6, 10 ** 6), st.integers(-50, 200), st.integers(-10 ** 4, 10 ** 4))
+def test_pow_with_a_modulus_is_cpythons(probe, base, exp, mod):
+    probe.check("def f(x):\n    return pow(x[0], x[1], x[2])", [[base, exp, mod]])
+
+
+@settings(max_examples=40)
+@given(st.text(max_size=12), st.text(max_size=4), st.text(max_size=3))
+def test_translate_is_cpythons(probe, text, frm, delete):
+    to = frm[::-1]
+    probe.check("def f(x):\n    return x[0].translate(str.maketrans(x[1], x[2], x[3]))", [[text, frm, to, delete]])
+
+
+def test_next_of_a_name_bound_to_a_list_maker_is_refused(tmp_path):
+    found = problems(tmp_path, """
+        def g(x):
+            pairs = zip(x, x)
+            return next(pairs)
+    """)
+    assert found == [(3, 12, "next() of a name bound to zip(...): write pairs = iter(zip(...)) (here zip() makes a list)")]
