@@ -237,8 +237,10 @@ class LocalSegment:
     # --- what the debugger shows ------------------------------------------------------------
 
     def redact(self, value: Any) -> Any:
-        """Mask every sensitive setting's value: nothing the server shows may carry one."""
-        return self.pipeline.redactor.value(value)
+        """A last safety net before the server shows ``value``: every long sensitive setting's value
+        (``Redactor.safety``). What functions produced was masked before it was stored; events and
+        segfn's own words are shown as they are (a short key never rewrites ``tester-1``)."""
+        return self.pipeline.redactor.safety(value)
 
     def settings_view(self) -> list[dict[str, Any]]:
         """Each destination's settings as the debugger may show them: sensitive values masked."""

@@ -14,6 +14,7 @@ the pipeline.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -61,25 +62,51 @@ class RetryPolicy:
 
 MASKED = "***"
 _AUTH_HEADERS = frozenset({"authorization", "proxy-authorization", "x-api-key", "api-key", "cookie"})
+LONG_SECRET = 8  # characters: a secret this long is masked wherever it appears, a shorter one only as a token
 
 
 class Redactor:
-    """Replaces every sensitive setting's value, and credentials in auth headers, with ``***``."""
+    """Masks every sensitive setting's value, and credentials in auth headers, with ``***``,
+    without damaging data that only looks like a secret (docs/semantics.md, "Secrets").
+
+    - Free text (logs, reasons, URLs, header values) and string values: a secret of ``LONG_SECRET``
+      characters or more is masked wherever it occurs; a shorter one only where it stands alone, not
+      next to a letter, digit, ``-`` or ``_`` (``apiKey = "test"`` masks ``API-Key test`` and
+      ``?key=test``, never ``tester-1`` or ``m-test-1``).
+    - A string value or key equal to a secret is masked whatever its length.
+    So what is masked does not depend on the secret's value, only on where the function put it, and
+    goldens are the same whichever key a run used.
+    """
 
     def __init__(self, secrets: set[str]) -> None:
         self.secrets = sorted((s for s in secrets if isinstance(s, str) and len(s) >= 3), key=len, reverse=True)
+        self._exact = frozenset(self.secrets)
+        long = [re.escape(s) for s in self.secrets if len(s) >= LONG_SECRET]
+        short = [re.escape(s) for s in self.secrets if len(s) < LONG_SECRET]
+        parts = long + ([r"(?<![A-Za-z0-9_-])(?:" + "|".join(short) + r")(?![A-Za-z0-9_-])"] if short else [])
+        self._pattern = re.compile("|".join(parts)) if parts else None
 
     def text(self, value: str) -> str:
-        for secret in self.secrets:
-            if secret in value:
-                value = value.replace(secret, MASKED)
-        return value
+        if self._pattern is None or not isinstance(value, str):
+            return value
+        if value in self._exact:
+            return MASKED
+        return self._pattern.sub(MASKED, value) if any(s in value for s in self.secrets) else value
 
     def value(self, value: Any) -> Any:
         """``value`` with secrets masked; returned as is (not copied) when it holds none."""
         if not self.secrets or not self._holds_secret(value):
             return value
         return self._mask(value)
+
+    def safety(self, value: Any) -> Any:
+        """``value`` with only the long secrets (``LONG_SECRET`` characters or more) masked, wherever
+        they occur: a net for data that did not pass through ``value`` or ``text``, which cannot
+        damage data by chance."""
+        long = [s for s in self.secrets if len(s) >= LONG_SECRET]
+        if not long or not jsonio.contains_text(value, long):
+            return value
+        return Redactor(set(long))._mask(value)
 
     def _holds_secret(self, value: Any) -> bool:
         if isinstance(value, str):
@@ -270,7 +297,7 @@ class Pipeline:
     def _stopped(self, c: Connection, message: dict[str, Any], stages: Any, outcome: str, stage: str,
                  reason: str, fixture: str | None, category: str | None = None) -> Route:
         record = Outcome(message_id=message.get("messageId"), destination=c.name, outcome=outcome, stage=stage,
-                         reason=self.redactor.text(reason), category=category, stages=tuple(stages),
+                         reason=reason, category=category, stages=tuple(stages),  # segfn's words: nothing to mask
                          fixture=fixture, message_type=message.get("type"))
         return Route(c, message, tuple(stages), stop=record, fixture=fixture)
 
@@ -424,14 +451,15 @@ class Pipeline:
     def outcome(self, route: Route, attempts: list[Attempt], last: AttemptResult) -> Outcome:
         """The record for a route whose chain ended with ``last``."""
         kind = oc.RETRYING if last.kind == "retry" else last.kind
-        reason = last.error.reason if last.error else (last.attempt.reason or "")
+        # a function's words may carry a secret; segfn's own (a file name, "returned") are left as they are
+        reason = self.redactor.text(last.error.reason) if last.error else (last.attempt.reason or "")
         if kind == oc.DELIVERED and last.attempt.reason:  # on_batch: the batch, and this event's own status
             reason = last.attempt.reason
         elif kind == oc.DELIVERED:
             status = next((x.status for x in reversed(attempts[-1].requests)), None)
             reason = f"{route.connection.function.path.name} returned" + (f" (last HTTP status {status})" if status else "")
         return Outcome(message_id=route.message.get("messageId"), destination=route.connection.name, outcome=kind,
-                       stage=last.stage, reason=self.redactor.text(reason),
+                       stage=last.stage, reason=reason,
                        category=last.error.category if last.error else None,
                        event=last.event if kind == oc.DELIVERED or last.stage == "destination_function" else None,
                        attempts=tuple(attempts), stages=route.stages + last.stages, fixture=route.fixture,

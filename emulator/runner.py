@@ -31,6 +31,7 @@ import ctypes
 import hashlib
 import importlib.util
 import inspect
+import logging
 import os
 import signal
 import sys
@@ -64,18 +65,103 @@ KINDS = ("destination", "insert")
 DEFAULT_TIMEOUT = 5.0
 INTERRUPT_GRACE = 0.05  # seconds past the deadline before a handler that never yields is interrupted
 
-_LOGS: contextvars.ContextVar[list[str]] = contextvars.ContextVar("segfn_logs")
+_LOGS: contextvars.ContextVar["_Capture"] = contextvars.ContextVar("segfn_logs")
+
+
+class _Capture:
+    """What one handler call writes, as its logs (Segment keeps a function's ``console`` output):
+    ``print``, whatever reaches ``sys.stdout`` or ``sys.stderr``, and ``logging`` records. Text
+    written in pieces is joined into lines, stream by stream."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.pending: dict[str, str] = {}
+
+    def write(self, stream: str, text: str) -> None:
+        text = self.pending.pop(stream, "") + text
+        *whole, rest = text.split("\n")
+        self.lines.extend(whole)
+        if rest:
+            self.pending[stream] = rest
+
+    def close(self) -> None:
+        for stream in sorted(self.pending):
+            self.lines.append(self.pending[stream])
+        self.pending.clear()
+
+
+class _Console:
+    """Stands in for ``sys.stdout`` or ``sys.stderr``: inside a handler call (this thread's or
+    task's context holds a ``_Capture``), text goes to the call's logs; anywhere else to the stream
+    it wraps. Everything but ``write`` is the wrapped stream's."""
+
+    def __init__(self, name: str, wrapped: Any) -> None:
+        self._name = name
+        self._wrapped = wrapped
+
+    def write(self, text: str) -> int:
+        capture = _LOGS.get(None)
+        if capture is None:
+            return self._wrapped.write(text)
+        capture.write(self._name, str(text))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        if _LOGS.get(None) is None:
+            self._wrapped.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._wrapped, name)
+
+
+def _capture_consoles() -> None:
+    """Make ``sys.stdout`` and ``sys.stderr`` ``_Console``s (again, if something replaced them)."""
+    if not isinstance(sys.stdout, _Console):
+        sys.stdout = _Console("stdout", sys.stdout)
+    if not isinstance(sys.stderr, _Console):
+        sys.stderr = _Console("stderr", sys.stderr)
+
+
+_call_handlers = logging.Logger.callHandlers
+
+
+def _captured_call_handlers(self: logging.Logger, record: logging.LogRecord) -> None:
+    """``logging`` inside a handler call: the record becomes a line of the call's logs, in
+    logging's default format (``LEVEL:logger:message``), and reaches no handler (no terminal)."""
+    capture = _LOGS.get(None)
+    if capture is None:
+        return _call_handlers(self, record)
+    try:
+        text = record.getMessage()
+    except Exception as exc:  # arguments that do not fit the format: what logging would report
+        text = f"{record.msg!r} (logging could not format it: {safe_text(exc)})"
+    capture.lines.append(f"{record.levelname}:{record.name}:{text}")
+
+
+logging.Logger.callHandlers = _captured_call_handlers  # type: ignore[method-assign]
 
 
 def _captured_print(*values: Any, sep: str | None = " ", end: str | None = "\n", file: Any = None,
                     flush: bool = False) -> None:
     """``print`` inside a function module: kept in the invocation's logs, like console.log in Segment."""
-    logs = _LOGS.get(None)
-    if logs is None or file is not None:
+    capture = _LOGS.get(None)
+    if capture is None or file is not None:
         builtins.print(*values, sep=sep, end=end, file=file, flush=flush)
         return
     text = (" " if sep is None else sep).join(str(v) for v in values)
-    logs.append(text)
+    capture.lines.append(text)
+
+
+def safe_text(exc: BaseException) -> str:
+    """``str(exc)``, or what stands for it when the exception's own ``__str__`` raises."""
+    try:
+        return str(exc)
+    except BaseException as broken:  # noqa: B036 - any failure of the function's own code
+        return f"<the exception's __str__ raised {type(broken).__name__}>"
 
 
 @dataclass(frozen=True)
@@ -265,8 +351,10 @@ def recording(transport: runtime.Transport, exchanges: list[Exchange]) -> runtim
 
 
 def classify(exc: BaseException, kind: str) -> tuple[DeliveryError | None, bool]:
-    """Map what a function raised onto Segment's category, and whether it was a DropEvent."""
-    message = str(exc) or type(exc).__name__
+    """Map what a function raised onto Segment's category, and whether it was a DropEvent. Any
+    ``BaseException`` that is not one of Segment's (``SystemExit``, ``KeyboardInterrupt``, ...) is
+    a Bad Request, as any other error is; an exception whose ``__str__`` raises is named by type."""
+    message = safe_text(exc) or type(exc).__name__
     if isinstance(exc, DropEvent) and kind == "insert":
         return None, True
     if isinstance(exc, EventNotSupported):
@@ -279,6 +367,29 @@ def classify(exc: BaseException, kind: str) -> tuple[DeliveryError | None, bool]
         error = BadRequest(f"{type(exc).__name__}: {message}")
     error.__cause__ = exc
     return error, False
+
+
+class _CtrlC:
+    """Tells a real Ctrl-C (SIGINT) from a handler's own ``raise KeyboardInterrupt``: the first
+    stops the run, the second is that message's Bad Request. Installed on the main thread only when
+    SIGINT still has Python's default handler."""
+
+    def __init__(self) -> None:
+        self.pressed = False
+        self.installed = False
+
+    def __call__(self, signum: int, frame: Any) -> None:
+        self.pressed = True
+        raise KeyboardInterrupt()
+
+
+_CTRL_C = _CtrlC()
+
+
+def _watch_ctrl_c() -> None:
+    if not _CTRL_C.installed and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _CTRL_C)
+        _CTRL_C.installed = True
 
 
 class _TimedOut(BaseException):
@@ -465,9 +576,14 @@ class Runner:
         ``transport``, ``print`` to ``logs``, and the deadline is armed. Returns what the handler
         returned and what it raised (``_TimedOut`` past the deadline)."""
         transport_token = runtime.current_transport.set(transport)
-        logs_token = _LOGS.set(logs)
+        capture = _Capture(logs)
+        logs_token = _LOGS.set(capture)
+        _capture_consoles()
         deadline = time.monotonic() + self.timeout
         main = threading.current_thread() is threading.main_thread()
+        if main:
+            _watch_ctrl_c()
+            _CTRL_C.pressed = False
         try:
             try:
                 self._arm(main, deadline + INTERRUPT_GRACE)
@@ -479,9 +595,13 @@ class Runner:
             return result, None
         except _TimedOut as exc:
             return None, exc
-        except Exception as exc:  # the function's own failure, classified by the caller
+        except BaseException as exc:  # noqa: B036 - the function's own failure, SystemExit included
+            if isinstance(exc, KeyboardInterrupt) and main and _CTRL_C.pressed:
+                _CTRL_C.pressed = False
+                raise  # the user pressed Ctrl-C: stop, whatever was running
             return None, exc
         finally:
+            capture.close()
             runtime.current_transport.reset(transport_token)
             _LOGS.reset(logs_token)
 
@@ -519,7 +639,7 @@ class Runner:
             asyncio.events._set_running_loop(None)
         try:
             return loop.run_until_complete(self._finish(steps, pending, deadline))
-        except _TimedOut:
+        except (_TimedOut, KeyboardInterrupt, SystemExit):
             if asyncio.all_tasks(loop):  # interrupted inside the loop's own code: the next call gets a new one
                 self._drop_loop(loop)
             raise

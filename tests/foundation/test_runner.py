@@ -201,3 +201,49 @@ def test_no_kind_reports_every_problem():
 def test_display_name_for_the_integrations_object(behave):
     assert behave.display_name("Acme") == "Behave (Acme)"
     assert behave.sensitive_settings == {"apiKey"}
+
+
+@pytest.fixture(scope="module")
+def side_doors():
+    return load_function(scenario("side_doors"))
+
+
+KEY = {"apiKey": "canary-k3y-0451"}
+
+
+@pytest.mark.parametrize("do, reason", [
+    ("exit", "SystemExit: 3"), ("exit-after-await", "SystemExit: bye"), ("keyboard", "KeyboardInterrupt: KeyboardInterrupt"),
+    ("custom", "Custom: custom with canary-k3y-0451"), ("generator-exit", "GeneratorExit: GeneratorExit"),
+    ("unprintable", "Unprintable: <the exception's __str__ raised RuntimeError>"),
+])
+@pytest.mark.parametrize("where", ["main thread", "another thread"])
+def test_any_base_exception_is_a_bad_request_and_the_runner_goes_on(runner, side_doors, behave, do, reason, where):
+    def run():
+        first = runner.invoke(side_doors, track(do), KEY, AnswerOk())
+        after = runner.invoke(behave, track("ok"), SETTINGS, AnswerOk())  # the runner still runs handlers
+        return first, after
+
+    if where == "main thread":
+        first, after = run()
+    else:
+        with ThreadPoolExecutor(1) as pool:
+            first, after = pool.submit(run).result()
+    assert isinstance(first.error, BadRequest) and first.error.reason == reason
+    assert after.ok
+
+
+def test_stdout_stderr_and_logging_are_the_functions_logs_not_the_terminals(runner, side_doors, capfd):
+    import logging
+    logging.getLogger().setLevel(logging.INFO)
+    try:
+        invocation = runner.invoke(side_doors, track("leak"), KEY, AnswerOk())
+    finally:
+        logging.getLogger().setLevel(logging.WARNING)
+    out, err = capfd.readouterr()
+    assert "canary-k3y-0451" not in out + err
+    assert invocation.logs == ("canary-k3y-0451", "stderr canary-k3y-0451", "stdout canary-k3y-0451",
+                               "raw stdout canary-k3y-0451", "console canary-k3y-0451",
+                               "INFO:root:logging canary-k3y-0451", "WARNING:side.doors:logger canary-k3y-0451",
+                               "ERROR:root:root canary-k3y-0451")
+    print("after the call")  # outside a handler the terminal is the terminal again
+    assert capfd.readouterr().out == "after the call\n"
