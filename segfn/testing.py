@@ -19,7 +19,7 @@ as in replay's reports and goldens.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -27,8 +27,8 @@ from segfn.emulator import jsonio
 from segfn.emulator import outcomes as oc
 from segfn.emulator.errors import ConfigError
 from segfn.emulator.outcomes import Exchange, Outcome
-from segfn.emulator.pipeline import Pipeline, Redactor
-from segfn.emulator.replay import DIFFER, MATCH, MISSING, FixtureResult, Replay, sprig_hosts
+from segfn.emulator.pipeline import Redactor
+from segfn.emulator.replay import DIFFER, MATCH, MISSING, FixtureResult, Replay, replay_pipeline, sprig_hosts
 from segfn.emulator.runner import FunctionModule, Runner, load_function
 from segfn.emulator.sprig import HOSTS, Faults, MockSprig
 from segfn.emulator.stubs import Stub, StubSet, parse_stubs
@@ -233,7 +233,7 @@ class FunctionCaller:
         self.project = project
         self.stubs = stubs
         self.sprig = sprig
-        self.runners: list[Runner] = []
+        self.runners: dict[float, Runner] = {}  # by timeout
         workspace_stubs = project.workspace.stubs if project.workspace is not None else StubSet()
         self.transport = stubs.transport(router(project, workspace_stubs, sprig))  # counts over the test
 
@@ -242,8 +242,7 @@ class FunctionCaller:
         path = self.project.path(module)
         fn = self.project.module(path)
         values = self.project.settings_for(path) if settings is None else dict(settings)
-        runner = Runner(timeout=timeout)
-        self.runners.append(runner)
+        runner = self.runners.get(timeout) or self.runners.setdefault(timeout, Runner(timeout=timeout))
         transport = self.transport
         payload = jsonio.clone(event)
         if isinstance(payload, list):
@@ -264,7 +263,7 @@ class FunctionCaller:
                             exception=invocation.exception)
 
     def close(self) -> None:
-        for runner in self.runners:
+        for runner in self.runners.values():
             runner.close()
         self.runners.clear()
 
@@ -329,9 +328,8 @@ class ReplayRunner:
         missing = [str(p) for p in chosen if not p.exists()]
         if missing:
             raise SegfnTestError(f"no such fixture file or folder: {', '.join(missing)}")
-        pipeline = Pipeline(self.project.workspace, transport=router(self.project, self.stubs.stub_set(self.project.workspace), self.sprig),
-                            seed=seed, runner=Runner())
-        replay = Replay(pipeline, root)
+        workspace = replace(self.project.workspace, stubs=self.stubs.stub_set(self.project.workspace))
+        replay = Replay(replay_pipeline(workspace, seed=seed, sprig=self.sprig), root, sprig=self.sprig)
         try:
             return ReplayReport([replay.run(path) for path in replay.fixtures(chosen)])
         finally:

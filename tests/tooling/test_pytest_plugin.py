@@ -134,8 +134,13 @@ def test_segfn_stubs_answer_first_and_sequences_count_over_the_test(project):
 
         def test_each_test_starts_without_stubs(segfn_stubs):
             assert len(segfn_stubs) == 0
+
+        def test_a_slow_answer_past_the_timeout(segfn_function, segfn_stubs):
+            segfn_stubs.add("https://api.example.com/**", delay="2s")
+            call = segfn_function("example_destination", EVENT, timeout=0.2)
+            assert (call.outcome, call.category) == ("retry", "Timeout")
     ''')
-    result.assert_outcomes(passed=5)
+    result.assert_outcomes(passed=6)
 
 
 def test_sprig_mock_holds_the_users_and_events_the_function_made(project):

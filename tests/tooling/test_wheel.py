@@ -6,7 +6,8 @@ The wheel is built from a copy of the sources (the folders ``package-dir`` names
 nothing in the repository. segfn's dependencies are not downloaded again: the new environment reads
 them from this interpreter's site-packages through a ``.pth`` file. Python does not process the
 ``.pth`` files of a folder that a ``.pth`` line names, so an editable install of segfn there stays
-inactive; segfn itself comes only from the wheel, and the test checks that it does.
+inactive; segfn itself comes only from the wheel, and the test checks that it does. Every file of
+the package folders (schemas, templates, the compiler's JS runtime, the Node harness) is in the wheel.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sys
 import sysconfig
 import tomllib
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -45,6 +47,22 @@ def sources_copy(target: Path) -> Path:
     return target
 
 
+def sources() -> set[str]:
+    """Every file of the folders mapped onto ``segfn.*``, named as it is inside the package."""
+    config = tomllib.loads((REPO / "pyproject.toml").read_text())
+    found = set()
+    for package, folder in config["tool"]["setuptools"]["package-dir"].items():
+        for path in (REPO / folder).rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                found.add("/".join([*package.split("."), *path.relative_to(REPO / folder).parts]))
+    return found
+
+
+def shipped(wheel: Path) -> set[str]:
+    with zipfile.ZipFile(wheel) as archive:
+        return {name for name in archive.namelist() if not name.endswith("/")}
+
+
 def test_the_wheel_alone_runs_a_new_project_from_a_fresh_environment(tmp_path):
     assert not tmp_path.resolve().is_relative_to(REPO.resolve())
     env = {k: v for k, v in os.environ.items()
@@ -54,6 +72,8 @@ def test_the_wheel_alone_runs_a_new_project_from_a_fresh_environment(tmp_path):
     run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--disable-pip-version-check", "-w",
          str(wheels), str(sources_copy(tmp_path / "src"))], tmp_path, env)
     [wheel] = wheels.glob("segfn-*.whl")
+    assert shipped(wheel) >= sources(), "files of the package folders missing from the wheel: " \
+        f"{sorted(sources() - shipped(wheel))}"
 
     home = tmp_path / "venv"
     venv.create(home, with_pip=False)
