@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from segfn.cli import main
-from segfn.scaffold import TEMPLATES, project_files
+from segfn.scaffold import TEMPLATES, InitError, project_files, write
 from tests.conftest import REPO
 
 BASE = {"workspace.toml", "functions/example_destination.py", "functions/example_insert.py",
@@ -43,7 +46,8 @@ def test_init_sprig_adds_the_sprig_function_its_insert_functions_fixtures_and_te
 
 @pytest.mark.parametrize("name", ["sprig.py", "drop_bots.py", "scrub_pii.py"])
 def test_the_sprig_templates_are_this_repositorys_functions(name):
-    assert project_files(sprig=True)[f"functions/{name}"] == (REPO / "functions" / name).read_bytes()
+    assert project_files(sprig=True)[f"functions/{name}"] == (REPO / "functions" / name).read_bytes(), \
+        f"copy functions/{name} to segfn/templates/init/sprig/functions/ (then regenerate the template's golden)"
 
 
 def test_init_refuses_to_overwrite_and_writes_nothing_then_force_overwrites(cli, tmp_path):
@@ -98,10 +102,36 @@ def test_the_new_project_replays_against_its_goldens_and_its_tests_pass(cli, tmp
     assert cli.invoke(main, ["init", str(project), *(["--sprig"] if sprig else [])]).exit_code == 0
     monkeypatch.chdir(project)
     replayed = cli.invoke(main, ["replay", "-j", "1"])
-    assert replayed.exit_code == 0, replayed.output
+    assert replayed.exit_code == 0, replayed.output + (
+        "\nWhen replay changed on purpose, regenerate the template's goldens: segfn init --sprig DIR, then in DIR "
+        "segfn replay --update, and copy DIR/fixtures/expected/ over segfn/templates/init/*/fixtures/expected/")
     assert "0 differ, 0 missing" in replayed.output
     env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "PYTEST_DISABLE_PLUGIN_AUTOLOAD")}
     tested = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"],
                             cwd=project, env=env, capture_output=True, text=True, timeout=300)
     assert tested.returncode == 0, tested.stdout + tested.stderr
     assert f"{15 if sprig else 9} passed" in tested.stdout
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sets(st.sampled_from(sorted(project_files(sprig=True)))), st.booleans(), st.booleans())
+def test_init_writes_everything_or_nothing_and_force_leaves_the_templates(existing, sprig, force):
+    files = project_files(sprig=sprig)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "p"
+        for relative in existing:
+            (root / relative).parent.mkdir(parents=True, exist_ok=True)
+            (root / relative).write_text("mine\n")
+        before = {p: (root / p).read_bytes() for p in files_under(root)} if root.exists() else {}
+        in_the_way = sorted(p for p in existing if p in files)
+        try:
+            written = write(root, files, force=force)
+        except InitError as error:
+            assert in_the_way and not force and error.exit_code == 2
+            assert all(p in str(error) for p in in_the_way)
+            assert {p: (root / p).read_bytes() for p in files_under(root)} == before
+        else:
+            assert force or not in_the_way
+            assert sorted(written.replaced) == in_the_way
+            assert all((root / p).read_bytes() == content for p, content in files.items())
+            assert files_under(root) == set(files) | existing
