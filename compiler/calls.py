@@ -686,6 +686,10 @@ class CallMixin:
             raise Reject(node, "isinstance() takes exactly two arguments")
         spec = self.type_spec(node.args[1])
         value = self.code(node.args[0])
+        return self.isinstance_js(value, spec)
+
+    def isinstance_js(self, value: str, spec: str) -> str:
+        """isinstance(value, <spec>) for a type_spec() (value: a JavaScript expression)."""
         inline = {'"str"': "(typeof {} === \"string\")", '"bool"': "(typeof {} === \"boolean\")",
                   '"int"': "$isIntLike({})", '"float"': "$isFloat({})", '"dict"': "$isDict({})",
                   '"list"': "$isList({})", '"tuple"': "$isTuple({})", '"NoneType"': "({} === null)",

@@ -16,6 +16,7 @@ from .expressions import ExpressionMixin, js_str
 from .lines import tag, untagged
 from .names import HANDLERS, attr_name, js_name
 from .narrowing import NarrowingMixin
+from .patterns import PatternMixin
 from .regex import FLAG_NAMES
 from .scope import function_scope
 from .signatures import Signatures, closed_functions
@@ -106,7 +107,7 @@ class ModuleUnit:
     exports: list[str] = field(default_factory=list)
 
 
-class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, NarrowingMixin, ClassMixin):
+class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, PatternMixin, NarrowingMixin, ClassMixin):
     """Translates one module; ``problems`` collects every error instead of stopping at the first."""
 
     def __init__(self, unit: ModuleUnit, units: dict[str, ModuleUnit], problems: list[Problem],

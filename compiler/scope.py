@@ -101,6 +101,20 @@ class _Binder(ast.NodeVisitor):
         self.visit(node.target)
         self.visit(node.value)
 
+    def visit_MatchAs(self, node: ast.MatchAs) -> None:  # a capture binds what it matched
+        if node.name is not None:
+            self.bind(node.name, None)
+        self.generic_visit(node)
+
+    def visit_MatchStar(self, node: ast.MatchStar) -> None:
+        if node.name is not None:
+            self.bind(node.name, None)
+
+    def visit_MatchMapping(self, node: ast.MatchMapping) -> None:
+        if node.rest is not None:
+            self.bind(node.rest, None)
+        self.generic_visit(node)
+
     def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
         self.bind(node.target.id, node.value)
         self.visit(node.value)

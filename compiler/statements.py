@@ -678,6 +678,3 @@ class StatementMixin:
 
     def s_AsyncWith(self, node) -> list[str]:
         raise Reject(node, "'async with' is not supported")
-
-    def s_Match(self, node) -> list[str]:
-        raise Reject(node, "'match' statements are not supported")

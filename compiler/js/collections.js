@@ -128,7 +128,11 @@ function $m_popitem(o) {
 }
 // @helper $dictPair
 function $dictPair(pair, i) {
-  const items = $list(pair);
+  let items;
+  try { items = $list(pair); } catch (e) {
+    if (e instanceof TypeError) throw new TypeError(`cannot convert dictionary update sequence element #${i || 0} to a sequence`);
+    throw e;
+  }
   if (items.length !== 2) throw new $ValueError(`dictionary update sequence element #${i || 0} has length ${items.length}; 2 is required`);
   return items;
 }

@@ -180,3 +180,11 @@ function $m_translate(s, table) {
   }
   return out;
 }
+
+// @helper $dictRest
+// case {"k": v, **rest}: a new dict of the other keys, in order.
+function $dictRest(d, keys) {
+  const out = {};
+  for (const k of $Object.keys(d)) if (!keys.includes(k)) $dictSet(out, k, d[k]);
+  return out;
+}

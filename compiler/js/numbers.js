@@ -54,7 +54,12 @@ function $augError(e, op) {
 }
 
 // @helper $isub
-function $isub(a, b) { try { return $sub(a, b); } catch (e) { throw $augError(e, "-"); } }
+// s -= t on a set changes s in place (other names bound to it see it), as CPython's set does.
+function $isub(a, b) {
+  let r;
+  try { r = $sub(a, b); } catch (e) { throw $augError(e, "-"); }
+  return a instanceof $Set && !a.$frozen ? $setReplace(a, r) || a : r;
+}
 
 // @helper $imul
 function $imul(a, b) { try { return $mul(a, b); } catch (e) { throw $augError(e, "*"); } }
@@ -72,7 +77,15 @@ function $imod(a, b, f) { try { return $mod(a, b, f); } catch (e) { throw $augEr
 function $ipow(a, b, f) { try { return $pow(a, b, f); } catch (e) { throw $augError(e, "**"); } }
 
 // @helper $ibitop
-function $ibitop(op, a, b) { try { return $bitop(op, a, b); } catch (e) { throw $augError(e, op); } }
+// s |= t and d |= x change s and d in place, as CPython's set and dict do (d |= takes what
+// d.update takes: a dict or pairs).
+function $ibitop(op, a, b) {
+  if (op === "|" && $isDict(a)) { $m_update(a, b); return a; }
+  let r;
+  try { r = $bitop(op, a, b); } catch (e) { throw $augError(e, op); }
+  if (a instanceof $Set && !a.$frozen) return $setReplace(a, r) || a;
+  return r;
+}
 
 // @helper $sub
 function $sub(a, b) {

@@ -100,3 +100,181 @@ def test_next_of_a_name_bound_to_a_list_maker_is_refused(tmp_path):
             return next(pairs)
     """)
     assert found == [(3, 12, "next() of a name bound to zip(...): write pairs = iter(zip(...)) (here zip() makes a list)")]
+
+
+MATCH_INPUTS = [None, True, False, 0, 1, 2, 1.0, "a", "track", "", [], [1], [1, 2], [1, 2, 3], [[1, 2], 3], ["x", {"k": 1}],
+                {}, {"type": "track", "event": "Order"}, {"type": "track", "event": 3}, {"type": "identify", "traits": {"a": 1}},
+                {"type": "page", "name": "Home", "extra": 1}, {"k": None}, {"k": 0, "j": [1, 2]}, {"__proto__": 1, "k": 5}]
+
+MATCH = {
+    "match_literals_and_alternatives": ('''
+def f(x):
+    match x:
+        case None:
+            return "none"
+        case True:
+            return "true"
+        case 0 | 1.5:
+            return "zero or 1.5"
+        case 1 | 2:
+            return "small"
+        case "a" | "track":
+            return "word"
+        case _:
+            return "other"''', MATCH_INPUTS),
+    "match_sequences_with_star": ('''
+def f(x):
+    match x:
+        case []:
+            return "empty"
+        case [one]:
+            return ["one", one]
+        case [first, *middle, last] if len(middle) > 0:
+            return ["many", first, middle, last]
+        case [[a, b], c]:
+            return ["nested", a, b, c]
+        case [a, b]:
+            return ["pair", b, a]
+        case (x, *_):
+            return ["head", x]
+    return "no match"''', MATCH_INPUTS + [(1, 2, 3), ("a",), "ab"]),
+    "match_mappings_classes_and_captures": ('''
+def f(x):
+    match x:
+        case {"type": "track", "event": str(name)}:
+            return ["track", name]
+        case {"type": "track", "event": other}:
+            return ["odd track", other]
+        case {"type": "identify", "traits": {"a": int() as a}, **rest}:
+            return ["identify", a, rest]
+        case {"type": str() as kind, **rest} if rest:
+            return [kind, sorted(rest)]
+        case {"k": None | 0 as k, **others}:
+            return ["k", k, others]
+        case {"k": v}:
+            return ["k", v]
+        case str(s) | int(s):
+            return ["scalar", s]
+        case list() | tuple():
+            return "sequence"
+        case dict():
+            return "a dict"
+        case bool(b):
+            return ["bool", b]
+    return None''', MATCH_INPUTS),
+    "match_guard_failure_keeps_bindings_and_goes_on": ('''
+def f(x):
+    y = "unset"
+    match x:
+        case [y, *_] if y == 1:
+            return ["first", y]
+        case [_, z] if z:
+            return ["second", z, y]
+        case _:
+            pass
+    return ["fell through", y]''', [[1, 0], [2, 0], [2, 5], [], "s"]),
+    "match_in_a_loop_with_break_and_continue": ('''
+def f(x):
+    out = []
+    for item in x:
+        match item:
+            case "stop":
+                break
+            case "skip":
+                continue
+            case {"n": n} if n > 1:
+                out.append(n * 2)
+            case other:
+                out.append(other)
+    else:
+        out.append("done")
+    return out''', [["a", "skip", {"n": 3}, {"n": 1}, "stop", "b"], [], ["x"]]),
+    "match_subject_evaluated_once": ('''
+calls = []
+def subject(x):
+    calls.append(x)
+    return x
+def f(x):
+    calls.clear()
+    match subject(x):
+        case 1:
+            r = "one"
+        case 2:
+            r = "two"
+        case _:
+            r = "?"
+    return [r, len(calls)]''', [1, 2, 3]),
+    "walrus": ('''
+def f(x):
+    out = []
+    if (n := len(x)) > 2:
+        out.append(n)
+    while (item := x.pop() if x else None) is not None:
+        out.append(item)
+    doubled = [y for v in [1, 2, 3] if (y := v * 2) > 2]
+    return [out, doubled, y]''', [[1, 2, 3], [], ["a"]]),
+    "dict_union": ('''
+def f(x):
+    d = {"a": 1, "b": 2} | x
+    e = dict(x)
+    e |= {"b": 3, "z": 0}
+    e |= [("p", 1)]
+    return [d, e, x | {}]''', [{}, {"a": 9, "c": 1}, {"b": None}]),
+    "dict_union_errors": ("def f(x):\n    return {'a': 1} | x", [[1], None, "a", 1]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MATCH))
+def test_match_walrus_and_union_probe(probe, name):
+    source, inputs = MATCH[name]
+    probe.check(source, inputs)
+
+
+@pytest.mark.parametrize("pattern,col,message", [
+    ("Point(x=0)", 14, "class patterns with attributes (x=...) are not supported"),
+    ("Point(0)", 20, "positional patterns of a class need its __match_args__"),
+    ("[a, *b, *c]", 14, "multiple starred names in sequence pattern"),
+    ("[a] | b", 20, "alternative patterns bind different names"),
+    ('{"k": 1, "k": 2}', 23, "mapping pattern checks duplicate key ('k')"),
+])
+def test_refused_patterns_say_why_and_where(tmp_path, pattern, col, message):
+    found = problems(tmp_path, f"""
+        class Point:
+            def __init__(self, x):
+                self.x = x
+
+        def g(x):
+            match x:
+                case {pattern}:
+                    return 1
+            return 0
+    """)
+    assert len(found) == 1 and found[0][0] == 7 and message in found[0][2], found
+    assert found[0][1] == col, (found, col)
+
+
+ALIASING = {
+    "in_place_operators_change_the_object": ('''
+def f(x):
+    s = set(x)
+    alias = s
+    s |= {100}
+    s -= {x[0]} if x else set()
+    s &= {100, 2, 3}
+    s ^= {7}
+    d = {"a": 1}
+    same = d
+    d |= {"b": 2}
+    d |= [("c", 3)]
+    lst = [1]
+    other = lst
+    lst += x
+    return [sorted(alias), same, other]''', [[], [2, 3], [1, 2, 3, 100]]),
+    "dict_in_place_union_errors": ("def f(x):\n    d = {}\n    d |= x\n    return d", [1, None, [1], ["ab"], [("a", 1, 2)]]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ALIASING))
+def test_in_place_probe(probe, name):
+    source, inputs = ALIASING[name]
+    probe.check(source, inputs)
