@@ -136,5 +136,8 @@ def cors(response: Response) -> Response:
     response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = _allowed_headers()
     response.headers["Access-Control-Max-Age"] = "600"
+    # Retry-After is no CORS-safelisted response header: without this a page cannot read it, and
+    # analytics.js (parseRetryAfter) would back off on its own schedule instead of segfn's 429 answer
+    response.headers["Access-Control-Expose-Headers"] = "Retry-After"
     response.vary.update(("Origin", "Access-Control-Request-Headers"))
     return response

@@ -20,7 +20,8 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.conftest import REPO
-from tests.server.conftest import WRITE_KEY, wait_for
+from segfn.emulator.local import LocalSegment
+from tests.server.conftest import SPRIG_LIKE, WRITE_KEY, wait_for
 
 CHROMIUM = "/usr/bin/chromium"
 # The UMD build of the npm package (webpack's library "AnalyticsNext", exporting AnalyticsBrowser),
@@ -256,3 +257,25 @@ def test_events_a_page_left_during_an_outage_are_sent_by_the_next_page_from_loca
     assert retried and all(a["status"] == 200 and a["retry"] is not None for a in retried)
     assert page.evaluate(f"() => localStorage.getItem({QUEUE!r})") is None
     only_two_origins(watch, site, first.url)
+
+
+def test_analytics_js_reads_segfns_retry_after_on_a_429_and_waits_as_told(serve, site, browser, monkeypatch):
+    """--max-backlog answers 429 with Retry-After; the browser lets analytics.js read that header
+    (Access-Control-Expose-Headers), so it waits as segfn says (a RateLimitError) instead of backing
+    off on its own schedule, and the event still arrives."""
+    monkeypatch.setattr(LocalSegment, "BACKLOG_EVERY", 0.0)  # read the backlog on every call
+    server = serve([SPRIG_LIKE], max_backlog=1)  # no on_batch: a delivery goes out at once
+    server.local.worker.stop()  # deliveries wait, so the one accepted call fills the backlog
+    page, watch, _ = open_site(browser, site, server.url)
+    assert page.evaluate(TRACK, "Accepted")["failed"] is None
+    refused = page.evaluate("""async () => {
+      const ctx = await window.analytics.track('Refused For Now');
+      const sent = ctx.logs().filter(l => l.message === 'Error sending event').map(l => l.extras);
+      return {messageId: ctx.event.messageId, errors: sent.map(e => [e.name, e.retryTimeout])};
+    }""")
+    assert refused["errors"] == [["RateLimitError", 1000]]  # Retry-After: 1, read through CORS
+    server.local.worker = type(server.local.worker)(server.local)  # the worker comes back
+    server.local.start()
+    wait_for(lambda: page.wait_for_timeout(50) or refused["messageId"] in stored(server), 30,
+             lambda: f"{[(a['url'], a['status'], a['at']) for a in watch.answers]} {server.local.store.stats()}")
+    assert [a["status"] for a in watch.answers if a["url"] == server.url + "/v1/t"] == [200, 429, 200]

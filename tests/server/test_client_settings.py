@@ -123,6 +123,7 @@ def test_every_v1_answer_carries_cors_headers_errors_included(serve, case):
     assert answer.status_code == status, answer.text
     assert answer.headers["Access-Control-Allow-Origin"] == ORIGIN
     assert "Origin" in answer.headers["Vary"]
+    assert answer.headers["Access-Control-Expose-Headers"] == "Retry-After"  # a 429's, for analytics.js
 
 
 @pytest.mark.parametrize("path", ["/v1/t", "/v1/batch", f"/v1/projects/{WRITE_KEY}/settings"])
