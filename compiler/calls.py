@@ -58,7 +58,31 @@ METHODS: dict[str, tuple[str, tuple[str, ...]]] = {
 # methods of runtime objects (responses, headers, matches, patterns, datetimes, hashes)
 FOREIGN_METHODS = {"json", "text", "has", "group", "groups", "groupdict", "start", "end", "span", "timestamp",
                    "isoformat", "astimezone", "strftime", "weekday", "isoweekday", "hexdigest", "digest",
-                   "match", "search", "fullmatch", "sub", "subn", "findall", "finditer"}
+                   "match", "search", "fullmatch", "sub", "subn", "findall", "finditer", "date", "utcoffset",
+                   "tzname", "dst", "total_seconds", "toordinal", "isocalendar"}
+# the classes of the datetime module, as values (isinstance) and what calling them compiles to
+DATETIME_CLASSES = {"datetime.datetime": "$DateTime", "datetime.date": "$Date", "datetime.timedelta": "$TimeDelta",
+                    "datetime.timezone": "$Timezone"}
+DATETIME_PARAMS = {
+    "datetime.datetime": ("$datetime", ("year", "month", "day", "hour", "minute", "second", "microsecond", "tzinfo",
+                                        "fold"), 3),
+    "datetime.date": ("$date", ("year", "month", "day"), 3),
+    "datetime.timedelta": ("$timedelta", ("days", "seconds", "microseconds", "milliseconds", "minutes", "hours",
+                                          "weeks"), 0),
+    "datetime.timezone": ("$timezone", ("offset", "name"), 1),
+    "datetime.datetime.strptime": ("$strptime", ("date_string", "format"), 2),
+    "datetime.datetime.fromtimestamp": ("$dtFromTimestamp", ("timestamp", "tz"), 1),
+    "datetime.datetime.utcfromtimestamp": ("$dtFromTimestamp", ("timestamp",), 1),
+    "datetime.datetime.now": ("$dtNow", ("tz",), 0),
+    "datetime.datetime.utcnow": ("$dtNow", (), 0),
+    "datetime.datetime.today": ("$dtNow", (), 0),
+    "datetime.date.today": ("$dateToday", (), 0),
+    "datetime.date.fromtimestamp": ("$dateFromTimestamp", ("timestamp",), 1),
+    "datetime.date.fromisoformat": ("$dateFromIso", ("date_string",), 1),
+}
+# strftime/strptime directives the runtime gives exactly as CPython on Linux
+STRFTIME_DIRECTIVES = set("aAbBcdDeFfHIjklmMnpPrRStTuUwWxXyYzZh%")
+STRPTIME_DIRECTIVES = set("dfHIjmMSwuyYzAaBbpZcxX%")
 ASYNC_FOREIGN = {"json", "text"}
 
 LIST_ITERATORS = {"map", "filter", "zip", "enumerate", "reversed"}  # iterators in Python, lists in a bundle
@@ -356,15 +380,16 @@ class CallMixin:
             return f"{recv}.{name}()"
         if name == "timestamp" and recv_t == "datetime" and not node.args and not node.keywords:
             return f"{recv}.timestamp()"
-        if name == "replace" and recv_t == "datetime":
-            if node.args:
-                raise Reject(node, "datetime.replace() takes keyword arguments only here")
-            kws = ", ".join(f"{js_str(k.arg)}: {self.code(k.value)}" for k in node.keywords)
-            return f"$callMethod({recv}, \"replace\", [{{{kws}}}])"
+        if name == "replace" and (recv_t == "datetime" or any(k.arg not in ("old", "new", "count") for k in node.keywords)):
+            # a datetime's or date's replace(year=, ..., tzinfo=): bound at run time against its signature
+            return f"$callMethod({recv}, \"replace\", {self.positional_js(node, name)}, {self.keywords_js(node, name)})"
+        if name == "strftime":
+            self.check_time_format(node, ("format",), "strftime", STRFTIME_DIRECTIVES)
         if name in ("isoformat", "strftime") or (name in FOREIGN_METHODS and name not in METHODS):
             if name in ASYNC_FOREIGN:
                 self._need_await(node, awaited, f".{name}()")
-            if name == "isoformat":
+            if name == "isoformat" and not any(k.arg is None for k in node.keywords) \
+                    and not any(isinstance(a, ast.Starred) for a in node.args):
                 vals = self.bind(node, ("sep", "timespec"), "isoformat")
                 return f"$callMethod({recv}, \"isoformat\", [{self.args_js(vals)}])"
             if name in ("sub", "subn"):
@@ -374,7 +399,7 @@ class CallMixin:
                 vals = self.bind(node, ("string", "maxsplit"), name, required=1)
                 return f"$callMethod({recv}, \"split\", [{self.args_js(vals)}])"
             if node.keywords:
-                raise Reject(node, f"keyword arguments to .{name}() are not supported")
+                return f"$callMethod({recv}, {js_str(name)}, {self.positional_js(node, name)}, {self.keywords_js(node, name)})"
             return f"$callMethod({recv}, {js_str(name)}, [{self.element_args(node.args)}])"
         if name == "split" and recv_t == "pattern":
             vals = self.bind(node, ("string", "maxsplit"), name, required=1)
@@ -730,6 +755,10 @@ class CallMixin:
                 return "$" + sym.js
         if isinstance(node, ast.Attribute) and node.attr == "JSONDecodeError":
             return "$JSONDecodeError"
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            qual = self.std_name(node)
+            if qual in DATETIME_CLASSES:
+                return DATETIME_CLASSES[qual]
         raise Reject(node, "isinstance() takes str, int, float, bool, list, tuple, dict, set, type(None), "
                            "exception classes, or a tuple of these")
 
@@ -776,7 +805,7 @@ class CallMixin:
     # --- the standard library ---------------------------------------------------------------------
     def std_value(self, qual: str, node: ast.AST) -> str:
         values = {"math.pi": "Math.PI", "math.e": "Math.E", "math.inf": "Infinity", "math.nan": "NaN",
-                  "datetime.timezone.utc": "$UTC", "json.JSONDecodeError": "$JSONDecodeError",
+                  "datetime.timezone.utc": "$UTC", "json.JSONDecodeError": "$JSONDecodeError", **DATETIME_CLASSES,
                   "copy.deepcopy": "$deepcopy", "copy.copy": "$copy",
                   "dataclasses.FrozenInstanceError": "$FrozenInstanceError"}
         if qual in values:
@@ -808,12 +837,14 @@ class CallMixin:
                     raise Reject(kw, f"json.dumps() keyword {kw.arg!r} is not supported")
                 kws.append(f"{kw.arg}: {self.code(kw.value)}")
             return f"$jsonDumps({self.code(node.args[0])}{', {' + ', '.join(kws) + '}' if kws else ''})"
-        if qual == "datetime.datetime.fromtimestamp":
-            vals = self.bind(node, ("timestamp", "tz"), "fromtimestamp", required=1)
-            return f"$dtFromTimestamp({self.args_js(vals)})"
-        if qual in ("datetime.datetime.now", "datetime.datetime.utcnow", "datetime.date.today", "time.time"):
-            raise Reject(node, f"{qual}() is not supported: its value differs between the run that is checked "
-                               "and the run that ships (use the event's timestamp)")
+        if qual in DATETIME_PARAMS:
+            helper, params, required = DATETIME_PARAMS[qual]
+            if qual in ("datetime.datetime.strptime",):
+                self.check_time_format(node, params, "strptime", STRPTIME_DIRECTIVES)
+            return self.std_bound(node, helper, params, required, qual.rsplit(".", 1)[1])
+        if qual == "time.time":
+            self._n(node, 0, 0, "time")
+            return "(Date.now() / 1000)"
         if qual.startswith("hashlib."):
             alg = qual.split(".")[1]
             args = self._n(node, 0, 1, alg)
@@ -844,6 +875,37 @@ class CallMixin:
         if qual.startswith("re."):
             return self.re_call(qual[3:], node)
         raise Reject(node, f"{qual}() is not supported (see docs/python-subset.md)")
+
+    def std_bound(self, node: ast.Call, helper: str, params: tuple[str, ...], required: int, name: str) -> str:
+        """A stdlib function with Python parameters ``params`` (the first ``required`` without default):
+        its arguments bound here, or at run time for ``f(*parts)`` / ``f(**fields)``."""
+        if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+            sig = (f"[{js_str(name)}, [{', '.join(js_str(p) for p in params)}], 0, {len(params) - required}, "
+                   f"null, [], [], null, 0]")
+            return f"{helper}(...$bindArgs({sig}, {self.positional_js(node, name)}, {self.keywords_js(node, name)}))"
+        vals = self.bind(node, params, name, required=required)
+        return f"{helper}({self.args_js(vals)})"
+
+    def check_time_format(self, node: ast.Call, params: tuple[str, ...], what: str, allowed: set[str]) -> None:
+        """A constant strftime/strptime format may only use the directives the runtime gives exactly."""
+        at = params.index("format")
+        fmt = node.args[at] if len(node.args) > at else next((k.value for k in node.keywords if k.arg == "format"), None)
+        text = self.constant_str(fmt) if fmt is not None else None
+        if text is None:
+            return
+        i, seen = 0, set()
+        while i < len(text):
+            if text[i] == "%" and i + 1 < len(text):
+                d = text[i + 1]
+                if d not in allowed:
+                    raise Reject(fmt, f"the {what} directive %{d} is not supported (supported: "
+                                      + " ".join("%" + c for c in sorted(allowed)) + ")")
+                if what == "strptime" and d != "%" and d in seen:
+                    raise Reject(fmt, f"the strptime directive %{d} appears twice (CPython raises re.error)")
+                seen.add(d)
+                i += 2
+            else:
+                i += 1
 
     def dataclasses_call(self, fn: str, node: ast.Call) -> str:
         if fn in ("asdict", "astuple"):

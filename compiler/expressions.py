@@ -29,7 +29,9 @@ BOOL_METHODS = {"startswith", "endswith", "isdigit", "isdecimal", "isnumeric", "
                 "islower", "isupper", "isascii", "issubset", "issuperset"}
 INT_METHODS = {"find", "rfind", "index", "rindex", "count"}
 DATETIME_FIELDS = {"year", "month", "day", "hour", "minute", "second", "microsecond"}
-DATETIME_MAKERS = {"datetime.datetime.fromisoformat", "datetime.datetime.fromtimestamp"}
+DATETIME_MAKERS = {"datetime.datetime.fromisoformat", "datetime.datetime.fromtimestamp", "datetime.datetime",
+                   "datetime.datetime.strptime", "datetime.datetime.utcfromtimestamp", "datetime.datetime.now",
+                   "datetime.datetime.utcnow", "datetime.datetime.today"}
 RESPONSE_TYPES = {"status": "int", "ok": "bool"}
 # what a user of the requests library reaches for, and the runtime's spelling of it
 RESPONSE_HINTS = {"status_code": "res.status", "text": "await res.text()", "content": "await res.text()",
@@ -242,6 +244,8 @@ class ExpressionMixin:
                 return t or "any"
             if sym is not None and sym.kind == "func" and not sym.info.is_async:
                 return self.module.signatures.return_type(sym.info)
+            if sym is not None and sym.kind == "std" and sym.info in DATETIME_MAKERS:
+                return "datetime"
             if sym is not None and sym.kind == "class" and sym.info.kind in ("object", "exception", "enum"):
                 return "obj"
         if isinstance(f, ast.Attribute):
@@ -253,6 +257,8 @@ class ExpressionMixin:
                 return NEVER
             if qual in DATETIME_MAKERS:
                 return "datetime"
+            if qual == "time.time":
+                return "float"
             if f.attr in STR_METHODS_STR and not (f.attr == "replace" and self.infer(f.value) == "datetime"):
                 if f.attr in ("isoformat", "strftime", "hexdigest", "group"):
                     return "str" if f.attr != "group" else "any"
@@ -269,8 +275,10 @@ class ExpressionMixin:
                 return "int"
             if f.attr in ("split", "rsplit", "splitlines", "keys", "values", "items"):
                 return "list"
-            if f.attr == "timestamp":
+            if f.attr in ("timestamp", "total_seconds"):
                 return "float"
+            if f.attr in ("astimezone", "replace") and self.infer(f.value) == "datetime":
+                return "datetime"
             if f.attr in ("dumps", "quote", "quote_plus", "urlencode", "unquote", "unquote_plus", "escape"):
                 return "str"
             if f.attr in ("floor", "ceil") and isinstance(f.value, ast.Name) and f.value.id == "math":

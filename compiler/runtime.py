@@ -76,9 +76,7 @@ def _text(name: str) -> str:
 # Methods of the runtime's classes that are installed only when a bundle calls a method of that name
 # (a datetime without strftime() calls does not carry strftime): method -> (class helper, patch helper).
 PATCHES = {
-    "astimezone": ("$DateTime", "$dt_astimezone"), "replace": ("$DateTime", "$dt_replace"),
-    "weekday": ("$DateTime", "$dt_weekday"), "isoweekday": ("$DateTime", "$dt_weekday"),
-    "strftime": ("$DateTime", "$dt_strftime"), "finditer": ("$Pattern", "$re_iterate"),
+    "strftime": ("$Date", "$dt_strftime"), "finditer": ("$Pattern", "$re_iterate"),
     "findall": ("$Pattern", "$re_iterate"), "sub": ("$Pattern", "$re_sub"), "subn": ("$Pattern", "$re_sub"),
     "split": ("$Pattern", "$re_split"), "groups": ("$Match", "$match_groups"),
     "groupdict": ("$Match", "$match_groups"), "start": ("$Match", "$match_span"), "end": ("$Match", "$match_span"),

@@ -76,6 +76,7 @@ function $truthy(x) {
   if ($isDict(x)) { for (const k in x) return true; return false; }
   if (x.$user === true && typeof x.__bool__ === "function") return $boolResult(x.__bool__());
   if (x.$len) return x.$len() > 0;
+  if (x.$bool) return x.$bool();
   return true;
 }
 

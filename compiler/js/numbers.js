@@ -29,7 +29,24 @@ function $add(a, b) {
   if (a instanceof $Uint8Array && b instanceof $Uint8Array) {
     const out = new Uint8Array(a.length + b.length); out.set(a); out.set(b, a.length); return out;
   }
-  throw $binopError("+", a, b);
+  return $objBinop(a, b, "+", "__add__", "__radd__");
+}
+
+// @helper $objBinop
+// a <op> b where neither is a builtin the operator knows: an object defining it (a user class, a
+// datetime, a timedelta), or CPython's TypeError.
+function $objBinop(a, b, op, name, rname) {
+  if ((a !== null && typeof a === "object") || (b !== null && typeof b === "object")) {
+    const r = $objOp(a, b, name, rname);
+    if (r !== $NotImplemented) return r;
+  }
+  throw $binopError(op, a, b);
+}
+
+// @helper $objUnary
+function $objUnary(a, name, what) {
+  if (a !== null && typeof a === "object" && typeof a[name] === "function") return a[name]();
+  throw new TypeError(`bad operand type for ${what}: '${$typeName(a)}'`);
 }
 
 // @helper $iadd
@@ -92,7 +109,7 @@ function $sub(a, b) {
   if (typeof a === "number" && typeof b === "number") return a - b;
   if ($isNum(a) && $isNum(b)) return +a - +b;
   if (a instanceof $Set && b instanceof $Set) return $mkset([...a].filter((v) => !$setHas(b, v)), a.$frozen);
-  throw $binopError("-", a, b);
+  return $objBinop(a, b, "-", "__sub__", "__rsub__");
 }
 
 // @helper $repeat
@@ -111,12 +128,12 @@ function $mul(a, b) {
   if ($isNum(a) && $isNum(b)) return +a * +b;
   if (typeof a === "string" || $Array.isArray(a)) return $repeat(a, b);
   if (typeof b === "string" || $Array.isArray(b)) return $repeat(b, a);
-  throw $binopError("*", a, b);
+  return $objBinop(a, b, "*", "__mul__", "__rmul__");
 }
 
 // @helper $div
 function $div(a, b, isFloat) {
-  if (!$isNum(a) || !$isNum(b)) throw $binopError("/", a, b);
+  if (!$isNum(a) || !$isNum(b)) return $objBinop(a, b, "/", "__truediv__", "__rtruediv__");
   a = +a; b = +b;
   if (b === 0) throw new $ZeroDivisionError(isFloat || !$Number.isInteger(a) || !$Number.isInteger(b) ? "float division by zero" : "division by zero");
   return a / b;
@@ -124,7 +141,7 @@ function $div(a, b, isFloat) {
 
 // @helper $floordiv
 function $floordiv(a, b, isFloat) {
-  if (!$isNum(a) || !$isNum(b)) throw $binopError("//", a, b);
+  if (!$isNum(a) || !$isNum(b)) return $objBinop(a, b, "//", "__floordiv__", "__rfloordiv__");
   a = +a; b = +b;
   const ints = !isFloat && $Number.isInteger(a) && $Number.isInteger(b);
   if (b === 0) throw new $ZeroDivisionError(ints ? "integer division or modulo by zero" : "float floor division by zero");
@@ -140,7 +157,7 @@ function $floordiv(a, b, isFloat) {
 // @helper $mod
 function $mod(a, b, isFloat) {
   if (typeof a === "string") return $percentFormat(a, b);
-  if (!$isNum(a) || !$isNum(b)) throw $binopError("%", a, b);
+  if (!$isNum(a) || !$isNum(b)) return $objBinop(a, b, "%", "__mod__", "__rmod__");
   a = +a; b = +b;
   const ints = !isFloat && $Number.isInteger(a) && $Number.isInteger(b);
   if (b === 0) throw new $ZeroDivisionError(ints ? "integer modulo by zero" : "float modulo");
@@ -168,13 +185,13 @@ function $pow(a, b, isFloat) {
 function $neg(a) {
   if (typeof a === "number") return -a;
   if (typeof a === "boolean") return -a;
-  throw new TypeError(`bad operand type for unary -: '${$typeName(a)}'`);
+  return $objUnary(a, "__neg__", "unary -");
 }
 
 // @helper $pos
 function $pos(a) {
   if ($isNum(a)) return +a;
-  throw new TypeError(`bad operand type for unary +: '${$typeName(a)}'`);
+  return $objUnary(a, "__pos__", "unary +");
 }
 
 // @helper $bitop
@@ -210,7 +227,7 @@ function $invert(a) {
 // @helper $abs
 function $abs(a) {
   if ($isNum(a)) return $Math.abs(+a);
-  throw new TypeError(`bad operand type for abs(): '${$typeName(a)}'`);
+  return $objUnary(a, "__abs__", "abs()");
 }
 
 // @helper $divmod
