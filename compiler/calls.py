@@ -234,6 +234,8 @@ class CallMixin:
 
     def call(self, node: ast.Call, awaited: bool) -> str:
         f = node.func
+        if id(node) in self.module.coroutine_ok:
+            awaited = True  # an argument of asyncio.gather, which awaits it
         if self.rooted_in_rejected(node):
             raise Quiet(node)
         if isinstance(f, ast.Attribute) and f.attr == "maketrans" and isinstance(f.value, ast.Name) \
@@ -566,6 +568,23 @@ class CallMixin:
                                        f"{it.id} = iter({value.func.id}(...)) (here {value.func.id}() makes a list)")
         return f"$next({', '.join(args)})"
 
+    def gather_call(self, node: ast.Call, awaited: bool) -> str:
+        """``await asyncio.gather(*aws, return_exceptions=False)``: the coroutine calls among its
+        arguments (also as the element of a comprehension it unpacks) need no ``await`` of their own."""
+        self._need_await(node, awaited, "asyncio.gather()")
+        flag = "false"
+        for kw in node.keywords:
+            if kw.arg != "return_exceptions":
+                raise Reject(kw, f"asyncio.gather() got an unexpected keyword argument {kw.arg!r}")
+            flag = self.truth(kw.value)
+        for arg in node.args:
+            item = arg.value if isinstance(arg, ast.Starred) else arg
+            if isinstance(item, (ast.ListComp, ast.GeneratorExp)):
+                item = item.elt
+            if isinstance(item, ast.Call):
+                self.module.coroutine_ok.add(id(item))
+        return f"$gather([{self.element_args(node.args)}], {flag})"
+
     def code_table(self, node: ast.AST) -> str:
         """A translate table written as a dict display or comprehension: a Map, whose keys may be the
         ints ``ord()`` gives (a bundle's dicts hold str keys only)."""
@@ -815,6 +834,8 @@ class CallMixin:
         raise Reject(node, f"{qual} can only be called here")
 
     def std_call(self, qual: str, node: ast.Call, awaited: bool) -> str:
+        if qual == "asyncio.gather":
+            return self.gather_call(node, awaited)
         simple1 = {
             "copy.deepcopy": "$deepcopy", "copy.copy": "$copy", "json.loads": "$jsonLoads",
             "datetime.datetime.fromisoformat": "$fromisoformat", "re.escape": "$reEscape",

@@ -41,6 +41,8 @@ STD_NAMES = {
     "dataclasses.dataclass", "dataclasses.field", "dataclasses.asdict", "dataclasses.astuple", "dataclasses.replace",
     "dataclasses.fields", "dataclasses.is_dataclass", "dataclasses.FrozenInstanceError",
 } | {f"re.{f}" for f in FLAG_NAMES}
+STD_MODULES.add("asyncio")  # asyncio.gather (compiler/calls.py gather_call)
+STD_NAMES.add("asyncio.gather")
 IGNORED_MODULES = {"__future__", "typing", "typing_extensions"}
 # what a module people reach for is in Segment's runtime
 MODULE_HINTS = {
@@ -127,6 +129,7 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, PatternMixin, N
         self.class_context: list[str] = []  # the classes whose body is being compiled (private name mangling)
         self._auto_values: dict = {}  # enum.auto() values given so far
         self.handler_aliases: dict[str, FuncInfo] = {}
+        self.coroutine_ok: set[int] = set()  # ids of coroutine calls asyncio.gather awaits (calls.py)
         self.tainted: set[tuple] = set()  # names assigned from a refused import (expressions.py)
         # StopIteration can leave a coroutine or a generator (which CPython turns into RuntimeError)
         self.stop_iteration = any(isinstance(n, ast.Name) and n.id in ("next", "StopIteration")

@@ -188,3 +188,17 @@ function $dictRest(d, keys) {
   for (const k of $Object.keys(d)) if (!keys.includes(k)) $dictSet(out, k, d[k]);
   return out;
 }
+
+// @helper $gather
+// await asyncio.gather(*aws): the results in argument order; the first exception raised (in time)
+// propagates, the others keep running, as CPython's; return_exceptions=True puts exceptions in the list.
+async function $gather(aws, returnExceptions) {
+  for (const a of aws) {
+    if (a === null || (typeof a !== "object" && typeof a !== "function") || typeof a.then !== "function") {
+      throw new TypeError("An asyncio.Future, a coroutine or an awaitable is required");
+    }
+  }
+  if (!returnExceptions) return Promise.all(aws);
+  const settled = await Promise.allSettled(aws);
+  return settled.map((r) => (r.status === "fulfilled" ? r.value : r.reason));
+}

@@ -278,3 +278,83 @@ def f(x):
 def test_in_place_probe(probe, name):
     source, inputs = ALIASING[name]
     probe.check(source, inputs)
+
+
+class Echo:
+    """Answers each request with its own path as JSON (a 500 for paths holding "fail")."""
+
+    async def __call__(self, request):
+        import json as _json
+
+        from segfn.runtime import Headers, Response
+
+        path = request.url.split("/", 3)[3]
+        status = 500 if "fail" in path else 200
+        return Response(status, _json.dumps({"path": path}), Headers({"Content-Type": "application/json"}), "OK",
+                        request.url)
+
+
+GATHER = {
+    "gather_results_in_order": ('''
+import asyncio
+
+async def get(i):
+    res = await fetch(f"https://api.example.com/{i}")
+    if not res.ok:
+        raise ValueError(f"failed {i}")
+    body = await res.json()
+    return body["path"]
+
+async def double(v):
+    return v * 2
+
+async def f(x):
+    direct = await asyncio.gather(get("a"), double(3))
+    many = await asyncio.gather(*[get(i) for i in x])
+    nothing = await asyncio.gather()
+    return [direct, many, nothing]''', [[], ["x", "y", "z"], ["x", "fail1", "y", "fail2"]]),
+    "gather_first_exception_and_return_exceptions": ('''
+from asyncio import gather
+
+async def check(v):
+    if v < 0:
+        raise ValueError(f"negative {v}")
+    if v == 0:
+        raise KeyError("zero")
+    return v
+
+async def f(x):
+    settled = await gather(*(check(v) for v in x), return_exceptions=True)
+    shown = [type(r).__name__ + ":" + str(r) if isinstance(r, Exception) else r for r in settled]
+    try:
+        return [shown, await gather(*[check(v) for v in x])]
+    except (ValueError, KeyError) as e:
+        return [shown, type(e).__name__, str(e)]''', [[1, 2], [1, -1, 0], [0, -2], []]),
+    "gather_of_a_non_awaitable": ('''
+import asyncio
+
+async def f(x):
+    return await asyncio.gather(x)''', [1, None]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GATHER))
+def test_gather_probe(probe, name):
+    source, inputs = GATHER[name]
+    probe.check(source, inputs, transport=Echo())
+
+
+def test_gather_must_be_awaited_and_takes_return_exceptions_only(tmp_path):
+    found = problems(tmp_path, """
+        import asyncio
+
+        async def one():
+            return 1
+
+        async def g(x):
+            pending = asyncio.gather(one())
+            return await asyncio.gather(one(), timeout=3)
+    """)
+    assert [(line, col) for line, col, _ in found] == [(7, 15), (8, 40)], found
+    assert "asyncio.gather() is a coroutine here: call it with 'await'" in found[0][2]
+    assert "asyncio.gather() got an unexpected keyword argument 'timeout'" in found[1][2]
