@@ -52,6 +52,7 @@ class ServeOptions:
     timeout: float = DEFAULT_TIMEOUT
     faults: HostFaults | None = None  # --faults: injected failures per host
     max_backlog: int | None = None  # past this many waiting deliveries the Tracking API answers 429
+    allow_hosts: tuple[str, ...] = ()  # --allow-host: Host names the debugger and control API also answer
     env: Mapping[str, str] | None = field(default=None, compare=False)
 
 

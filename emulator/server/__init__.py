@@ -6,6 +6,9 @@
     /sprig/*         the mock Sprig API (sprig.py)
     /, /messages/N, /destinations    the web debugger (debugger.py)
 
+Everything but ``/v1/`` answers only the local user (guard.py): its own Host names, and state
+changes only with the ``X-Segfn-Control`` header and a JSON body.
+
 ``create_app`` is the factory (usable from pytest); ``emulator.server.run`` serves an app with
 waitress.
 """
@@ -19,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from segfn.emulator.local import LocalSegment, ServeOptions
 
-from . import cdn, control, debugger, tracking
+from . import cdn, control, debugger, guard, tracking
 from .sprig import sprig_blueprint
 
 _JSON_PREFIXES = ("/v1/", "/__segfn__/", "/sprig/")
@@ -38,6 +41,8 @@ def create_app(options: ServeOptions | None = None, *, local: LocalSegment | Non
     app.register_blueprint(control.blueprint)
     app.register_blueprint(debugger.blueprint)
     app.register_blueprint(sprig_blueprint(lambda: local.sprig))
+    app.extensions["segfn_guard"] = guard.Guard(local.options.allow_hosts)
+    guard.install(app, app.extensions["segfn_guard"], _JSON_PREFIXES)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -15,6 +15,7 @@ server (``apiHost`` is the host and port the client reached us on, plus ``/v1``)
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
@@ -64,7 +65,7 @@ def settings(write_key: str):
     local = current_app.extensions["segfn"]
     if local.workspace.source_by_write_key(write_key) is None:
         return jsonify({"success": False, "code": "unknown_write_key",
-                        "message": f"no source in {local.options.workspace} has the write key {write_key!r}; "
+                        "message": f"no source in {Path(local.options.workspace).name} has the write key {write_key!r}; "
                                    f"use the write_key of one of its [[sources]]"}), 404
     host = request.host
     if not _HOST.match(host):

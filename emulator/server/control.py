@@ -72,6 +72,17 @@ def _json_body() -> Any:
         raise ValueError("the body must be JSON: nested too deeply to read") from None
 
 
+def _inside_project(text: str) -> str:
+    """``text`` with the project folder's absolute path left out (``functions/x.py:3:1``): no answer
+    tells a caller where the project lives on this machine."""
+    local = _local()
+    folders = {str(Path(local.options.workspace).resolve().parent), str(local.workspace.root),
+               str(local.workspace.root.resolve())}
+    for folder in sorted(folders, key=len, reverse=True):
+        text = text.replace(folder + "/", "")
+    return text
+
+
 @blueprint.get("/health")
 def health():
     local = _local()
@@ -91,7 +102,7 @@ def reload():
         workspace = _local().reload()
     except ConfigError as error:
         return _problem("the workspace or a function did not load; the previous ones stay in use",
-                        problems=error.problems)
+                        problems=[_inside_project(p) for p in error.problems])
     return jsonify({"reloaded": True, "workspace": workspace.name,
                     "destinations": [d.name for d in workspace.destinations]})
 

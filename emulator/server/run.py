@@ -27,6 +27,8 @@ class WebServer:
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         app.extensions["segfn"].listening(self.port)
+        if "segfn_guard" in app.extensions:  # the bound address is a Host name the debugger answers to
+            app.extensions["segfn_guard"].bound(host)
 
     @property
     def url(self) -> str:

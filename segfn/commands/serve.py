@@ -50,9 +50,12 @@ def _fail(lines: list[str]) -> None:
                    "as Segment does).")
 @click.option("--fresh", is_flag=True, envvar="SEGFN_FRESH", help="Forget the database's messages before starting.")
 @click.option("--faults", type=FaultsOption(), envvar="SEGFN_FAULTS", help=FAULTS_HELP)
+@click.option("--allow-host", "allow_hosts", multiple=True, envvar="SEGFN_ALLOW_HOST", metavar="NAME",
+              help="Another Host name the debugger and control API answer to (repeatable); they answer "
+                   "127.0.0.1, localhost, [::1] and the --host address, so DNS rebinding cannot reach them.")
 def serve(host: str, port: int, workspace_file: Path, db: Path, retry_window: float, batch_size: int,
           batch_wait: float, workers: int, threads: int, seed: int, fresh: bool, faults: HostFaults | None,
-          max_backlog: int | None) -> None:
+          max_backlog: int | None, allow_hosts: tuple[str, ...]) -> None:
     """Run a local Segment: point a Segment library's host at it and open the debugger.
 
     Everything it accepts is committed to --db before it answers, and delivered after a crash and
@@ -64,7 +67,7 @@ def serve(host: str, port: int, workspace_file: Path, db: Path, retry_window: fl
 
     options = ServeOptions(workspace=workspace_file, db=db, retry_window=timedelta(seconds=retry_window),
                            batch_size=batch_size, batch_wait=batch_wait, workers=workers, seed=seed, faults=faults,
-                           max_backlog=max_backlog)
+                           max_backlog=max_backlog, allow_hosts=tuple(allow_hosts))
     try:
         local = LocalSegment(options)
     except ConfigError as error:

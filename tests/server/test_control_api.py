@@ -9,6 +9,8 @@ import requests
 
 from tests.server.conftest import API_KEY, SPRIG_AUTH, SPRIG_LIKE, WRITE_KEY, fn
 
+CONTROL = {"X-Segfn-Control": "1"}  # what a state-changing control call carries (guard.py)
+
 
 def send(url: str, path: str, body: dict) -> None:
     assert requests.post(url + path, json=body, auth=(WRITE_KEY, ""), timeout=10).status_code == 200
@@ -89,7 +91,7 @@ def test_reset_forgets_messages_dedupe_and_the_mocks_state(serve):
     send(server.url, "/v1/identify", {"userId": "ada", "messageId": "once"})
     server.wait_settled(1)
     assert requests.get(server.url + "/sprig/v2/users/ada", headers=SPRIG_AUTH, timeout=10).status_code == 200
-    assert requests.post(server.url + "/__segfn__/reset", timeout=10).json() == {"reset": True}
+    assert requests.post(server.url + "/__segfn__/reset", timeout=10, headers=CONTROL).json() == {"reset": True}
     assert get(server.url, "/__segfn__/messages")["messages"] == []
     assert requests.get(server.url + "/sprig/v2/users/ada", headers=SPRIG_AUTH, timeout=10).status_code == 404
     send(server.url, "/v1/identify", {"userId": "ada", "messageId": "once"})  # no longer a duplicate
@@ -104,16 +106,16 @@ def test_replay_sends_a_fixtures_calls_through_the_tracking_api(serve, tmp_path)
     fixture.write_text(json.dumps([{"type": "track", "userId": "ada", "event": "Survey Shown"},
                                    {"type": "identify", "userId": "ada", "traits": {"plan": "pro"}},
                                    {"type": "track", "userId": "ada"}]))
-    report = requests.post(server.url + "/__segfn__/replay", json={"fixture": "fixtures/two.json"}, timeout=10).json()
+    report = requests.post(server.url + "/__segfn__/replay", json={"fixture": "fixtures/two.json"}, timeout=10, headers=CONTROL).json()
     assert (report["calls"], report["accepted"], len(report["rejected"])) == (3, 2, 1)
     server.wait_settled(3)
     fixtures = {m["fixture"] for m in get(server.url, "/__segfn__/messages")["messages"]}
     assert fixtures == {"fixtures/two.json"}
-    missing = requests.post(server.url + "/__segfn__/replay", json={"fixture": "fixtures/nope.json"}, timeout=10)
+    missing = requests.post(server.url + "/__segfn__/replay", json={"fixture": "fixtures/nope.json"}, timeout=10, headers=CONTROL)
     assert missing.status_code == 400 and "no such fixture file" in missing.json()["error"]
-    outside = requests.post(server.url + "/__segfn__/replay", json={"fixture": "/etc/passwd"}, timeout=10)
+    outside = requests.post(server.url + "/__segfn__/replay", json={"fixture": "/etc/passwd"}, timeout=10, headers=CONTROL)
     assert outside.status_code == 400 and "inside the project folder" in outside.json()["error"]
-    assert requests.post(server.url + "/__segfn__/replay", data="x", timeout=10).status_code == 400
+    assert requests.post(server.url + "/__segfn__/replay", data="x", timeout=10, headers={**CONTROL, "Content-Type": "application/json"}).status_code == 400
 
 
 def test_summary_counts_like_event_delivery(serve):

@@ -17,6 +17,8 @@ from segfn.emulator.store import Store
 
 from tests.server.conftest import SPRIG_LIKE, WRITE_KEY, wait_for, write_workspace
 
+CONTROL = {"X-Segfn-Control": "1"}  # what a state-changing control call carries (guard.py)
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -55,7 +57,7 @@ def test_sigkill_under_load_loses_nothing_accepted(tmp_path):
     accepted: list[str] = []
     stop = threading.Event()
     try:
-        requests.post(url + "/__segfn__/sprig/faults", json={"latency_ms": 5}, timeout=10)  # deliveries take time
+        requests.post(url + "/__segfn__/sprig/faults", json={"latency_ms": 5}, timeout=10, headers=CONTROL)  # deliveries take time
 
         def load():
             n = 0

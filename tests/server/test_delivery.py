@@ -21,6 +21,8 @@ from segfn.runtime import Headers, Response
 from tests.conftest import REPO
 from tests.server.conftest import SPRIG_AUTH, SPRIG_LIKE, WRITE_KEY, Collector, fn, wait_for, write_workspace
 
+CONTROL = {"X-Segfn-Control": "1"}  # what a state-changing control call carries (guard.py)
+
 BATCHING = {"name": "Batching", "function": fn("batching"), "settings": {"token": "batch-t0ken-canary"}}
 
 
@@ -31,8 +33,8 @@ def send(url: str, path: str, body: dict) -> None:
 
 def faults(url: str, config: dict | None) -> requests.Response:
     if config is None:
-        return requests.delete(url + "/__segfn__/sprig/faults", timeout=10)
-    return requests.post(url + "/__segfn__/sprig/faults", json=config, timeout=10)
+        return requests.delete(url + "/__segfn__/sprig/faults", timeout=10, headers=CONTROL)
+    return requests.post(url + "/__segfn__/sprig/faults", json=config, timeout=10, headers=CONTROL)
 
 
 def only_delivery(server) -> dict:
@@ -243,7 +245,7 @@ def test_baseurl_at_this_servers_sprig_mount_reaches_the_mock_and_an_allowed_spr
         {**SPRIG_LIKE, "name": "Real Sprig", "previous_names": [], "settings": {"apiKey": "k",
                                                                                  "baseUrl": "https://api.sprig.com"}}],
         allow_network=["api.sprig.com"])
-    assert requests.post(server.url + "/__segfn__/reload", timeout=10).status_code == 200
+    assert requests.post(server.url + "/__segfn__/reload", timeout=10, headers=CONTROL).status_code == 200
     send(server.url, "/v1/identify", {"userId": "u-9", "traits": {"plan": "pro"}})
     server.wait_settled(1)
     deliveries = {d["destination"]: d for d in server.message(server.messages()[0]["seq"])["deliveries"]}
@@ -257,7 +259,7 @@ def test_baseurl_at_this_servers_sprig_mount_reaches_the_mock_and_an_allowed_spr
 def test_a_bad_reload_keeps_the_previous_workspace(serve, tmp_path):
     server = serve()
     (tmp_path / "workspace.toml").write_text("name = \n")
-    answer = requests.post(server.url + "/__segfn__/reload", timeout=10)
+    answer = requests.post(server.url + "/__segfn__/reload", timeout=10, headers=CONTROL)
     assert answer.status_code == 400
     assert any("workspace.toml:1:" in p for p in answer.json()["problems"])
     send(server.url, "/v1/track", {"userId": "u", "event": "still works"})
@@ -320,7 +322,7 @@ def test_deliveries_of_a_destination_removed_by_a_reload_end_discarded(serve, tm
     # every message attempted at the down host (one message's retries alone must not count)
     wait_for(lambda: len({r["json"]["userId"] for r in collector.requests}) == 3, 20, lambda: str(server.messages()))
     write_workspace(tmp_path, [SPRIG_LIKE])
-    assert requests.post(server.url + "/__segfn__/reload", timeout=10).status_code == 200
+    assert requests.post(server.url + "/__segfn__/reload", timeout=10, headers=CONTROL).status_code == 200
     server.wait_settled(3)
     for m in server.messages():
         outcomes = {d["destination"]: (d["outcome"], d["category"]) for d in m["deliveries"]}
