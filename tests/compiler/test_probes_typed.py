@@ -173,7 +173,7 @@ async def on_track(event, settings):
             round(n / 3)]
 ''', encoding="utf-8")
     js = compile_module(folder / "typed.py").js
-    body = js[js.index("async function onTrack"):]
+    body = js[js.index("async function on_track"):]  # the handler; onTrack only hands its errors to $pyTrace
     assert '(kind === "track" || kind === "screen")' in body
     assert "$Object.hasOwn(d, " in body
     assert "moment.tzinfo === null" in body and "moment.timestamp()" in body and "moment.microsecond" in body
