@@ -379,7 +379,7 @@ class CallMixin:
             return f"$m_format({recv}, [{args}], {{{kws}}})"
         if recv_t == "response" and name in ("text", "json") and not node.args and not node.keywords:
             self._need_await(node, awaited, f".{name}()")
-            return f"{recv}.{name}()"
+            return f"$resJson({recv})" if name == "json" else f"{recv}.{name}()"
         if name == "timestamp" and recv_t == "datetime" and not node.args and not node.keywords:
             return f"{recv}.timestamp()"
         if name == "replace" and (recv_t == "datetime" or any(k.arg not in ("old", "new", "count") for k in node.keywords)):
@@ -400,6 +400,8 @@ class CallMixin:
             if name == "split" and recv_t == "pattern":
                 vals = self.bind(node, ("string", "maxsplit"), name, required=1)
                 return f"$callMethod({recv}, \"split\", [{self.args_js(vals)}])"
+            if name == "json" and not node.args and not node.keywords:
+                return f"$resJson({recv})"
             if node.keywords:
                 return f"$callMethod({recv}, {js_str(name)}, {self.positional_js(node, name)}, {self.keywords_js(node, name)})"
             return f"$callMethod({recv}, {js_str(name)}, [{self.element_args(node.args)}])"
@@ -851,7 +853,7 @@ class CallMixin:
         if qual == "json.dumps":
             if len(node.args) != 1:
                 raise Reject(node, "json.dumps() takes one positional argument")
-            allowed = ("sort_keys", "separators", "ensure_ascii", "indent", "allow_nan")
+            allowed = ("sort_keys", "separators", "ensure_ascii", "indent", "allow_nan", "default")
             kws = []
             for kw in node.keywords:
                 if kw.arg not in allowed:

@@ -617,9 +617,9 @@ class ExpressionMixin:
         if (node.attr == "__name__" and isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id == "type"
                 and len(v.args) == 1 and not v.keywords and self.lookup("type", quiet=True) is not None
                 and self.lookup("type").kind == "builtin"):
-            return f"$typeName({self.code(v.args[0])})"
+            return f"$className({self.code(v.args[0])})"
         if node.attr == "__name__" and isinstance(v, ast.Attribute) and v.attr == "__class__":
-            return f"$typeName({self.code(v.value)})"
+            return f"$className({self.code(v.value)})"
         if isinstance(v, ast.Name):
             sym = self.lookup(v.id, quiet=True)
             if sym is not None and sym.kind == "class":

@@ -66,6 +66,10 @@ function $typeName(x) {
   return (x.constructor && x.constructor.name) || "object";
 }
 
+// @helper $className
+// type(x).__name__: the type's name without its module (datetime.datetime is "datetime").
+function $className(x) { const t = $typeName(x); return t.startsWith("datetime.") ? t.slice(9) : t; }
+
 // @helper $truthy
 function $truthy(x) {
   if (x === null || x === undefined || x === false || x === 0 || x === "") return false;

@@ -42,6 +42,7 @@ function $jsonPlain(v, depth) {
 // json.dumps with CPython's output: separators, ensure_ascii, sort_keys, indent, float repr.
 function $jsonDumps(x, opts) {
   opts = opts || {};
+  const dflt = opts.default === undefined || opts.default === null ? null : opts.default;
   let indent = opts.indent === undefined ? null : opts.indent;
   if (typeof indent === "number") indent = " ".repeat($Math.max(0, indent));
   let itemSep = indent !== null ? "," : ", ", keySep = ": ";
@@ -49,7 +50,7 @@ function $jsonDumps(x, opts) {
   return $jsonEncode(x, {
     ascii: opts.ensure_ascii === undefined ? true : $truthy(opts.ensure_ascii), wellFormed: false,
     allowNan: opts.allow_nan === undefined ? true : $truthy(opts.allow_nan),
-    sort: $truthy(opts.sort_keys) ? $strcmp : null, indent, itemSep, keySep,
+    sort: $truthy(opts.sort_keys) ? $strcmp : null, indent, itemSep, keySep, dflt,
   });
 }
 
@@ -82,8 +83,16 @@ function $jsonEncode(x, o) {
       if (o.sort !== null) keys = keys.slice().sort(o.sort);
       return "{" + nl + keys.map((k) => $jsonStr(k, ascii, wellFormed) + keySep + enc(v[k], level + 1)).join(itemSep + nl) + close + "}";
     }
-    throw new TypeError(`Object of type ${$typeName(v)} is not JSON serializable`);
+    if (o.dflt) {
+      // json.dumps(default=f): f's answer is encoded instead, once per object on the way (CPython's
+      // markers: an object met again inside its own default's answer is a circular reference)
+      if (seen.includes(v)) throw new $ValueError("Circular reference detected");
+      seen.push(v);
+      try { return enc($call(o.dflt, [v]), level); } finally { seen.pop(); }
+    }
+    throw new TypeError(`Object of type ${$className(v)} is not JSON serializable`);
   };
+  const seen = [];
   return enc(x, 0);
 }
 
@@ -104,13 +113,15 @@ function $jsonLoads(s) {
 function $jsonParsePy(s) {
   let i = 0;
   const fail = (msg, at) => {
-    const before = s.slice(0, at);
+    const before = s.slice(0, at);  // positions count code points, as CPython's do
     const line = before.split("\n").length;
-    const col = at - (before.lastIndexOf("\n") + 1) + 1;
+    const col = $Array.from(before.slice(before.lastIndexOf("\n") + 1)).length + 1;
+    at = $Array.from(before).length;
     const e = new $JSONDecodeError(`${msg}: line ${line} column ${col} (char ${at})`);
     e.msg = msg; e.pos = at; e.lineno = line; e.colno = col;
     throw e;
   };
+  if (s.startsWith("\ufeff")) fail("Unexpected UTF-8 BOM (decode using utf-8-sig)", 0);
   const ws = () => { while (i < s.length && " \t\n\r".includes(s[i])) i++; };
   const value = () => {
     ws();
@@ -184,6 +195,18 @@ function $jsonParsePy(s) {
   ws();
   if (i !== s.length) fail("Extra data", i);
   return v;
+}
+
+// @helper $resJson
+// await res.json() as segfn/runtime.py's Response.json: the body text parsed by json.loads, so a body
+// that is not JSON raises json.JSONDecodeError (a ValueError) with CPython's message, not node-fetch's
+// FetchError, and `except ValueError` catches it on both sides.
+async function $resJson(res) {
+  if (res !== null && typeof res === "object" && res.$user !== true && typeof res.text === "function"
+      && typeof res.json === "function" && "bodyUsed" in res) {
+    return $jsonLoads(await res.text());
+  }
+  return $callMethod(res, "json", []);
 }
 
 // @helper $fetch
