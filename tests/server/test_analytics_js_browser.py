@@ -133,8 +133,10 @@ def browser():
         launched.close()
 
 
-def open_site(browser, site: Site, cdn_url: str):
+def open_site(browser, site: Site, cdn_url: str, *, clock: bool = False):
     page = browser.new_page()
+    if clock:
+        page.clock.install()  # time flows as usual until the test moves it forward
     watch = Watch(page)
     page.goto(site.url + "/")
     version = page.evaluate(LOAD, {"writeKey": WRITE_KEY, "cdnURL": cdn_url})
@@ -156,7 +158,7 @@ def only_two_origins(watch: Watch, site: Site, server_url: str) -> None:
 
 def test_analytics_js_with_only_cdn_url_changed_sends_every_call_to_segfn(serve, site, browser):
     server = serve([SPRIG])
-    page, watch, version = open_site(browser, site, server.url)
+    page, watch, version = open_site(browser, site, server.url, clock=True)
     assert version == "1.84.3"  # the version pinned in tests/js/package.json
 
     sent = page.evaluate(SEND)
@@ -178,6 +180,9 @@ def test_analytics_js_with_only_cdn_url_changed_sends_every_call_to_segfn(serve,
     assert [r["url"] for r in watch.requests if r["method"] == "GET" and "/settings" in r["url"]] == \
         [f"{server.url}/v1/projects/{WRITE_KEY}/settings"]
     assert all(a["status"] == 200 for a in watch.answers if a["url"].startswith(server.url))
+    # analytics.js's telemetry would go out on its 30-second timer (to api.segment.io): two minutes on
+    page.clock.fast_forward(120_000)
+    page.wait_for_timeout(500)
     only_two_origins(watch, site, server.url)
     assert watch.failures == [] and watch.errors == []
 
