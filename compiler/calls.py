@@ -639,6 +639,10 @@ class CallMixin:
     def b_dict(self, node):
         if len(node.args) > 1 or any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
             raise Reject(node, "dict() takes at most one positional argument and keywords")
+        if node.args and isinstance(node.args[0], ast.Call) and isinstance(node.args[0].func, ast.Name) \
+                and node.args[0].func.id == "enumerate" and self.lookup("enumerate", quiet=True).kind == "builtin":
+            raise Reject(node.args[0], "dict(enumerate(...)) has int keys, and a bundle's dicts are JSON objects "
+                                       "(str keys): use {str(i): v for i, v in enumerate(...)} or a list")
         src = self.code(node.args[0]) if node.args else "undefined"
         if node.keywords:
             kws = ", ".join(f"{js_str(k.arg)}: {self.code(k.value)}" for k in node.keywords)

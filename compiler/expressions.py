@@ -38,7 +38,11 @@ RESPONSE_HINTS = {"status_code": "res.status", "text": "await res.text()", "cont
                   "reason": "res.status_text", "json": "await res.json()", "raise_for_status": "if not res.ok: raise ... (res.status tells which)",
                   "statusText": "res.status_text", "body": "await res.text()", "data": "await res.json()",
                   "elapsed": "nothing (Segment's fetch does not time requests)", "cookies": "res.headers.get('set-cookie')"}
-SELF_ITERATING = {"list", "tuple", "str"}  # JavaScript's for-of walks them as Python does (strs by code point)
+SELF_ITERATING = {"list", "tuple", "str"}
+NON_STR_KEYS = {"int": "an int", "float": "a float", "num": "a number", "bool": "a bool", "none": "None",
+                "tuple": "a tuple"}
+MAPPING_ANNOTATIONS = {"dict", "Dict", "Mapping", "MutableMapping", "defaultdict", "DefaultDict", "OrderedDict",
+                       "Counter"}  # JavaScript's for-of walks them as Python does (strs by code point)
 
 
 def js_str(value: str) -> str:
@@ -68,6 +72,32 @@ class ExpressionMixin:
         except Reject as exc:
             self.report(exc)
             return "undefined"
+
+    def check_dict_key(self, key: ast.AST) -> None:
+        """A key the compiler can see is not a str, stored into a dict: refused (a bundle's dicts are
+        JSON objects, whose keys are strings; 1 and "1" would become one key)."""
+        t = self.infer(key)
+        if t in NON_STR_KEYS:
+            raise Reject(key, f"dict keys must be str (a bundle's dicts are JSON objects), and this key is "
+                              f"{NON_STR_KEYS[t]}: use str(...) of it (Python keeps 1 and '1' apart, "
+                              "a JavaScript object cannot)")
+
+    def check_annotation(self, node: ast.AST | None) -> None:
+        """``dict[int, ...]`` (or Dict, Mapping, defaultdict, OrderedDict ...) anywhere in an annotation."""
+        for sub in ast.walk(node) if node is not None else []:
+            if isinstance(sub, ast.Subscript):
+                name = sub.value.attr if isinstance(sub.value, ast.Attribute) else getattr(sub.value, "id", "")
+                if isinstance(sub.slice, ast.Tuple) and sub.slice.elts:
+                    key = sub.slice.elts[0]
+                elif name == "Counter":
+                    key = sub.slice
+                else:
+                    continue
+                key_name = key.id if isinstance(key, ast.Name) else key.attr if isinstance(key, ast.Attribute) else ""
+                if name in MAPPING_ANNOTATIONS and key_name in ("int", "float", "bool", "tuple", "Tuple", "bytes"):
+                    shown = f"{key_name}, ..." if isinstance(sub.slice, ast.Tuple) else key_name
+                    raise Reject(key, f"{name}[{shown}]: dict keys must be str (a bundle's dicts are JSON "
+                                      "objects, whose keys are strings): key it by str(...)")
 
     def rooted_in_rejected(self, node: ast.AST) -> bool:
         """``node`` is a name (or its attribute, item, call or await of these) whose import was refused,
@@ -725,6 +755,7 @@ class ExpressionMixin:
                 key, value = self.code(node.key), self.code(node.value)
                 body = f"$r.set({key}, {value});"
             elif kind == "dict":
+                self.check_dict_key(node.key)
                 key, value = self.code(node.key), self.code(node.value)
                 # Python evaluates the key first, then the value
                 body = f"$setitem($r, {key}, {value});"

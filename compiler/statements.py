@@ -183,6 +183,7 @@ class StatementMixin:
                 raise Reject(target, "assigning to a slice is not supported")
             if self.infer(target.value) == "dict":
                 key = target.slice
+                self.check_dict_key(key)
                 if isinstance(key, ast.Constant) and type(key.value) is str and key.value != "__proto__":
                     return [f"{self.code(target.value)}[{self.code(key)}] = {value};"]
                 return [f"$dictSet({self.code(target.value)}, {self.code(key)}, {value});"]
@@ -221,6 +222,7 @@ class StatementMixin:
         return f"$setattr({obj_js or self.code(obj)}, {js_str(js)}, {value});"
 
     def s_AnnAssign(self, node: ast.AnnAssign) -> list[str]:
+        self.check_annotation(node.annotation)
         if node.value is None:
             return []
         return self.s_Assign(ast.Assign(targets=[node.target], value=node.value, lineno=node.lineno,
@@ -251,6 +253,8 @@ class StatementMixin:
             js = self.assign_name(target.id, target)
             return [f"{js} = {combine(cur, self.code(node.value))};"]
         if isinstance(target, ast.Subscript) and not isinstance(target.slice, ast.Slice):
+            if self.infer(target.value) == "dict":
+                self.check_dict_key(target.slice)
             o, k = self.frame.temp(), self.frame.temp()
             return [f"{o} = {self.code(target.value)};", f"{k} = {self.code(target.slice)};",
                     f"$setitem({o}, {k}, {combine(f'$getitem({o}, {k})', self.code(node.value))});"]
@@ -543,6 +547,12 @@ class StatementMixin:
             raise Reject(node.decorator_list[0], "decorators are not supported on functions (a class's methods "
                                                  "may use @staticmethod, @classmethod and @property)")
         a = node.args
+        for annotation in [*(p.annotation for p in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]
+                             if p is not None), node.returns]:
+            try:
+                self.check_annotation(annotation)
+            except Reject as exc:
+                self.report(exc)
         is_async = isinstance(node, ast.AsyncFunctionDef)
         scope = function_scope(node)
         frame = self.child_frame("method" if cls else "function", scope, is_async)

@@ -31,7 +31,7 @@ REJECTED = [
     ("def g(x):\n    return open(x)", "open() is not supported", "open(x)"),
     ("def g(x):\n    return x is 'a'", "use 'is' only with None, True or False", "x is 'a'"),
     ("def g(x):\n    return {1: x}", "dict keys must be str", "1: x"),
-    ("def g(x):\n    d = {}\n    d[2] = x\n    return {x: 1 for x in [1.5]}", None, None),
+    ("def g(x):\n    d = {}\n    d[2] = x\n    return d", "dict keys must be str (a bundle's dicts are JSON objects), and this key is an int", "2] = x"),
     ("def g(x):\n    for v in {'a', 'b'}:\n        pass", "Python's set order is not defined", "{'a', 'b'}"),
     ("def g(x):\n    match x:\n        case str(a, b):\n            pass", "str() accepts 1 positional sub-pattern (2 given)", "b):"),
     ("async def g(x):\n    async for v in x:\n        pass", "'async for' is not supported", "async for"),

@@ -358,3 +358,36 @@ def test_gather_must_be_awaited_and_takes_return_exceptions_only(tmp_path):
     assert [(line, col) for line, col, _ in found] == [(7, 15), (8, 40)], found
     assert "asyncio.gather() is a coroutine here: call it with 'await'" in found[0][2]
     assert "asyncio.gather() got an unexpected keyword argument 'timeout'" in found[1][2]
+
+
+@pytest.mark.parametrize("code,line,col,message", [
+    ("d = {}\n    for i, v in enumerate(x):\n        d[i] = v\n    return d", 4, 11, "this key is an int: use str(...) of it"),
+    ("return {i: v for i, v in enumerate(x)}", 2, 13, "this key is an int"),
+    ("return dict(enumerate(x))", 2, 17, "dict(enumerate(...)) has int keys"),
+    ("d = {}\n    d[len(x)] += 1\n    return d", 3, 7, "this key is an int"),
+    ("d = {}\n    d[1.5] = 1\n    return d", 3, 7, "this key is a float"),
+    ("d = {}\n    d[None] = 1\n    return d", 3, 7, "this key is None"),
+    ("d = {}\n    d[(1, 2)] = 1\n    return d", 3, 7, "this key is a tuple"),
+    ("return {1: x}", 2, 13, "dict keys must be str"),
+])
+def test_a_dict_key_the_compiler_sees_is_not_a_str_is_refused(tmp_path, code, line, col, message):
+    found = problems(tmp_path, "def g(x):\n    " + code)
+    assert len(found) == 1 and found[0][:2] == (line, col) and message in found[0][2], found
+
+
+def test_dict_annotations_with_non_str_keys_are_refused_each_one(tmp_path):
+    found = problems(tmp_path, """
+        from typing import Dict, Counter
+
+        def g(x: dict[int, str], y: Dict[str, int]) -> Dict[float, str]:
+            z: Counter[int] = {}
+            return z
+    """)
+    assert [(line, col, m.split(":")[0]) for line, col, m in found] == [
+        (3, 15, "dict[int, ...]"), (3, 53, "Dict[float, ...]"), (4, 16, "Counter[int]")], found
+
+
+def test_keys_made_str_compile_and_agree(probe):
+    probe.check("def f(x):\n    d = {}\n    for i, v in enumerate(x):\n        d[str(i)] = v\n"
+                "    return [d, {str(i): v for i, v in enumerate(x)}, {v: i for i, v in enumerate(x)}]",
+                [[], ["a", "b"], ["a", "a"]])
