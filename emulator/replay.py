@@ -350,3 +350,48 @@ def merge_parts(parts: Sequence[FixtureResult]) -> FixtureResult:
         merged.destinations |= part.destinations
     merged.problems.sort(key=lambda p: p.line if p.line is not None else float("inf"))
     return merged
+
+
+_BUILD_VERDICTS: dict[tuple, str | None] = {}  # (module, digest of its files) -> its warning
+
+
+def build_warnings(modules: Sequence[Path], root: Path | None = None) -> list[str]:
+    """What ``segfn build`` would refuse in each function module, one warning per module (replay runs the
+    Python as written, so a user learns it at the first replay rather than at deploy): the compiler's
+    ``file:line:col: message`` problems with their carets, paths shown relative to ``root``. A module
+    the compiler accepts gives nothing; each verdict is kept while the module's files are unchanged."""
+    from dataclasses import replace
+
+    from segfn.compiler import CompileError, compile_module  # the compiler is only needed here
+    from segfn.compiler.bundle import module_files
+
+    def shown(path: str | Path) -> str:
+        if root is not None:
+            try:
+                return str(Path(path).resolve().relative_to(Path(root).resolve()))
+            except ValueError:
+                pass
+        return str(path)
+
+    out = []
+    for path in dict.fromkeys(modules):
+        try:
+            digest = hashlib.sha256(b"".join(f.read_bytes() for f in module_files(path))).hexdigest()
+        except OSError:
+            continue  # the loader reports unreadable modules
+        key = (str(Path(path).resolve()), shown(path), digest)
+        if key not in _BUILD_VERDICTS:
+            try:
+                compile_module(path)
+                verdict = None
+            except CompileError as error:
+                n = len(error.items)
+                verdict = (f"{shown(path)}: segfn build refuses this function ({n} problem{'s' if n != 1 else ''}; "
+                           "replay runs the Python as written):\n"
+                           + "\n".join(replace(p, path=shown(p.path)).render() for p in error.items))
+            except Exception as error:  # the compiler's own failure: said, never fatal to a replay
+                verdict = f"{shown(path)}: segfn build could not compile this function: {type(error).__name__}: {error}"
+            _BUILD_VERDICTS[key] = verdict
+        if _BUILD_VERDICTS[key] is not None:
+            out.append(_BUILD_VERDICTS[key])
+    return out

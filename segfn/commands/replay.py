@@ -14,7 +14,8 @@ from segfn.emulator.errors import ConfigError
 from segfn.emulator.cluster import DaskUnavailable, Project, archive_urls, connect, replay_archive
 from segfn.emulator.fixtures import is_archive, is_url
 from segfn.emulator.outcomes import Outcome
-from segfn.emulator.replay import DIFFER, MATCH, MISSING, UPDATED, FixtureResult, Replay, replay_pipeline
+from segfn.emulator.replay import (DIFFER, MATCH, MISSING, UPDATED, FixtureResult, Replay, build_warnings,
+                                   replay_pipeline)
 from segfn.emulator.faults import FaultConfigError, Faults, HostFaults
 from segfn.emulator.messages import AS_AUTO, AS_MODES
 from segfn.emulator.parallel import ParallelReplay, WorkerConfig, WorkerFailed
@@ -79,6 +80,7 @@ def replay(paths: tuple[str, ...], workspace_file: Path, update: bool, fmt: str,
     except ConfigError as error:
         fail_config(error)
     say_warnings(workspace.warnings)
+    say_warnings(tuple(build_warnings(list(workspace.functions), workspace.root)))  # what segfn build refuses
     root = workspace.root
     urls = [p for p in paths if is_url(p)]
     if urls and not dask_address:
