@@ -59,7 +59,7 @@ METHODS: dict[str, tuple[str, tuple[str, ...]]] = {
 FOREIGN_METHODS = {"json", "text", "has", "group", "groups", "groupdict", "start", "end", "span", "timestamp",
                    "isoformat", "astimezone", "strftime", "weekday", "isoweekday", "hexdigest", "digest",
                    "match", "search", "fullmatch", "sub", "subn", "findall", "finditer", "date", "utcoffset",
-                   "tzname", "dst", "total_seconds", "toordinal", "isocalendar"}
+                   "tzname", "dst", "total_seconds", "toordinal", "isocalendar", "geturl", "_replace"}
 # the classes of the datetime module, as values (isinstance) and what calling them compiles to
 DATETIME_CLASSES = {"datetime.datetime": "$DateTime", "datetime.date": "$Date", "datetime.timedelta": "$TimeDelta",
                     "datetime.timezone": "$Timezone"}
@@ -79,6 +79,15 @@ DATETIME_PARAMS = {
     "datetime.date.today": ("$dateToday", (), 0),
     "datetime.date.fromtimestamp": ("$dateFromTimestamp", ("timestamp",), 1),
     "datetime.date.fromisoformat": ("$dateFromIso", ("date_string",), 1),
+}
+URLLIB_PARAMS = {
+    "urllib.parse.urlencode": ("$urlencode", ("query", "doseq", "safe"), 1),
+    "urllib.parse.urlsplit": ("$urlsplit", ("url", "scheme", "allow_fragments"), 1),
+    "urllib.parse.urlparse": ("$urlparse", ("url", "scheme", "allow_fragments"), 1),
+    "urllib.parse.parse_qsl": ("$parseQsl", ("qs", "keep_blank_values", "strict_parsing", "encoding", "errors",
+                                             "max_num_fields", "separator"), 1),
+    "urllib.parse.parse_qs": ("$parseQs", ("qs", "keep_blank_values", "strict_parsing", "encoding", "errors",
+                                           "max_num_fields", "separator"), 1),
 }
 # strftime/strptime directives the runtime gives exactly as CPython on Linux
 STRFTIME_DIRECTIVES = set("aAbBcdDeFfHIjklmMnpPrRStTuUwWxXyYzZh%")
@@ -846,6 +855,7 @@ class CallMixin:
             "copy.deepcopy": "$deepcopy", "copy.copy": "$copy", "json.loads": "$jsonLoads",
             "datetime.datetime.fromisoformat": "$fromisoformat", "re.escape": "$reEscape",
             "urllib.parse.unquote": "$unquote", "urllib.parse.unquote_plus": "$unquote",
+            "urllib.parse.urlunparse": "$urlunparse", "urllib.parse.urlunsplit": "$urlunsplit",
         }
         if qual in simple1:
             (x,) = self._n(node, 1, 1, qual.rsplit(".", 1)[1])
@@ -884,9 +894,20 @@ class CallMixin:
         if qual in ("urllib.parse.quote", "urllib.parse.quote_plus"):
             vals = self.bind(node, ("string", "safe"), qual.rsplit(".", 1)[1], required=1)
             return f"$quote({vals[0]}, {vals[1] or 'undefined'}{', true' if qual.endswith('plus') else ''})"
-        if qual == "urllib.parse.urlencode":
-            vals = self.bind(node, ("query", "doseq"), "urlencode", required=1)
-            return f"$urlencode({vals[0]}, {vals[1] or 'false'})"
+        if qual in URLLIB_PARAMS:
+            helper, params, required = URLLIB_PARAMS[qual]
+            node = self.check_defaults(node, params, {"encoding": ("utf-8",), "errors": ("replace",)}, qual)
+            if qual == "urllib.parse.urlencode":
+                via = next((k.value for k in node.keywords if k.arg == "quote_via"), None)
+                node.keywords = [k for k in node.keywords if k.arg != "quote_via"]
+                if via is not None:
+                    via_name = self.std_name(via) if isinstance(via, (ast.Name, ast.Attribute)) else None
+                    if via_name not in ("urllib.parse.quote", "urllib.parse.quote_plus"):
+                        raise Reject(via, "urlencode(quote_via=) takes urllib.parse.quote or quote_plus")
+                    params = params[:3] + ("$via",)
+                    node.keywords.append(ast.keyword(arg="$via", value=ast.Constant(via_name.endswith(".quote"))))
+            return self.std_bound(node, helper, tuple(p for p in params if p not in ("encoding", "errors")), required,
+                                  qual.rsplit(".", 1)[1])
         if qual.startswith("math."):
             fn = qual[5:]
             (x,) = self._n(node, 1, 1, fn)
@@ -912,6 +933,24 @@ class CallMixin:
             return f"{helper}(...$bindArgs({sig}, {self.positional_js(node, name)}, {self.keywords_js(node, name)}))"
         vals = self.bind(node, params, name, required=required)
         return f"{helper}({self.args_js(vals)})"
+
+    def check_defaults(self, node: ast.Call, params: tuple[str, ...], only: dict[str, tuple], qual: str) -> ast.Call:
+        """Parameters the runtime supports with one value only (``encoding="utf-8"``): anything else given
+        is a compile error; the call without them (a copy: the tree is compiled more than once)."""
+        node = ast.copy_location(ast.Call(func=node.func, args=list(node.args), keywords=list(node.keywords)), node)
+        for name, allowed in only.items():
+            if name not in params:
+                continue
+            at = params.index(name)
+            given = node.args[at] if len(node.args) > at else next((k.value for k in node.keywords if k.arg == name), None)
+            if given is None:
+                continue
+            if not (isinstance(given, ast.Constant) and given.value in allowed + (None,)):
+                raise Reject(given, f"{qual.rsplit('.', 1)[1]}() supports only {name}={allowed[0]!r} (the default)")
+            if len(node.args) > at:
+                raise Reject(given, f"pass {name}= as a keyword, or leave it out")
+            node.keywords = [k for k in node.keywords if k.arg != name]
+        return node
 
     def check_time_format(self, node: ast.Call, params: tuple[str, ...], what: str, allowed: set[str]) -> None:
         """A constant strftime/strptime format may only use the directives the runtime gives exactly."""

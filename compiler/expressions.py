@@ -309,7 +309,8 @@ class ExpressionMixin:
                 return "float"
             if f.attr in ("astimezone", "replace") and self.infer(f.value) == "datetime":
                 return "datetime"
-            if f.attr in ("dumps", "quote", "quote_plus", "urlencode", "unquote", "unquote_plus", "escape"):
+            if f.attr in ("dumps", "quote", "quote_plus", "urlencode", "unquote", "unquote_plus", "escape", "urlunparse",
+                          "urlunsplit", "geturl"):
                 return "str"
             if f.attr in ("floor", "ceil") and isinstance(f.value, ast.Name) and f.value.id == "math":
                 return "int"

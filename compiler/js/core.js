@@ -57,7 +57,7 @@ function $typeName(x) {
     case "number": return $Number.isInteger(x) ? "int" : "float";
     case "function": return x.$pyclass === true ? "type" : "function";
   }
-  if ($Array.isArray(x)) return $Object.isFrozen(x) ? "tuple" : "list";
+  if ($Array.isArray(x)) return $Object.isFrozen(x) ? (x.$pyname !== undefined ? x.$pyname : "tuple") : "list";
   if (x instanceof $Set) return x.$frozen ? "frozenset" : "set";
   if (x instanceof $Uint8Array) return "bytes";
   if ($isDict(x)) return "dict";

@@ -18,6 +18,7 @@ function $repr(x, isFloat) {
   if (x === null || x === undefined) return "None";
   if (typeof x === "boolean") return x ? "True" : "False";
   if ($Array.isArray(x)) {
+    if (x.$fields !== undefined) return `${x.$pyname}(${x.$fields.map((f, i) => f + "=" + $repr(x[i])).join(", ")})`;
     const inner = x.map((v) => $repr(v)).join(", ");
     if (!$Object.isFrozen(x)) return "[" + inner + "]";
     return x.length === 1 ? "(" + inner + ",)" : "(" + inner + ")";

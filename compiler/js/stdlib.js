@@ -278,29 +278,64 @@ function $b64decode(x, alt) {
   return Uint8Array.from(out);
 }
 
+// urllib.parse as CPython 3.11's Lib/urllib/parse.py: str arguments (bytes only where noted).
+
 // @helper $quote
+// quote(string, safe="/") and quote_plus(string, safe="") of a str or bytes.
 function $quote(s, safe, plus) {
   if (safe === undefined || safe === null) safe = plus ? "" : "/";
+  if (plus && (typeof s === "string" ? s.includes(" ") : s instanceof $Uint8Array && s.includes(32))) {
+    return $quote(s, (typeof safe === "string" ? safe : "") + " ", false).replace(/ /g, "+");
+  }
+  if (typeof s === "string" && s === "") return s;
   const bytes = typeof s === "string" ? $utf8(s) : s instanceof $Uint8Array ? s : null;
-  if (bytes === null) throw new TypeError("quote() doesn't support '" + $typeName(s) + "' objects");
-  const ok = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~" + safe;
+  if (bytes === null) throw new TypeError("quote_from_bytes() expected bytes");
+  if (typeof safe !== "string") safe = safe instanceof $Uint8Array ? $String.fromCharCode(...safe) : $str(safe);
+  const ok = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~" + safe.replace(/[^\x00-\x7f]/g, "");
   let out = "";
   for (const c of bytes) {
     const ch = $String.fromCharCode(c);
     if (c < 128 && ok.includes(ch)) out += ch;
-    else if (plus && c === 32) out += "+";
     else out += "%" + c.toString(16).toUpperCase().padStart(2, "0");
   }
   return out;
 }
 
 // @helper $unquote
+// unquote(string) and unquote_plus(string): %XX runs decoded as UTF-8 with errors="replace".
 function $unquote(s, plus) {
-  if (typeof s !== "string") throw new TypeError(`a bytes-like object is required, not '${$typeName(s)}'`);
-  if (plus) s = s.replace(/\+/g, " ");
+  if (plus) {
+    if (typeof s !== "string") throw new $AttributeError(`'${$typeName(s)}' object has no attribute 'replace'`);
+    s = s.replace(/\+/g, " ");
+  }
+  if (s instanceof $Uint8Array) {
+    // unquote_to_bytes(b).decode("utf-8", "replace")
+    const bytes = [];
+    for (let i = 0; i < s.length; i++) {
+      const h = i + 2 < s.length ? $String.fromCharCode(s[i + 1], s[i + 2]) : "";
+      if (s[i] === 37 && /^[0-9a-fA-F]{2}$/.test(h)) { bytes.push(parseInt(h, 16)); i += 2; } else bytes.push(s[i]);
+    }
+    return $utf8DecodeReplace(bytes);
+  } else if (typeof s !== "string") {
+    if (s !== null && typeof s === "object") throw new $AttributeError(`'${$typeName(s)}' object has no attribute 'split'`);
+    throw new TypeError(`argument of type '${$typeName(s)}' is not iterable`);
+  }
   if (!s.includes("%")) return s;
-  return s.replace(/(%[0-9a-fA-F]{2})+/g, (run) => {
-    const bytes = Uint8Array.from(run.match(/%../g), (h) => parseInt(h.slice(1), 16));
+  return s.replace(/[\x00-\x7f]+/g, (run) => {
+    if (!run.includes("%")) return run;
+    const bytes = [];
+    const parts = run.split("%");
+    for (const c of parts[0]) bytes.push(c.charCodeAt(0));
+    for (let i = 1; i < parts.length; i++) {
+      const item = parts[i];
+      if (/^[0-9a-fA-F]{2}/.test(item)) {
+        bytes.push(parseInt(item.slice(0, 2), 16));
+        for (const c of item.slice(2)) bytes.push(c.charCodeAt(0));
+      } else {
+        bytes.push(37);
+        for (const c of item) bytes.push(c.charCodeAt(0));
+      }
+    }
     return $utf8DecodeReplace(bytes);
   });
 }
@@ -331,16 +366,255 @@ function $utf8DecodeReplace(b) {
 }
 
 // @helper $urlencode
-function $urlencode(query, doseq) {
-  const pairs = $isDict(query) ? $Object.keys(query).map((k) => [k, query[k]]) : $list(query).map((p) => $unpack(p, 2));
-  const q = (v) => (typeof v === "string" || v instanceof $Uint8Array ? $quote(v, "", true) : $quote($str(v), "", true));
+// urlencode(query, doseq=False, safe="", quote_via=quote_plus)
+function $urlencode(query, doseq, safe, viaQuote) {
+  if (safe === undefined || safe === null) safe = "";
+  let pairs;
+  if ($isDict(query)) pairs = $Object.keys(query).map((k) => [k, query[k]]);
+  else {
+    if (!$Array.isArray(query) || (query.length && !$isTuple(query[0]))) {
+      throw new TypeError("not a valid non-string sequence or mapping object");
+    }
+    pairs = query.map((p) => $unpack(p, 2));
+  }
+  const q = (v) => $quote(v instanceof $Uint8Array ? v : $str(v), safe, !viaQuote);
   const out = [];
   for (const [k, v] of pairs) {
-    if (doseq && typeof v !== "string" && v !== null && typeof v === "object" && !(v instanceof $Uint8Array)) {
-      for (const e of $iter(v)) out.push(q(k) + "=" + q(e));
-    } else out.push(q(k) + "=" + q(v));
+    const key = q(k);
+    if (!$truthy(doseq) || v instanceof $Uint8Array || typeof v === "string") out.push(key + "=" + q(v));
+    else if ($Array.isArray(v) || $isDict(v) || v instanceof $Set) { for (const e of $iter(v)) out.push(key + "=" + q(e)); }
+    else out.push(key + "=" + q(v));
   }
   return out.join("&");
+}
+
+// @helper $parseQsl
+// parse_qsl(qs, keep_blank_values=False, strict_parsing=False, max_num_fields=None, separator="&")
+function $parseQsl(qs, keepBlank, strict, maxFields, separator) {
+  if (separator === undefined) separator = "&";
+  if (qs === null || qs === undefined || qs === "") qs = "";
+  else if (qs instanceof $Uint8Array) qs = $String.fromCharCode(...qs);
+  else if (typeof qs !== "string") throw new $AttributeError(`'${$typeName(qs)}' object has no attribute 'decode'`);
+  if (!$truthy(separator) || typeof separator !== "string") throw new $ValueError("Separator must be of type string or bytes.");
+  if (maxFields !== undefined && maxFields !== null) {
+    const n = qs ? 1 + qs.split(separator).length - 1 : 0;
+    if ($lt(maxFields, n)) throw new $ValueError("Max number of fields exceeded");
+  }
+  const r = [];
+  for (const nameValue of qs ? qs.split(separator) : []) {
+    if (!nameValue && !$truthy(strict)) continue;
+    const eq = nameValue.indexOf("=");
+    const nv = eq < 0 ? [nameValue] : [nameValue.slice(0, eq), nameValue.slice(eq + 1)];
+    if (nv.length !== 2) {
+      if ($truthy(strict)) throw new $ValueError(`bad query field: ${$repr(nameValue)}`);
+      if ($truthy(keepBlank)) nv.push("");
+      else continue;
+    }
+    if (nv[1].length || $truthy(keepBlank)) r.push($tuple([$unquote(nv[0], true), $unquote(nv[1], true)]));
+  }
+  return r;
+}
+
+// @helper $parseQs
+function $parseQs(qs, keepBlank, strict, maxFields, separator) {
+  const out = {};
+  for (const [k, v] of $parseQsl(qs, keepBlank, strict, maxFields, separator)) {
+    if ($Object.hasOwn(out, k)) out[k].push(v); else $dictSet(out, k, [v]);
+  }
+  return out;
+}
+
+// @helper $URL_PROTOS
+// SplitResult and ParseResult: tuples (frozen arrays) with their fields, netloc parts and geturl().
+const $URL_PROTOS = (() => {
+  const make = (name, fields) => {
+    const proto = $Object.create($Array.prototype);
+    const props = {};
+    proto.$pyname = name;
+    proto.$fields = fields;
+    fields.forEach((f, i) => { props[f] = { get() { return this[i]; } }; });
+    const userinfo = (t) => {
+      const at = t.netloc.lastIndexOf("@");
+      if (at < 0) return [null, null];
+      const info = t.netloc.slice(0, at), colon = info.indexOf(":");
+      return colon < 0 ? [info, null] : [info.slice(0, colon), info.slice(colon + 1)];
+    };
+    const hostinfo = (t) => {
+      const hostinfo = t.netloc.slice(t.netloc.lastIndexOf("@") + 1);
+      let hostname, port;
+      const br = hostinfo.indexOf("[");
+      if (br >= 0) {
+        const bracketed = hostinfo.slice(br + 1), close = bracketed.indexOf("]");
+        hostname = close < 0 ? bracketed : bracketed.slice(0, close);
+        port = close < 0 ? "" : bracketed.slice(close + 1);
+        port = port.includes(":") ? port.slice(port.indexOf(":") + 1) : "";
+      } else {
+        const colon = hostinfo.indexOf(":");
+        hostname = colon < 0 ? hostinfo : hostinfo.slice(0, colon);
+        port = colon < 0 ? "" : hostinfo.slice(colon + 1);
+      }
+      return [hostname, port || null];
+    };
+    props.username = { get() { return userinfo(this)[0]; } };
+    props.password = { get() { return userinfo(this)[1]; } };
+    props.hostname = { get() {
+      const h = hostinfo(this)[0];
+      if (!h) return null;
+      const pct = h.indexOf("%");
+      return pct < 0 ? $m_lower(h) : $m_lower(h.slice(0, pct)) + h.slice(pct);
+    } };
+    props.port = { get() {
+      const port = hostinfo(this)[1];
+      if (port === null) return null;
+      if (!/^[0-9]+$/.test(port)) throw new $ValueError(`Port could not be cast to integer value as ${$repr(port)}`);
+      const n = +port;
+      if (!(n >= 0 && n <= 65535)) throw new $ValueError("Port out of range 0-65535");
+      return n;
+    } };
+    props.geturl = { value: function geturl() { return fields.length === 6 ? $urlunparse(this) : $urlunsplit(this); } };
+    props._replace = { value: function _replace(kw) {
+      const vals = fields.map((f) => ($Object.hasOwn(kw, f) ? kw[f] : this[fields.indexOf(f)]));
+      const extra = $Object.keys(kw).filter((k) => !fields.includes(k));
+      if (extra.length) throw new $ValueError(`Got unexpected field names: ${$repr(extra)}`);
+      return $urlResult(proto, vals);
+    } };
+    props._replace.value.$sig = ["_replace", [], 0, 0, null, [], [], "kwds", 0];
+    $Object.defineProperties(proto, props);
+    return proto;
+  };
+  return { split: make("SplitResult", ["scheme", "netloc", "path", "query", "fragment"]),
+    parse: make("ParseResult", ["scheme", "netloc", "path", "params", "query", "fragment"]) };
+})();
+
+// @helper $urlResult
+function $urlResult(proto, vals) { return $Object.freeze($Object.setPrototypeOf(vals.slice(), proto)); }
+
+// @helper $urlsplit
+// urlsplit(url, scheme="", allow_fragments=True)
+function $urlsplit(url, scheme, allowFragments) {
+  if (scheme === undefined) scheme = "";
+  if (allowFragments === undefined) allowFragments = true;
+  if (url === null || url === undefined || url === "") url = "";
+  if (typeof url !== "string") {
+    if ($isList(url) || $isDict(url) || (url instanceof $Set && !url.$frozen)) throw new TypeError(`unhashable type: '${$typeName(url)}'`);  // urlsplit's lru_cache
+    throw new $AttributeError(`'${$typeName(url)}' object has no attribute 'decode'`);
+  }
+  if (typeof scheme !== "string") throw new $AttributeError(`'${$typeName(scheme)}' object has no attribute 'decode'`);
+  url = url.replace(/^[\x00-\x20]+/, "").replace(/[\t\r\n]/g, "");
+  scheme = scheme.replace(/^[\x00-\x20]+|[\x00-\x20]+$/g, "").replace(/[\t\r\n]/g, "");
+  let netloc = "", query = "", fragment = "";
+  const i = url.indexOf(":");
+  if (i > 0 && /^[A-Za-z]/.test(url) && /^[A-Za-z0-9+\-.]*$/.test(url.slice(0, i))) {
+    scheme = url.slice(0, i).toLowerCase();
+    url = url.slice(i + 1);
+  }
+  if (url.startsWith("//")) {
+    let delim = url.length;
+    for (const c of "/?#") { const w = url.indexOf(c, 2); if (w >= 0 && w < delim) delim = w; }
+    netloc = url.slice(2, delim);
+    url = url.slice(delim);
+    const open = netloc.includes("["), close = netloc.includes("]");
+    if (open !== close) throw new $ValueError("Invalid IPv6 URL");
+    if (open && close) {
+      const after = netloc.slice(netloc.indexOf("[") + 1);
+      $checkBracketedHost(after.includes("]") ? after.slice(0, after.indexOf("]")) : after);
+    }
+  }
+  if ($truthy(allowFragments) && url.includes("#")) { fragment = url.slice(url.indexOf("#") + 1); url = url.slice(0, url.indexOf("#")); }
+  if (url.includes("?")) { query = url.slice(url.indexOf("?") + 1); url = url.slice(0, url.indexOf("?")); }
+  if (netloc && /[^\x00-\x7f]/.test(netloc)) {
+    const n = netloc.replace(/[@:#?]/g, "");
+    const n2 = n.normalize("NFKC");
+    if (n !== n2) {
+      for (const c of "/?#@:") {
+        if (n2.includes(c)) throw new $ValueError(`netloc '${netloc}' contains invalid characters under NFKC normalization`);
+      }
+    }
+  }
+  return $urlResult($URL_PROTOS.split, [scheme, netloc, url, query, fragment]);
+}
+
+// @helper $checkBracketedHost
+// urllib.parse's _check_bracketed_host: an IPvFuture, or an IPv6 address as ipaddress.ip_address reads it.
+function $checkBracketedHost(host) {
+  if (host.startsWith("v")) {
+    if (!/^v[a-fA-F0-9]+\.[^\n]+$/.test(host)) throw new $ValueError("IPvFuture address is invalid");
+    return;
+  }
+  const bad = () => new $ValueError(`${$repr(host)} does not appear to be an IPv4 or IPv6 address`);
+  const ipv4 = (t) => {
+    const octets = t.split(".");
+    if (octets.length !== 4) return false;
+    return octets.every((o) => /^[0-9]{1,3}$/.test(o) && !(o.length > 1 && o[0] === "0") && +o <= 255);
+  };
+  if (ipv4(host)) throw new $ValueError("An IPv4 address cannot be in brackets");
+  if (host.includes("/")) throw bad();
+  const pct = host.indexOf("%");
+  let addr = host;
+  if (pct >= 0) {
+    const scope = host.slice(pct + 1);
+    if (!scope || scope.includes("%")) throw bad();
+    addr = host.slice(0, pct);
+  }
+  if (!addr) throw bad();
+  const parts = addr.split(":");
+  if (parts.length < 3) throw bad();
+  if (parts[parts.length - 1].includes(".")) {
+    if (!ipv4(parts.pop())) throw bad();
+    parts.push("0", "0");
+  }
+  if (parts.length > 9) throw bad();
+  let skip = null;
+  for (let i = 1; i < parts.length - 1; i++) {
+    if (!parts[i]) { if (skip !== null) throw bad(); skip = i; }
+  }
+  if (skip !== null) {
+    let hi = skip, lo = parts.length - skip - 1;
+    if (!parts[0]) { hi -= 1; if (hi) throw bad(); }
+    if (!parts[parts.length - 1]) { lo -= 1; if (lo) throw bad(); }
+    if (8 - (hi + lo) < 1) throw bad();
+  } else if (parts.length !== 8 || !parts[0] || !parts[parts.length - 1]) throw bad();
+  for (const p of parts) if (p && !/^[0-9a-fA-F]{1,4}$/.test(p)) throw bad();
+}
+
+// @helper $urlparse
+// urlparse(url, scheme="", allow_fragments=True)
+function $urlparse(url, scheme, allowFragments) {
+  if (url !== null && url !== undefined && url !== "" && typeof url !== "string") {
+    throw new $AttributeError(`'${$typeName(url)}' object has no attribute 'decode'`);
+  }
+  let [sch, netloc, path, query, fragment] = $urlsplit(url, scheme, allowFragments);
+  let params = "";
+  if (["", "ftp", "hdl", "prospero", "http", "imap", "https", "shttp", "rtsp", "rtspu", "sip", "sips", "mms", "sftp", "tel"].includes(sch)
+      && path.includes(";")) {
+    let i;
+    if (path.includes("/")) { i = path.indexOf(";", path.lastIndexOf("/")); }
+    else i = path.indexOf(";");
+    if (i >= 0) { params = path.slice(i + 1); path = path.slice(0, i); }
+  }
+  return $urlResult($URL_PROTOS.parse, [sch, netloc, path, params, query, fragment]);
+}
+
+// @helper $urlunsplit
+function $urlunsplit(parts) {
+  let [scheme, netloc, url, query, fragment] = $unpack(parts, 5).map((v) => (v === null ? "" : v));
+  const usesNetloc = ["", "ftp", "http", "gopher", "nntp", "telnet", "imap", "wais", "file", "mms", "https", "shttp",
+    "snews", "prospero", "rtsp", "rtspu", "rsync", "svn", "svn+ssh", "sftp", "nfs", "git", "git+ssh", "ws", "wss"];
+  if (netloc || (scheme && usesNetloc.includes(scheme) && url.slice(0, 2) !== "//")) {
+    if (url && url[0] !== "/") url = "/" + url;
+    url = "//" + (netloc || "") + url;
+  }
+  if (scheme) url = scheme + ":" + url;
+  if (query) url = url + "?" + query;
+  if (fragment) url = url + "#" + fragment;
+  return url;
+}
+
+// @helper $urlunparse
+function $urlunparse(parts) {
+  let [scheme, netloc, url, params, query, fragment] = $unpack(parts, 6).map((v) => (v === null ? "" : v));
+  if (params) url = `${url};${params}`;
+  return $urlunsplit([scheme, netloc, url, query, fragment]);
 }
 
 // @helper $mathInt
