@@ -882,10 +882,27 @@ class CallMixin:
         if qual == "time.time":
             self._n(node, 0, 0, "time")
             return "(Date.now() / 1000)"
+        if qual == "hashlib.new":
+            vals = self.bind(node, ("name", "data"), "new", required=1)
+            return f"new $Hash({self.args_js(vals)})"
         if qual.startswith("hashlib."):
             alg = qual.split(".")[1]
-            args = self._n(node, 0, 1, alg)
-            return f"new $Hash({js_str(alg)}{', ' + args[0] if args else ''})"
+            vals = self.bind(node, ("string",), alg)
+            return f"new $Hash({js_str(alg)}{', ' + vals[0] if vals[0] else ''})"
+        if qual in ("hmac.new", "hmac.digest"):
+            params = ("key", "msg", "digestmod") if qual == "hmac.new" else ("key", "msg", "digest")
+            node = ast.copy_location(ast.Call(func=node.func, args=list(node.args), keywords=list(node.keywords)), node)
+            for i, arg in enumerate(node.args):
+                if i == 2:
+                    node.args[i] = self.digest_name(arg, qual, params[2])
+            node.keywords = [ast.keyword(arg=k.arg, value=self.digest_name(k.value, qual, params[2]))
+                             if k.arg == params[2] else k for k in node.keywords]
+            vals = self.bind(node, params, qual.split(".")[1], required=3 if qual == "hmac.digest" else 1)
+            helper = "new $Hmac" if qual == "hmac.new" else "$hmacDigest"
+            return f"{helper}({', '.join(v or 'null' for v in vals)})"
+        if qual == "hmac.compare_digest":
+            a, b = self.bind(node, ("a", "b"), "compare_digest", required=2)
+            return f"$compareDigest({a}, {b})"
         if qual.startswith("base64."):
             fn = qual.split(".")[1]
             (x,) = self._n(node, 1, 1, fn)
@@ -933,6 +950,19 @@ class CallMixin:
             return f"{helper}(...$bindArgs({sig}, {self.positional_js(node, name)}, {self.keywords_js(node, name)}))"
         vals = self.bind(node, params, name, required=required)
         return f"{helper}({self.args_js(vals)})"
+
+    def digest_name(self, node: ast.AST, qual: str, param: str) -> ast.AST:
+        """hmac's digestmod: a hashlib constructor (``hashlib.sha256``) becomes its name; a str stays."""
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            try:
+                mod = self.std_name(node)
+            except Reject:
+                mod = None
+            if mod is not None:
+                if not mod.startswith("hashlib.") or mod == "hashlib.new":
+                    raise Reject(node, f"{qual}()'s {param} must be a hashlib constructor (hashlib.sha256) or its name")
+                return ast.copy_location(ast.Constant(mod.split(".")[1]), node)
+        return node
 
     def check_defaults(self, node: ast.Call, params: tuple[str, ...], only: dict[str, tuple], qual: str) -> ast.Call:
         """Parameters the runtime supports with one value only (``encoding="utf-8"``): anything else given

@@ -1,10 +1,13 @@
-// hashlib md5/sha1/sha256 in plain JavaScript, so bundles need no Node module.
+// hashlib: md5/sha1/sha256 in plain JavaScript; sha224/sha384/sha512 and hmac from Node's crypto,
+// which Segment's runtime provides as a global.
 
 // @helper $Hash
 class $Hash {
   constructor(name, data) {
-    this.name = name; this.$pytype = "_hashlib.HASH"; this.$chunks = [];
-    if (data !== undefined) this.update(data);
+    if (!$Object.hasOwn($HASH_SIZES, name)) throw new $ValueError(`unsupported hash type ${name}`);
+    this.name = name; this.name$ = name; this.$pytype = "_hashlib.HASH"; this.$chunks = [];  // name$: Python's .name
+    this.digest_size = $HASH_SIZES[name][0]; this.block_size = $HASH_SIZES[name][1];
+    if (data !== undefined && data !== null) this.update(data);
   }
   update(data) {
     if (typeof data === "string") throw new TypeError("Strings must be encoded before hashing");
@@ -24,8 +27,13 @@ class $Hash {
   copy() { const h = new $Hash(this.name); h.$chunks = this.$chunks.slice(); return h; }
 }
 
+// @helper $HASH_SIZES
+// digest_size and block_size of each algorithm
+const $HASH_SIZES = { md5: [16, 64], sha1: [20, 64], sha224: [28, 64], sha256: [32, 64], sha384: [48, 128], sha512: [64, 128] };
+
 // @helper $hashDigest
 function $hashDigest(name, msg) {
+  if (name === "sha224" || name === "sha384" || name === "sha512") return Uint8Array.from(crypto.createHash(name).update(msg).digest());
   const big = name !== "md5";
   const len = msg.length;
   const padded = new Uint8Array(((len + 9 + 63) >> 6) << 6);
@@ -111,4 +119,56 @@ function $hashDigest(name, msg) {
   const out = new Uint8Array(state.length * 4), ov = new DataView(out.buffer);
   state.forEach((w, i) => ov.setUint32(4 * i, w >>> 0));
   return out;
+}
+
+// @helper $Hmac
+// hmac.new(key, msg=None, digestmod): digestmod is the algorithm's name (the compiler resolves
+// hashlib.sha256 and "sha256" to it).
+class $Hmac {
+  constructor(key, msg, digestmod) {
+    if (digestmod === undefined || digestmod === null) throw new TypeError("Missing required parameter 'digestmod'.");
+    if (!(key instanceof $Uint8Array)) throw new TypeError(`key: expected bytes or bytearray, but got '${$typeName(key)}'`);
+    if (typeof digestmod !== "string" || !$Object.hasOwn($HASH_SIZES, digestmod)) throw new $ValueError(`unsupported hash type ${$str(digestmod)}`);
+    this.$pytype = "hmac.HMAC"; this.$alg = digestmod; this.$key = key; this.$chunks = [];
+    this.name$ = "hmac-" + digestmod; this.digest_size = $HASH_SIZES[digestmod][0]; this.block_size = $HASH_SIZES[digestmod][1];
+    if (msg !== undefined && msg !== null) this.update(msg);
+  }
+  update(msg) {
+    if (typeof msg === "string") throw new TypeError("Strings must be encoded before hashing");
+    if (!(msg instanceof $Uint8Array)) throw new TypeError("object supporting the buffer API required");
+    this.$chunks.push(msg);
+    return null;
+  }
+  digest() {
+    const h = crypto.createHmac(this.$alg, this.$key);
+    for (const c of this.$chunks) h.update(c);
+    return Uint8Array.from(h.digest());
+  }
+  hexdigest() { return $Array.from(this.digest(), (c) => c.toString(16).padStart(2, "0")).join(""); }
+  copy() { const h = new $Hmac(this.$key, null, this.$alg); h.$chunks = this.$chunks.slice(); return h; }
+}
+
+// @helper $hmacDigest
+// hmac.digest(key, msg, digest)
+function $hmacDigest(key, msg, digest) { return new $Hmac(key, msg, digest).digest(); }
+
+// @helper $compareDigest
+// hmac.compare_digest(a, b): two ASCII strs or two bytes, compared in time independent of where they differ.
+function $compareDigest(a, b) {
+  if (typeof a === "string" && typeof b === "string") {
+    if (/[^\x00-\x7f]/.test(a) || /[^\x00-\x7f]/.test(b)) throw new TypeError("comparing strings with non-ASCII characters is not supported");
+  } else if (!(a instanceof $Uint8Array && b instanceof $Uint8Array)) {
+    if (typeof a === "string" || typeof b === "string") {
+      if (a instanceof $Uint8Array || b instanceof $Uint8Array) throw new TypeError("a bytes-like object is required, not 'str'");
+    }
+    throw new TypeError(`unsupported operand types(s) or combination of types: '${$typeName(a)}' and '${$typeName(b)}'`);
+  }
+  let diff = a.length === b.length ? 0 : 1;
+  const n = $Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = typeof a === "string" ? a.charCodeAt(i % (a.length || 1)) : a[i % (a.length || 1)];
+    const y = typeof b === "string" ? b.charCodeAt(i % (b.length || 1)) : b[i % (b.length || 1)];
+    diff |= (x ^ y) | 0;
+  }
+  return diff === 0;
 }

@@ -6,7 +6,7 @@
 // (args: the helper's own arguments, receiver first, or the method's arguments as an array), or
 // AttributeError.
 function $noMethod(o, name, args) {
-  if (o !== null && typeof o === "object" && o.$user === true && typeof o[name] === "function") {
+  if (o !== null && typeof o === "object" && (o.$user === true || o.$pytype !== undefined) && typeof o[name] === "function") {
     const list = $Array.isArray(args) ? args.slice() : $Array.prototype.slice.call(args, 1);
     while (list.length && list[list.length - 1] === undefined) list.pop();
     return $callMethod(o, name, list);
