@@ -103,17 +103,52 @@ def line_sources(marked: str) -> list[tuple[str, int] | None]:
 
 
 DECLARATION = re.compile(r"^(KIND|NAME|DESCRIPTION|SETTINGS) = ")
+# A function's signature record for calls bound at run time (module.py: `$sig(f, [...])` after each
+# def): only a keyword call through a name the compiler could not resolve reads it, so in a module
+# whose dynamic calls are positional (sprig.py's HANDLERS[kind](event, settings)) every mutant of it
+# is equivalent. test_check_mutants.py holds a keyword call through such a name to catching them.
+SIGNATURE = re.compile(r"^\s*\$sig\(")
+
+
+def binds_by_keyword(bundle: str) -> bool:
+    """Whether ``bundle`` makes a call bound at run time with keyword arguments (``$call(f, pos, kw)``
+    with a ``kw`` other than ``null``), the one use of a ``$sig`` record's parameter names and defaults.
+    Only the module's own lines count (those marked with their Python line), not the runtime's."""
+    bundle = "\n".join(line for line in bundle.splitlines() if MARK.search(line))
+    for found in re.finditer(r"\$call\(", bundle):
+        depth, commas, i = 0, 0, found.end()
+        while i < len(bundle):
+            char = bundle[i]
+            if char in "\"'`":
+                string = _TOKEN.match(bundle, i)
+                i = string.end() if string and string.group(1) else i + 1
+                continue
+            if char in "([{":
+                depth += 1
+            elif char in ")]}":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif char == "," and depth == 0:
+                commas += 1
+                if commas == 2 and not bundle.startswith("null)", i + 1 + (bundle[i + 1] == " ")):
+                    return True
+            i += 1
+    return False
 
 
 def sites(marked: str, reached: dict[str, set[int]]) -> list[Mutant]:
     """Every mutant of a line whose Python line is in ``reached`` (file as the bundle names it ->
     lines executed). The module's declarations (KIND, NAME, DESCRIPTION, SETTINGS) are left alone:
-    they go to the manifest, and no handler reads them, so their mutants are equivalent."""
+    they go to the manifest, and no handler reads them, so their mutants are equivalent; so are the
+    signature records (``SIGNATURE``) of a module that never binds a call by keyword at run time."""
     lines = marked.splitlines()
     sources = line_sources(marked)
+    binds_at_run_time = binds_by_keyword(marked)
     out: list[Mutant] = []
     for number, (text, source) in enumerate(zip(lines, sources)):
-        if source is None or source[1] not in reached.get(source[0], ()) or DECLARATION.match(text):
+        if (source is None or source[1] not in reached.get(source[0], ()) or DECLARATION.match(text)
+                or (SIGNATURE.match(text) and not binds_at_run_time)):
             continue
         code = MARK.sub("", text)
         for match in _TOKEN.finditer(code):

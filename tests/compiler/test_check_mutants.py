@@ -51,3 +51,33 @@ def test_the_check_catches_at_least_90_percent_of_a_seeded_sample_of_mutants(har
         survivors += result.survivors
     assert total >= 2 * SAMPLE
     assert caught >= 0.9 * total, f"caught {caught} of {total}; survivors:\n" + "\n".join(survivors)
+
+
+def test_signature_records_are_mutated_only_where_a_call_binds_keywords_at_run_time(tmp_path):
+    """``$sig`` records feed only run-time keyword binding: equivalent mutants in sprig.py (whose one
+    dynamic call, HANDLERS[kind](event, settings), is positional), real ones where a call through a
+    name the compiler cannot resolve passes keywords."""
+    source = '''
+KIND = "destination"
+NAME = "kw"
+
+
+def shout(text, loud=False):
+    return text.upper() if loud else text
+
+
+PICK = {"a": shout}
+
+
+async def on_track(event, settings):
+    return PICK[event.get("k", "a")]({call})
+'''
+    reached = {"functions/kw.py": set(range(1, 30))}
+    kinds = {}
+    for name, call in (("positional", '"x", True'), ("keyword", '"x", loud=True')):
+        folder = tmp_path / name / "functions"
+        folder.mkdir(parents=True)
+        (folder / "kw.py").write_text(source.replace("{call}", call))
+        marked, _ = marked_bundle(folder / "kw.py")
+        kinds[name] = [m for m in sites(marked, reached) if "$sig(" in marked.splitlines()[m.line]]
+    assert kinds["positional"] == [] and kinds["keyword"]
