@@ -132,9 +132,9 @@ class Redactor:
         return out
 
     def exchange(self, exchange: Exchange) -> Exchange:
-        return replace(exchange, url=self.text(exchange.url), headers=self.headers(exchange.headers),
-                       body=self.value(exchange.body), response=self.value(exchange.response),
-                       error=self.text(exchange.error) if exchange.error else None)
+        return Exchange(exchange.method, self.text(exchange.url), self.headers(exchange.headers),
+                        self.value(exchange.body), exchange.status, self.value(exchange.response),
+                        self.text(exchange.error) if exchange.error else None)
 
 
 @dataclass(frozen=True)
@@ -213,6 +213,19 @@ class Pipeline:
             if c.insert:
                 secrets |= {str(c.destination.insert_settings.get(n, "")) for n in c.insert.sensitive_settings}
         self.redactor = Redactor(secrets)
+        self._redacted: tuple[Invocation, tuple[Exchange, ...], tuple[str, ...]] | None = None
+
+    def redacted(self, invocation: Invocation) -> tuple[tuple[Exchange, ...], tuple[str, ...]]:
+        """An invocation's requests and logs with secrets masked. Every event of an ``on_batch``
+        call records the whole call's requests, so the last invocation's are kept, not redone."""
+        last = self._redacted
+        if last is not None and last[0] is invocation:
+            return last[1], last[2]
+        redactor = self.redactor
+        requests = tuple(redactor.exchange(x) for x in invocation.requests)
+        logs = tuple(redactor.text(line) for line in invocation.logs)
+        self._redacted = (invocation, requests, logs)
+        return requests, logs
 
     def _connect(self, index: int, destination: Destination) -> Connection:
         """A destination's functions (imported and checked when the workspace loaded), filters and names."""
@@ -484,8 +497,9 @@ class _AttemptLog:
         self.stages: list[StageRecord] = []
 
     def absorb(self, invocation: Invocation) -> None:
-        self.requests.extend(invocation.requests)
-        self.logs.extend(invocation.logs)
+        requests, logs = self.pipeline.redacted(invocation)  # masked as they come: the same as at the end
+        self.requests.extend(requests)
+        self.logs.extend(logs)
         self.duration += invocation.duration_ms
 
     def finish(self, kind: str, stage: str, delivered_event: Any = None, error: DeliveryError | None = None,
@@ -494,8 +508,7 @@ class _AttemptLog:
         reason = redactor.text(reason if reason is not None else (error.reason if error else ""))
         attempt = Attempt(number=self.number, at=format_date(self.at), result=kind,
                           category=error.category if error else None, reason=reason or None,
-                          duration_ms=self.duration, requests=tuple(redactor.exchange(x) for x in self.requests),
-                          logs=tuple(redactor.text(line) for line in self.logs))
+                          duration_ms=self.duration, requests=tuple(self.requests), logs=tuple(self.logs))
         return AttemptResult(attempt, kind, stage, redactor.value(delivered_event), error, tuple(self.stages))
 
 
