@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
@@ -152,6 +153,11 @@ class Connection:
     def name(self) -> str:
         return self.destination.name
 
+    @cached_property
+    def file(self) -> str:
+        """The destination function's file name, as stage records and reasons show it."""
+        return self.function.path.name
+
 
 @dataclass(frozen=True)
 class Route:
@@ -206,6 +212,8 @@ class Pipeline:
         self.deduper = deduper or Deduper()
         self.tracking_api = TrackingApi(clock=clock, **({"message_id": message_id} if message_id else {}))
         self.controls = {s.name: SourceControls(s) for s in workspace.sources}
+        self._connected: dict[str, tuple[Source, list[Connection]]] = {}  # source name -> its connections
+        self._stages: dict[tuple[str, str, str], StageRecord] = {}
         self.connections = tuple(self._connect(i, d) for i, d in enumerate(workspace.destinations))
         secrets: set[str] = set()
         for c in self.connections:
@@ -265,7 +273,11 @@ class Pipeline:
 
     def route(self, message: dict[str, Any], source: Source, fixture: str | None = None) -> list[Route]:
         """Run the deterministic stages for every destination connected to the source."""
-        connections = [c for c in self.connections if c.destination.connected_to(source)]
+        connections = self._connected.get(source.name)
+        if connections is None or connections[0] is not source:
+            connections = self._connected[source.name] = (
+                source, [c for c in self.connections if c.destination.connected_to(source)])
+        connections = connections[1]
         received = parse_date(message["receivedAt"]) or utcnow()
         first = self.deduper.seen_on(message["messageId"], source.name, received)
         if first is not None:
@@ -278,33 +290,46 @@ class Pipeline:
         event_filter = controls.event_filter(message)
         return [self._route_one(c, message, event_filter, fixture) for c in connections]
 
+    def _stage(self, stage: str, decision: str, detail: str) -> StageRecord:
+        """A stage record without an event, shared: records are frozen, and these repeat per message."""
+        key = (stage, decision, detail)
+        record = self._stages.get(key)
+        if record is None:
+            if len(self._stages) >= 4096:  # details name integrations keys and filters: few, but bounded
+                self._stages.clear()
+            record = self._stages[key] = StageRecord(stage, decision, detail)
+        return record
+
     def _route_one(self, c: Connection, message: dict[str, Any], event_filter: Mapping[str, Any] | None,
                    fixture: str | None) -> Route:
         decision = decide(message.get("integrations"), c.names, event_filter)
-        stages = [StageRecord("integrations", "pass" if decision.enabled else "filtered", decision.reason)]
+        stages = [self._stage("integrations", "pass" if decision.enabled else "filtered", decision.reason)]
         if not decision.enabled:
             return self._stopped(c, message, stages, oc.FILTERED, "integrations", decision.reason, fixture)
         kind = message["type"]
         if kind not in c.function.handlers:
-            reason = f"{kind} not supported: {c.function.path.name} has no {HANDLERS[kind]}"
+            reason = f"{kind} not supported: {c.file} has no {HANDLERS[kind]}"
             stages.append(StageRecord("event_type", "discarded", reason))
             return self._stopped(c, message, stages, oc.DISCARDED, "event_type", reason, fixture,
                                  UnsupportedEventType.category)
-        stages.append(StageRecord("event_type", "pass", f"{c.function.path.name} has {HANDLERS[kind]}"))
-        rng = random.Random(f"{self.seed}:filters:{message['messageId']}:{c.name}") if c.filters else None
+        stages.append(self._stage("event_type", "pass", f"{c.file} has {HANDLERS[kind]}"))
+        if not c.filters:
+            return Route(c, message, tuple(stages), event=message, fixture=fixture)
+        rng = _SeededRandom(f"{self.seed}:filters:{message['messageId']}:{c.name}")
         result = c.filters.apply(message, rng)
         for d in result.decisions:
             shown = f"filter {d.index} ({d.title}): " + ("matched" if d.matched else "did not match")
             if d.actions:
                 shown += f", applied {', '.join(d.actions)}"
-            stages.append(StageRecord("destination_filter", "filtered" if d.dropped else "pass", shown))
+            stages.append(self._stage("destination_filter", "filtered" if d.dropped else "pass", shown))
         if result.event is None:
             dropping = next((d for d in result.decisions if d.dropped), None)
             reason = f"dropped by destination filter {dropping.index} ({dropping.title})" if dropping else \
                 "dropped by a destination filter"
             return self._stopped(c, message, stages, oc.FILTERED, "destination_filter", reason, fixture)
         if result.decisions:
-            stages[-1] = replace(stages[-1], event=result.event)
+            last = stages[-1]
+            stages[-1] = StageRecord(last.stage, last.decision, last.detail, result.event)
         return Route(c, message, tuple(stages), event=result.event, fixture=fixture)
 
     def _stopped(self, c: Connection, message: dict[str, Any], stages: Any, outcome: str, stage: str,
@@ -331,7 +356,7 @@ class Pipeline:
                                           self.redactor.text(inv.error.reason)))
             return log.finish("retry" if inv.error.retry else oc.DISCARDED, "destination_function", event,
                               error=inv.error)
-        log.stages.append(StageRecord("destination_function", "pass", f"{c.function.path.name} returned"))
+        log.stages.append(self._stage("destination_function", "pass", f"{c.file} returned"))
         return log.finish(oc.DELIVERED, "destination_function", event)
 
     def delivery_transport(self, routes: Sequence[Route]) -> runtime.Transport:
@@ -411,7 +436,7 @@ class Pipeline:
                 continue
             status, message = _batch_status(returned[position] if position < len(returned) else None)
             if status is None or 200 <= status < 300:
-                shown = f"{c.function.path.name} returned ({label}" + (f", status {status} for this event)"
+                shown = f"{c.file} returned ({label}" + (f", status {status} for this event)"
                                                                        if status else ")")
                 log.stages.append(StageRecord("destination_function", "pass", shown))
                 results[index] = log.finish(oc.DELIVERED, "destination_function", event, reason=shown)
@@ -470,7 +495,7 @@ class Pipeline:
             reason = last.attempt.reason
         elif kind == oc.DELIVERED:
             status = next((x.status for x in reversed(attempts[-1].requests)), None)
-            reason = f"{route.connection.function.path.name} returned" + (f" (last HTTP status {status})" if status else "")
+            reason = f"{route.connection.file} returned" + (f" (last HTTP status {status})" if status else "")
         return Outcome(message_id=route.message.get("messageId"), destination=route.connection.name, outcome=kind,
                        stage=last.stage, reason=reason,
                        category=last.error.category if last.error else None,
@@ -510,6 +535,22 @@ class _AttemptLog:
                           category=error.category if error else None, reason=reason or None,
                           duration_ms=self.duration, requests=tuple(self.requests), logs=tuple(self.logs))
         return AttemptResult(attempt, kind, stage, redactor.value(delivered_event), error, tuple(self.stages))
+
+
+class _SeededRandom:
+    """The draws of ``random.Random(seed)``, seeded only at the first draw: filters seldom sample,
+    and seeding from a string hashes it."""
+
+    __slots__ = ("seed", "_rng")
+
+    def __init__(self, seed: str) -> None:
+        self.seed = seed
+        self._rng: random.Random | None = None
+
+    def random(self) -> float:
+        if self._rng is None:
+            self._rng = random.Random(self.seed)
+        return self._rng.random()
 
 
 def _duplicate_reason(message_id: str, first: str, source: str) -> str:
