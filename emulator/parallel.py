@@ -57,7 +57,11 @@ class Share:
         """Whether line ``line`` (0-based) with parsed ``payload`` is this worker's to replay: the
         worker of its lane (``emulator/batching.py``), so that each ``on_batch`` batch, which forms
         within a lane, lies within one worker."""
-        return lane(line, payload) % self.count == self.index
+        return self.owns_lane(lane(line, payload))
+
+    def owns_lane(self, lane_: int) -> bool:
+        """Whether the lines of lane ``lane_`` are this worker's."""
+        return lane_ % self.count == self.index
 
     def owns_problem(self, line: int | None) -> bool:
         """A problem at a line goes with that line; one about the whole file to the first worker."""

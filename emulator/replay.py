@@ -130,6 +130,19 @@ class Replay:
         result = FixtureResult(label, path, goldens.golden_path(path, self.root))
         archive = is_archive(path)
         self.pipeline.deduper = Deduper()
+        # an archive's outcomes are only counted, unless someone reads them: no need for full records
+        self.pipeline.records = not archive or on_outcome is not None or on_message is not None
+        try:
+            self._run(path, label, result, archive, on_outcome, on_progress, on_message, share)
+        finally:
+            self.pipeline.records = True
+        if judge:
+            self.judge(result)
+        return result
+
+    def _run(self, path: Path | str, label: str, result: FixtureResult, archive: bool,
+             on_outcome: Callable[[Outcome], None] | None, on_progress: Callable[[int], None] | None,
+             on_message: Callable[[int, list[Outcome]], None] | None, share: "Share | None") -> None:
         order = _InputOrder(self.pipeline, self.sprig)
 
         def emit(index: int, message_outcomes: list[Outcome]) -> None:
@@ -154,22 +167,24 @@ class Replay:
                 continue
             if on_progress and item.offset:
                 on_progress(item.offset)
-            order.advance(item.index, _call_time(item))  # every line's time, whoever replays it
-            if share is not None and not share.owns(item.index, item.payload):
+            received = _call_time(item)
+            order.advance(item.index, received)  # every line's time, whoever replays it
+            lane_ = lane(item.index, item.payload) if archive or share is not None else 0
+            if share is not None and not share.owns_lane(lane_):
                 continue
-            self._call(item, None if archive else result.generated, order, lane(item.index, item.payload)
-                       if archive else 0)
+            if not archive:
+                lane_ = 0
+            self._call(item, None if archive else result.generated, order, lane_, received)
             order.drain(emit)
         order.finish(emit)
-        if judge:
-            self.judge(result)
-        return result
 
-    def _call(self, call: Call, generated: set[str] | None, order: "_InputOrder", lane_: int) -> None:
-        """Replay one call: its messages' outcomes join ``order`` (some wait for their batch)."""
+    def _call(self, call: Call, generated: set[str] | None, order: "_InputOrder", lane_: int,
+              received: datetime) -> None:
+        """Replay one call (received at ``received``, ``_call_time``): its messages' outcomes join
+        ``order`` (some wait for their batch)."""
         try:
             ingested = self.pipeline.ingest(call.endpoint, call.payload, fixture=call.fixture,
-                                            received=_call_time(call), message_id=_id_factory(call),
+                                            received=received, message_id=_id_factory(call),
                                             as_=call.as_ or self.as_)
         except IngestError as error:
             message_id = call.payload.get("messageId") if call.endpoint != "batch" else None
