@@ -195,7 +195,7 @@ class DeliveryWorker:
         started = False
         # one destination at a time, each query reading only the index entries it claims: the
         # cost of a pass does not grow with the backlog (a destination no longer in the workspace
-        # is claimed one by one, and run_one gives its deliveries up)
+        # is claimed one by one, and _route_of gives its deliveries up)
         for name in self.store.waiting_destinations():
             if free <= 0:
                 break
@@ -228,9 +228,6 @@ class DeliveryWorker:
             return None
         stages = tuple(StageRecord(**s) for s in claim.route_stages)
         return Route(connection, claim.message, stages, event=claim.route_event)
-
-    def run_one(self, claim: Claim, started: float) -> None:
-        self.run_many([claim], started)
 
     def run_many(self, claims: Sequence[Claim], started: float) -> None:
         """One attempt for each claim, one after the other; all settled in one transaction."""
@@ -270,10 +267,6 @@ class DeliveryWorker:
         """The retry schedule of one delivery: the one replay simulates for it."""
         rng = random.Random(f"{pipeline.seed}:retry:{claim.message.get('messageId')}:{claim.destination}")
         return list(pipeline.retry.delays(rng))
-
-    def settle(self, pipeline: Pipeline, route: Route, claim: Claim, result: AttemptResult) -> None:
-        """Record an attempt's result and move its delivery on (final, or waiting for a retry)."""
-        self.store.settle(claim, self.settlement(pipeline, route, claim, result), self.clock())
 
     def settlement(self, pipeline: Pipeline, route: Route, claim: Claim, result: AttemptResult) -> Settlement:
         """How an attempt's result moves its delivery on (final, or waiting for a retry)."""
