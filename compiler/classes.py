@@ -528,7 +528,9 @@ class ClassMixin:
                 if node.keywords:
                     raise Reject(node.keywords[0], f"{base if isinstance(base, str) else base.root()}.__init__() "
                                                    "takes no keyword arguments")
-                return f"super.__init__({self.element_args(node.args)})"
+                args = self.element_args(node.args)
+                # Segment's own error classes (ValidationError, ...) have no __init__: BaseException's
+                return f"(super.__init__ ?? $PyException.prototype.__init__).call(this{', ' + args if args else ''})"
             if node.args or node.keywords:
                 raise Reject(node, "object.__init__() takes exactly one argument (the instance to initialize)")
             return "super.__init__()"

@@ -187,7 +187,13 @@ function $m_splitlines(s, keepends) {
 // @helper $m_join
 function $m_join(sep, items) {
   if (typeof sep !== "string") return $noMethod(sep, "join", arguments);
-  const list = $Array.isArray(items) ? items : $list(items);
+  let list = items;
+  if (!$Array.isArray(items)) {
+    try { list = $list(items); } catch (e) {
+      if (e instanceof TypeError && / object is not iterable$/.test($String(e.message))) throw new TypeError("can only join an iterable");
+      throw e;
+    }
+  }
   for (let i = 0; i < list.length; i++) {
     if (typeof list[i] !== "string") throw new TypeError(`sequence item ${i}: expected str instance, ${$typeName(list[i])} found`);
   }
