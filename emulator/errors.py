@@ -6,6 +6,7 @@
     ├── IngestError                     the Tracking API refuses it (message level)
     │   ├── Unauthorized                401: unknown write key
     │   ├── BadRequestBody              400: not JSON, wrong content, over 32 KB / 500 KB
+    │   ├── StoreUnavailable            503: the store's file is gone, replaced or read-only
     │   └── InvalidMessage              200 but dropped: no_user_anon_id, missing event, ...
     ├── DeliveryError                   a destination could not take it (destination level)
     │   ├── Discarded                   final; Event Delivery's "discarded" categories
@@ -56,6 +57,14 @@ class Unauthorized(IngestError):
 class BadRequestBody(IngestError):
     status = 400
     code = "bad_request"
+
+
+class StoreUnavailable(IngestError):
+    """503: the store cannot take the call (its file was deleted, replaced or made read-only, or a
+    write failed); nothing of the call was kept, and a client should send it again later."""
+
+    status = 503
+    code = "store_unavailable"
 
 
 class InvalidMessage(IngestError):

@@ -19,6 +19,7 @@ beside the writer) and writes are serialised by one lock.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -28,7 +29,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from .errors import ConfigError
+from .errors import ConfigError, StoreUnavailable
 from .messages import DEDUPE_WINDOW
 
 SCHEMA_VERSION = "1"
@@ -181,9 +182,15 @@ class Store:
         self._write = threading.RLock()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
+        self._failure: str | None = None  # the last write's failure, until a write succeeds again
+        self._identity: tuple[int, int] | None = None  # (device, inode) of the file opened
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        conn = self._conn()
+            self._check_path()
+        try:
+            conn = self._conn()
+        except sqlite3.DatabaseError as exc:
+            raise ConfigError(f"{self.path}: cannot open or create the database ({exc}); check that its folder "
+                              f"exists and is writable") from None
         try:
             with self._write:
                 conn.executescript(_SCHEMA)
@@ -194,14 +201,79 @@ class Store:
                     raise ConfigError(f"{self.path}: this database has schema {found[0]}, this segfn writes "
                                       f"{SCHEMA_VERSION}; delete it or pass another --db")
         except sqlite3.DatabaseError as exc:
-            raise ConfigError(f"{self.path}: not a segfn database ({exc})") from None
+            self.close()
+            if "readonly" in str(exc) or "read-only" in str(exc):
+                raise ConfigError(f"{self.path}: the database is read-only; segfn serve writes every call it "
+                                  f"accepts: make it writable or pass another --db") from None
+            raise ConfigError(f"{self.path}: not a segfn database ({exc}); delete it or pass another --db") from None
+        if self.path != ":memory:":
+            found = os.stat(self.path)
+            self._identity = (found.st_dev, found.st_ino)
+
+    def _check_path(self) -> None:
+        """Refuse, as a ``ConfigError`` (one line, exit 2 for the CLI), a path no database can live at."""
+        if self.path.strip() in ("", "."):  # click reads an empty --db as "."
+            raise ConfigError("--db: the path is empty; give a file, e.g. .segfn/serve.sqlite")
+        path = Path(self.path)
+        if path.is_dir():
+            raise ConfigError(f"{self.path}: is a folder; --db names the database file in it, e.g. "
+                              f"{path / 'serve.sqlite'}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            raise ConfigError(f"{self.path}: part of the path is a file, not a folder") from None
+        except OSError as exc:
+            raise ConfigError(f"{self.path}: cannot create its folder ({exc.strerror})") from None
+        if not os.access(path.parent, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.R_OK | os.W_OK)):
+            raise ConfigError(f"{self.path}: not writable; segfn serve writes every call it accepts there: make "
+                              f"it writable or pass another --db")
+        if path.exists() and path.stat().st_size:
+            with path.open("rb") as file:
+                if file.read(16) != b"SQLite format 3\x00":
+                    raise ConfigError(f"{self.path}: not a SQLite database (another kind of file); delete it or "
+                                      f"pass another --db")
+
+    # --- health -----------------------------------------------------------------------------
+
+    def problem(self) -> str | None:
+        """Why the store cannot be trusted to keep what it is given, or None: its file was deleted or
+        replaced while serving (SQLite would go on writing into a file no one can open again), it
+        became read-only, or the last write failed. Costs a ``stat`` and an ``access``."""
+        found = self.file_problem()
+        if found is None and self._failure is not None:  # a write failed: try one again (it changes nothing)
+            try:
+                with self.transaction() as conn:
+                    conn.execute("UPDATE meta SET value = value WHERE key = 'schema'")
+            except sqlite3.Error:
+                pass
+        return found or self._failure
+
+    def file_problem(self) -> str | None:
+        if self._identity is None:
+            return None
+        name = Path(self.path).name
+        try:
+            found = os.stat(self.path)
+        except FileNotFoundError:
+            return f"the database file {name} was deleted while serving; what is accepted now would be lost: restart"
+        except OSError as exc:
+            return f"the database file {name} cannot be read ({exc.strerror}): restart"
+        if (found.st_dev, found.st_ino) != self._identity:
+            return f"the database file {name} was replaced by another file while serving: restart"
+        if not os.access(self.path, os.W_OK):
+            return f"the database file {name} became read-only; nothing more can be accepted until it is writable"
+        return None
 
     # --- connections ------------------------------------------------------------------------
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            if self._identity is None:  # opening the store: the file may be created
+                conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            else:  # later connections never create one: a deleted file stays deleted, and says so
+                uri = Path(self.path).absolute().as_uri() + "?mode=rw"
+                conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(f"PRAGMA synchronous={self.synchronous}")
             conn.execute("PRAGMA foreign_keys=OFF")
@@ -218,13 +290,30 @@ class Store:
             if conn.in_transaction:  # nested: the outer block commits
                 yield conn
                 return
-            conn.execute("BEGIN IMMEDIATE")
             try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:  # read-only, disk I/O, full disk: say so in health
+                self._failure = f"writing to the database failed: {exc}"
+                self._drop_connection(conn)  # opened read-only, perhaps: the next write opens it again
                 raise
-            conn.execute("COMMIT")
+            self._failure = None
+
+    def _drop_connection(self, conn: sqlite3.Connection) -> None:
+        self._local.conn = None
+        with self._connections_lock:
+            if conn in self._connections:
+                self._connections.remove(conn)
+        try:
+            conn.close()
+        except sqlite3.Error:
+            pass
 
     def close(self) -> None:
         with self._connections_lock:
@@ -244,6 +333,24 @@ class Store:
         (``{"message", "code", "path", "reason"}``). Returns the accepted messages' sequence numbers."""
         received_ts = self.clock() if received_ts is None else received_ts
         seqs = []
+        problem = self.file_problem()
+        if problem is not None:
+            raise StoreUnavailable(f"{problem}; this call was not kept, send it again later", "")
+        try:
+            try:
+                self._add_call(source, accepted, rejected, received_ts, fixture, seqs)
+            except sqlite3.OperationalError as exc:
+                if "readonly" not in str(exc):
+                    raise
+                seqs.clear()  # this thread's connection was opened while the file was read-only: once more
+                self._add_call(source, accepted, rejected, received_ts, fixture, seqs)
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"the database did not take this call ({exc}); it was not kept, send it again "
+                                   f"later", "") from None
+        return seqs
+
+    def _add_call(self, source: str, accepted: Sequence[dict[str, Any]], rejected: Sequence[dict[str, Any]],
+                  received_ts: float, fixture: str | None, seqs: list[int]) -> None:
         with self.transaction() as conn:
             for message in accepted:
                 cursor = conn.execute(
@@ -264,7 +371,6 @@ class Store:
                      _display_name(body), _text(body.get("userId")), _text(body.get("anonymousId")),
                      item.get("received_at") or "", received_ts, item.get("code"), item.get("path"),
                      item.get("reason"), fixture, dumps(raw)))
-        return seqs
 
     # --- routing ----------------------------------------------------------------------------
 

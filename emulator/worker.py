@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import random
+import sqlite3
 import threading
 import time
 import uuid
@@ -83,6 +84,7 @@ class DeliveryWorker:
         self._stop = threading.Event()
         self._flush = threading.Event()
         self._thread: threading.Thread | None = None
+        self._unrecorded: list[tuple[Claim, Settlement]] = []  # attempts' results the store refused
         self.recovered = 0
 
     @property
@@ -114,6 +116,7 @@ class DeliveryWorker:
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
+        self._record_unrecorded()  # what still fails stays in flight, and is attempted again after a restart
 
     def wake(self) -> None:
         """Something arrived: look at the store now rather than at the next poll."""
@@ -125,7 +128,17 @@ class DeliveryWorker:
         self._wake.set()
 
     def _loop(self) -> None:
+        paused: str | None = None
         while not self._stop.is_set():
+            problem = self.store.file_problem()
+            if problem is not None:  # the file is gone or replaced: nothing written now would last
+                if problem != paused:
+                    log.error("delivery paused: %s", problem)
+                paused = problem
+                self._wake.wait(IDLE_POLL)
+                self._wake.clear()
+                continue
+            paused = None
             try:
                 worked = self.step()
             except Exception:  # the scheduler must outlive any one bad row
@@ -140,9 +153,10 @@ class DeliveryWorker:
     def step(self) -> bool:
         """Route what arrived and start what is due. True when it did anything."""
         pipeline = self.local.pipeline
+        recorded = self._record_unrecorded()
         routed = self.route_pending(pipeline)
         started = self._dispatch(pipeline)
-        return routed or started
+        return recorded or routed or started
 
     def route_pending(self, pipeline: Pipeline, limit: int = 200) -> bool:
         rows = self.store.unrouted(limit)
@@ -244,7 +258,7 @@ class DeliveryWorker:
             log.exception("an attempt failed inside segfn")
             done = {claim.attempt for claim, _ in settled}
             settled += self._failures(pipeline, [c for c in claims if c.attempt not in done], moment, exc)
-        self.store.settle_many(settled, self.clock())
+        self._settle(settled)
 
     def run_batch(self, claims: Sequence[Claim], batch: str, started: float) -> None:
         pipeline = self.local.pipeline
@@ -261,7 +275,33 @@ class DeliveryWorker:
         except Exception as exc:
             log.exception("batch %s failed inside segfn", batch)
             settled = self._failures(pipeline, claims, moment, exc)
-        self.store.settle_many(settled, self.clock())
+        self._settle(settled)
+
+    def _settle(self, settled: Sequence[tuple[Claim, Settlement]]) -> None:
+        """Commit attempts' results. A write the store refuses (its file read-only for a while, a
+        full disk) is kept and committed by the scheduler once the store takes writes again, so the
+        deliveries do not stay in flight until a restart."""
+        try:
+            self.store.settle_many(settled, self.clock())
+        except sqlite3.Error as exc:
+            log.warning("recording %d attempt(s) failed (%s); they are recorded once the store takes writes",
+                        len(settled), exc)
+            with self._busy_lock:
+                self._unrecorded.extend(settled)
+
+    def _record_unrecorded(self) -> bool:
+        """Commit results that could not be committed when their attempts ended (``_settle``)."""
+        with self._busy_lock:
+            pending, self._unrecorded = self._unrecorded, []
+        if not pending:
+            return False
+        try:
+            self.store.settle_many(pending, self.clock())
+        except sqlite3.Error:
+            with self._busy_lock:
+                self._unrecorded[:0] = pending
+            return False
+        return True
 
     def delays(self, pipeline: Pipeline, claim: Claim) -> list[float]:
         """The retry schedule of one delivery: the one replay simulates for it."""

@@ -15,6 +15,7 @@ waitress.
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from flask import Flask, jsonify, request
@@ -50,6 +51,15 @@ def create_app(options: ServeOptions | None = None, *, local: LocalSegment | Non
             return jsonify({"success": False, "code": error.name.lower().replace(" ", "_"),
                             "message": f"{error.name}: {error.description}"}), error.code
         return error
+
+    @app.errorhandler(sqlite3.Error)
+    def store_failed(error: sqlite3.Error):
+        problem = local.store.problem() or f"the database failed: {error}"
+        app.logger.error("the store failed while answering %s %s: %s", request.method, request.path, problem)
+        message = f"segfn's store is unavailable: {problem}"
+        if request.path.startswith(_JSON_PREFIXES):
+            return jsonify({"success": False, "code": "store_unavailable", "message": message}), 503
+        return message + "\n", 503, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -23,6 +23,7 @@ Everything leaving here passes through the pipeline's redactor: no sensitive set
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -85,9 +86,19 @@ def _inside_project(text: str) -> str:
 
 @blueprint.get("/health")
 def health():
+    """200 ``{"ok": true, ...}``, or 503 ``{"ok": false, "problem": ...}`` when the store cannot keep
+    what it is given (its file deleted, replaced or read-only, or a write failed)."""
     local = _local()
-    return jsonify({"ok": True, "workspace": local.workspace.name, "stats": local.store.stats(),
-                    "sprig": type(local.sprig).__name__})
+    problem = local.store.problem()
+    try:
+        stats = local.store.stats()
+    except sqlite3.Error as exc:
+        stats, problem = {}, problem or f"the database cannot be read: {exc}"
+    body = {"ok": problem is None, "workspace": local.workspace.name, "stats": stats,
+            "sprig": type(local.sprig).__name__}
+    if problem is not None:
+        body["problem"] = problem
+    return jsonify(body), 200 if problem is None else 503
 
 
 @blueprint.post("/reset")
