@@ -391,3 +391,35 @@ def test_keys_made_str_compile_and_agree(probe):
     probe.check("def f(x):\n    d = {}\n    for i, v in enumerate(x):\n        d[str(i)] = v\n"
                 "    return [d, {str(i): v for i, v in enumerate(x)}, {v: i for i, v in enumerate(x)}]",
                 [[], ["a", "b"], ["a", "a"]])
+
+
+CORPUS_FINDINGS = {  # what the corpus (test_corpus.py) found, held here one construct at a time
+    "exception_on_segments_error_class_with_init": ('''
+from segfn.runtime import ValidationError, InvalidEventPayload
+
+class OrderError(ValidationError):
+    def __init__(self, order_id, reason):
+        super().__init__(f"order {order_id}: {reason}")
+        self.order_id = order_id
+
+class Quiet(InvalidEventPayload):
+    def __init__(self):
+        super().__init__()
+
+def f(x):
+    try:
+        if x:
+            raise OrderError(x, "bad price")
+        raise Quiet()
+    except ValidationError as e:
+        return [type(e).__name__, str(e), e.order_id, isinstance(e, ValidationError)]
+    except InvalidEventPayload as e:
+        return [type(e).__name__, str(e)]''', ["o-1", ""]),
+    "join_of_a_non_iterable": ("def f(x):\n    return '; '.join(x)", [1, True, None, 2.5, ["a"], "ab", {"k": 1}]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS_FINDINGS))
+def test_corpus_finding_probe(probe, name):
+    source, inputs = CORPUS_FINDINGS[name]
+    probe.check(source, inputs)
