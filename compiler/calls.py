@@ -60,6 +60,13 @@ FOREIGN_METHODS = {"json", "text", "has", "group", "groups", "groupdict", "start
                    "isoformat", "astimezone", "strftime", "weekday", "isoweekday", "hexdigest", "digest",
                    "match", "search", "fullmatch", "sub", "subn", "findall", "finditer", "date", "utcoffset",
                    "tzname", "dst", "total_seconds", "toordinal", "isocalendar", "geturl", "_replace"}
+# methods of collections.Counter and OrderedDict (and dict.popitem's OrderedDict form)
+METHODS.update({
+    "most_common": ("$m_most_common", ("n",)), "elements": ("$m_elements", ()), "total": ("$m_total", ()),
+    "subtract": ("$m_subtract", ("iterable",)), "move_to_end": ("$m_move_to_end", ("key", "last")),
+    "popitem": ("$m_popitem", ("last",)),
+})
+FACTORY_BUILTINS = {"int", "float", "str", "bool", "list", "dict", "set", "tuple"}
 # the classes of the datetime module, as values (isinstance) and what calling them compiles to
 DATETIME_CLASSES = {"datetime.datetime": "$DateTime", "datetime.date": "$Date", "datetime.timedelta": "$TimeDelta",
                     "datetime.timezone": "$Timezone"}
@@ -365,6 +372,9 @@ class CallMixin:
             if len(args) == 2:
                 return f"$m_pop({recv}, {args[0]}, {args[1]}, true)"
             return f"$m_pop({recv}{', ' + args[0] if args else ''})"
+        if name == "popitem" and node.keywords and not node.args:
+            vals = self.bind(node, ("last",), "popitem")
+            return f"$m_popitem({recv}, {vals[0]}, true)"
         if name == "sort":
             if node.args:
                 raise Reject(node, "sort() takes no positional arguments")
@@ -911,6 +921,8 @@ class CallMixin:
         if qual in ("urllib.parse.quote", "urllib.parse.quote_plus"):
             vals = self.bind(node, ("string", "safe"), qual.rsplit(".", 1)[1], required=1)
             return f"$quote({vals[0]}, {vals[1] or 'undefined'}{', true' if qual.endswith('plus') else ''})"
+        if qual.split(".")[0] in ("collections", "itertools", "functools"):
+            return self.collections_call(qual, node)
         if qual in URLLIB_PARAMS:
             helper, params, required = URLLIB_PARAMS[qual]
             node = self.check_defaults(node, params, {"encoding": ("utf-8",), "errors": ("replace",)}, qual)
@@ -950,6 +962,67 @@ class CallMixin:
             return f"{helper}(...$bindArgs({sig}, {self.positional_js(node, name)}, {self.keywords_js(node, name)}))"
         vals = self.bind(node, params, name, required=required)
         return f"{helper}({self.args_js(vals)})"
+
+    def collections_call(self, qual: str, node: ast.Call) -> str:
+        """collections.defaultdict/Counter/OrderedDict, itertools.chain/islice/groupby/product,
+        functools.reduce/partial (compiler/js/pycollections.js)."""
+        name = qual.rsplit(".", 1)[1]
+        if qual in ("collections.defaultdict", "collections.Counter", "collections.OrderedDict"):
+            if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+                raise Reject(node, f"*args/**kwargs in a call to {name}() are not supported")
+            args = list(node.args)
+            factory = None
+            if qual == "collections.defaultdict":
+                factory = self.factory_js(args.pop(0)) if args else "null"
+            if len(args) > 1:
+                raise Reject(node, f"{name}() takes at most {2 if factory else 1} positional arguments")
+            src = self.code(args[0]) if args else "undefined"
+            kws = "{" + ", ".join(f"{js_str(k.arg)}: {self.code(k.value)}" for k in node.keywords) + "}" \
+                if node.keywords else "undefined"
+            helper = {"collections.defaultdict": "$defaultdict", "collections.Counter": "$counter",
+                      "collections.OrderedDict": "$ordereddict"}[qual]
+            return f"{helper}({factory + ', ' if factory else ''}{src}, {kws})"
+        if qual == "itertools.chain":
+            if node.keywords:
+                raise Reject(node, "chain() takes no keyword arguments")
+            return f"$chain([{self.element_args(node.args)}])"
+        if qual == "itertools.chain.from_iterable":
+            (it,) = self._n(node, 1, 1, "from_iterable")
+            return f"$chain($list({it}))"
+        if qual == "itertools.islice":
+            if node.keywords:
+                raise Reject(node, "islice() takes no keyword arguments")
+            return f"$islice({self.element_args(node.args)})"
+        if qual == "itertools.groupby":
+            vals = self.bind(node, ("iterable", "key"), "groupby", required=1)
+            return f"$groupby({self.args_js(vals)})"
+        if qual == "itertools.product":
+            repeat = "undefined"
+            for k in node.keywords:
+                if k.arg != "repeat":
+                    raise Reject(k, f"product() got an unexpected keyword argument {k.arg!r}")
+                repeat = self.code(k.value)
+            return f"$product([{self.element_args(node.args)}], {repeat})"
+        if qual == "functools.reduce":
+            args = self._n(node, 2, 3, "reduce")
+            return f"$reduce({args[0]}, {args[1]}, {args[2] if len(args) > 2 else 'undefined'}, {str(len(args) > 2).lower()})"
+        if qual == "functools.partial":
+            if not node.args or isinstance(node.args[0], ast.Starred):
+                raise Reject(node, "partial() takes the function first")
+            first = node.args[0]
+            f = self.code(first)
+            rest = ast.Call(func=node.func, args=node.args[1:], keywords=node.keywords)
+            kws = self.keywords_js(rest, "partial")
+            return f"$partial({f}, {self.positional_js(rest, 'partial')}, {kws if kws != 'null' else '{}'})"
+        raise Reject(node, f"{qual}() is not supported (see docs/python-subset.md)")
+
+    def factory_js(self, node: ast.AST) -> str:
+        """A callable argument, where int, list, dict, set... may stand as values."""
+        if isinstance(node, ast.Name) and node.id in FACTORY_BUILTINS:
+            sym = self.lookup(node.id, quiet=True)
+            if sym is not None and sym.kind == "builtin":
+                return f"$builtinFactory({js_str(node.id)})"
+        return self.code(node)
 
     def digest_name(self, node: ast.AST, qual: str, param: str) -> ast.AST:
         """hmac's digestmod: a hashlib constructor (``hashlib.sha256``) becomes its name; a str stays."""

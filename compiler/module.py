@@ -24,6 +24,7 @@ from .statements import StatementMixin
 from .symbols import BUILTIN_EXCEPTIONS, RUNTIME_MODULES, RUNTIME_NAMES, ClassInfo, Frame, FuncInfo, Symbol
 
 STD_MODULES = {"copy", "json", "re", "datetime", "base64", "hashlib", "hmac", "urllib", "urllib.parse", "math", "time",
+               "collections", "itertools", "functools",
                "enum", "dataclasses"}
 STD_NAMES = {
     "copy.deepcopy", "copy.copy", "json.dumps", "json.loads", "json.JSONDecodeError",
@@ -34,6 +35,9 @@ STD_NAMES = {
     "datetime.datetime.utcfromtimestamp", "datetime.datetime.today", "datetime.date.fromisoformat",
     "datetime.date.fromtimestamp", "datetime.timedelta", "base64.b64encode", "base64.b64decode",
     "base64.urlsafe_b64encode", "base64.urlsafe_b64decode", "hashlib.md5", "hashlib.sha1", "hashlib.sha256",
+    "collections.defaultdict", "collections.Counter", "collections.OrderedDict", "itertools.chain",
+    "itertools.chain.from_iterable", "itertools.islice", "itertools.groupby", "itertools.product", "functools.reduce",
+    "functools.partial",
     "hashlib.sha224", "hashlib.sha384", "hashlib.sha512", "hashlib.new", "hmac.new", "hmac.compare_digest", "hmac.digest",
     "urllib.parse", "urllib.parse.quote", "urllib.parse.quote_plus", "urllib.parse.unquote",
     "urllib.parse.unquote_plus", "urllib.parse.urlencode", "urllib.parse.urlparse", "urllib.parse.urlsplit",

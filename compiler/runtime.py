@@ -18,7 +18,7 @@ from pathlib import Path
 from . import unicode_tables
 
 JS_DIR = Path(__file__).with_name("js")
-FILES = ("core.js", "exceptions.js", "classes.js", "numbers.js", "format.js", "strings.js", "collections.js", "stdlib.js",
+FILES = ("core.js", "exceptions.js", "classes.js", "numbers.js", "format.js", "strings.js", "collections.js", "stdlib.js", "pycollections.js",
          "datetime.js", "re.js", "hashlib.js", "language.js")
 _MARK = re.compile(r"^// @helper (\$\w+)\s*$", re.M)
 _DECL = re.compile(r"^(?:async\s+)?(?:function\*?|const|let|class)\s+(\$\w+)", re.M)

@@ -103,6 +103,7 @@ function $construct(C, pos, kw) {
 function $call(f, pos, kw) {
   if (kw === undefined) kw = null;
   if (typeof f === "function") {
+    if (f.$kwcall !== undefined) return f.$kwcall(pos, kw);  // functools.partial
     const sig = f.$sig;
     if (sig !== undefined) {
       // positional arguments within the plain parameters' range need no binding

@@ -35,7 +35,7 @@ function $m_clear(o) {
 // @helper $m_copy
 function $m_copy(o) {
   if ($isList(o)) return o.slice();
-  if ($isDict(o)) return $dictMerge([o]);
+  if ($isDict(o)) return o[$MISSING] !== undefined ? o[$MISSING].copy(o) : $dictMerge([o]);
   if (o instanceof $Set) return $mkset(o, o.$frozen);
   return $noMethod(o, "copy", arguments);
 }
@@ -105,6 +105,7 @@ function $m_setdefault(o, k, dflt) {
 }
 // @helper $m_update
 function $m_update(o, other, kwargs) {
+  if ($isDict(o) && o[$MISSING] !== undefined && o[$MISSING].update !== undefined) return o[$MISSING].update(o, other, kwargs);
   if ($isDict(o)) {
     if (other !== undefined) {
       if ($isDict(other)) for (const k of $Object.keys(other)) $setitem(o, k, other[k]);
@@ -118,11 +119,13 @@ function $m_update(o, other, kwargs) {
   return $noMethod(o, "update", [other]);
 }
 // @helper $m_popitem
-function $m_popitem(o) {
-  if (!$isDict(o)) return $noMethod(o, "popitem", arguments);
+function $m_popitem(o, last, byKeyword) {
+  if (!$isDict(o)) return $noMethod(o, "popitem", last === undefined ? [] : [last]);
+  const ordered = o[$MISSING] !== undefined && o[$MISSING].name === "OrderedDict";
+  if (last !== undefined && !ordered) throw new TypeError(byKeyword ? "dict.popitem() takes no keyword arguments" : "dict.popitem() takes no arguments (1 given)");
   const keys = $Object.keys(o);
-  if (keys.length === 0) throw new $KeyError("popitem(): dictionary is empty");
-  const k = keys[keys.length - 1], v = o[k];
+  if (keys.length === 0) throw new $KeyError(ordered ? "dictionary is empty" : "popitem(): dictionary is empty");
+  const k = last === undefined || $truthy(last) ? keys[keys.length - 1] : keys[0], v = o[k];
   delete o[k];
   return $Object.freeze([k, v]);
 }

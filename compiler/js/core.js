@@ -203,6 +203,7 @@ function $dictHas(d, k) {
 function $dictGet(d, k) {
   if (typeof k === "string" && $Object.hasOwn(d, k)) return d[k];
   $hashable(k);
+  if (d[$MISSING] !== undefined) return d[$MISSING].missing(d, k);  // defaultdict, Counter
   throw new $KeyError(k);
 }
 

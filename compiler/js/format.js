@@ -23,6 +23,7 @@ function $repr(x, isFloat) {
     if (!$Object.isFrozen(x)) return "[" + inner + "]";
     return x.length === 1 ? "(" + inner + ",)" : "(" + inner + ")";
   }
+  if ($isDict(x) && x[$MISSING] !== undefined) return x[$MISSING].repr(x);
   if ($isDict(x)) return "{" + $Object.keys(x).map((k) => $strRepr(k) + ": " + $repr(x[k])).join(", ") + "}";
   if (x instanceof $Set) {
     const name = x.$frozen ? "frozenset" : "set";

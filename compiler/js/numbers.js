@@ -197,6 +197,11 @@ function $pos(a) {
 // @helper $bitop
 function $bitop(op, a, b) {
   if (!$isIntLike(a) || !$isIntLike(b)) {
+    const dunder = op === "&" ? "and" : op === "|" ? "or" : op === "^" ? "xor" : null;
+    if (dunder !== null && ((a !== null && typeof a === "object" && typeof a[`__${dunder}__`] === "function")
+        || (b !== null && typeof b === "object" && typeof b[`__r${dunder}__`] === "function"))) {
+      return $objBinop(a, b, op, `__${dunder}__`, `__r${dunder}__`);
+    }
     if (a instanceof $Set && b instanceof $Set) {
       if (op === "|") return $mkset([...a, ...b], a.$frozen);
       if (op === "&") return $mkset([...a].filter((v) => $setHas(b, v)), a.$frozen);
