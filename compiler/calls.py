@@ -573,6 +573,8 @@ class CallMixin:
         return f"$powMod({vals[0]}, {vals[1]}, {vals[2]})"
 
     def b_iter(self, node):
+        if len(node.args) == 2:
+            raise Reject(node, "iter(callable, sentinel) is not supported: loop with while and a test")
         (x,) = self._n(node, 1, 1, "iter")
         return f"$pyIter({x})"
 

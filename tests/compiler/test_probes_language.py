@@ -423,3 +423,16 @@ def f(x):
 def test_corpus_finding_probe(probe, name):
     source, inputs = CORPUS_FINDINGS[name]
     probe.check(source, inputs)
+
+
+@pytest.mark.parametrize("code,line,col,message", [
+    ("return list(map(lambda v: (w := v), x))", 2, 21, "':=' inside a lambda is not supported"),
+    ("return iter(x, None)", 2, 12, "iter(callable, sentinel) is not supported"),
+    ("return pow(x, 2, 3, 4)", 2, 12, "pow() takes at most 3 arguments (4 given)"),
+    ("return next()", 2, 12, "next() takes 1 to 2 arguments (0 given)"),
+    ("return x.translate({**x, 1: 'a'})", 2, 24, "a translate table with ** unpacking is not supported"),
+    ("return str.maketrans(x, y=1)", 2, 29, "maketrans() got an unexpected keyword argument 'y'"),
+])
+def test_refused_neighbours_of_the_builtins_say_why_and_where(tmp_path, code, line, col, message):
+    found = problems(tmp_path, "def g(x):\n    " + code)
+    assert len(found) == 1 and found[0][:2] == (line, col) and message in found[0][2], found
