@@ -183,8 +183,10 @@ def _plainly_valid(message: dict[str, Any], kind: str) -> bool:
             or not _optional(m, "integrations", dict):
         return False
     for key in _DATE_FIELDS:
-        if key in m and not (isinstance(m[key], str) and parse_date(m[key]) is not None):
-            return False
+        if key in m:
+            value = m[key]
+            if not isinstance(value, str) or _parse_date(value) is None:
+                return False
     if not all(_optional(m, key, dict) for key in _OBJECT_FIELDS[kind]):
         return False
     if not all(m.get(key) is None or isinstance(m[key], str) for key in _STRING_FIELDS.get(kind, ())):
@@ -435,7 +437,8 @@ def is_processed(message: dict[str, Any]) -> bool:
     """Whether a message is one Segment already processed rather than a client's call: it carries
     ``receivedAt``, which only Segment sets (spec/common.md). The Source Debugger's raw view, Segment's
     S3 and warehouse archives and Segment's Replay all carry it; no library sends it."""
-    return isinstance(message.get("receivedAt"), str) and parse_date(message["receivedAt"]) is not None
+    value = message.get("receivedAt")
+    return isinstance(value, str) and _parse_date(value) is not None
 
 
 def normalise(message: dict[str, Any], received: datetime, *, context: Any = None,

@@ -212,6 +212,7 @@ class Pipeline:
         self.deduper = deduper or Deduper()
         self.tracking_api = TrackingApi(clock=clock, **({"message_id": message_id} if message_id else {}))
         self.controls = {s.name: SourceControls(s) for s in workspace.sources}
+        self._sources: dict[str | None, Source] = {}  # write key -> source
         self._connected: dict[str, tuple[Source, list[Connection]]] = {}  # source name -> its connections
         self._stages: dict[tuple[str, str, str], StageRecord] = {}
         self.connections = tuple(self._connect(i, d) for i, d in enumerate(workspace.destinations))
@@ -260,7 +261,11 @@ class Pipeline:
         ``as_``: client calls, already-processed payloads, or ``auto`` (``TrackingApi.accept``)."""
         result = self.tracking_api.accept(endpoint, payload, write_key=write_key, raw_size=raw_size,
                                           received=received, message_id=message_id, as_=as_)
-        source = self.workspace.source_by_write_key(result.write_key)
+        source = self._sources.get(result.write_key)
+        if source is None:
+            source = self.workspace.source_by_write_key(result.write_key)
+            if source is not None and len(self._sources) < 1024:
+                self._sources[result.write_key] = source
         if source is None:
             raise Unauthorized(f"no source has the write key {result.write_key!r}")
         ingested = Ingested(source, [(a.message, a.generated_id) for a in result.accepted])

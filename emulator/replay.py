@@ -167,10 +167,13 @@ class Replay:
                 continue
             if on_progress and item.offset:
                 on_progress(item.offset)
+            lane_ = lane(item.index, item.payload) if archive or share is not None else 0
+            owned = share is None or share.owns_lane(lane_)
+            if not owned and order.next_close is None:
+                continue  # another worker's line, and no batch is open here that its time could close
             received = _call_time(item)
             order.advance(item.index, received)  # every line's time, whoever replays it
-            lane_ = lane(item.index, item.payload) if archive or share is not None else 0
-            if share is not None and not share.owns_lane(lane_):
+            if not owned:
                 continue
             if not archive:
                 lane_ = 0

@@ -63,6 +63,7 @@ HANDLERS = {
 }
 KINDS = ("destination", "insert")
 DEFAULT_TIMEOUT = 5.0
+_IMMUTABLE = (str, int, float, bool, type(None))
 INTERRUPT_GRACE = 0.05  # seconds past the deadline before a handler that never yields is interrupted
 
 _LOGS: contextvars.ContextVar["_Capture"] = contextvars.ContextVar("segfn_logs")
@@ -526,6 +527,7 @@ class Runner:
         self._local = threading.local()
         self._loops: list[asyncio.AbstractEventLoop] = []
         self._loops_lock = threading.Lock()
+        self._checked: dict[tuple[int, int], tuple[Any, ...]] = {}  # see _settings
 
     def invoke(self, fn: FunctionModule, event: Any, settings: Mapping[str, Any],
                transport: runtime.Transport) -> Invocation:
@@ -547,7 +549,7 @@ class Runner:
 
     def _run(self, fn: FunctionModule, kind: str | None, payload: Any, settings: Mapping[str, Any],
              transport: runtime.Transport) -> Invocation:
-        problems = check_settings(fn.settings, settings)
+        problems, given = self._settings(fn, settings)
         if problems:
             return Invocation(error=InvalidSettings("; ".join(problems)))
         handler = fn.handlers.get(kind) if kind else None
@@ -557,7 +559,7 @@ class Runner:
             return Invocation(exception=EventNotSupported(f"{shown} not supported"), error=error)
         exchanges: list[Exchange] = []
         logs: list[str] = []
-        args = (payload, function_settings(fn.settings, settings))
+        args = (payload, dict(given))  # the handler's own copy
         started = time.perf_counter()
         returned, raised = self._call(handler, args, recording(transport, exchanges), logs)
         duration = (time.perf_counter() - started) * 1000
@@ -569,6 +571,24 @@ class Runner:
             error, dropped = classify(raised, fn.kind)
             return Invocation(exception=raised, error=error, dropped=dropped, **common)
         return Invocation(returned=returned, **common)
+
+    def _settings(self, fn: FunctionModule, settings: Mapping[str, Any]) -> tuple[list[str], dict[str, Any]]:
+        """``check_settings`` and ``function_settings`` of ``settings`` for ``fn``: worked out once for
+        a settings object that holds only immutable values and has not changed since (a destination's
+        settings, for every message), else each time."""
+        key = (id(fn), id(settings))
+        known = self._checked.get(key)
+        if known is not None and known[0] is fn and known[1] is settings and known[2] == tuple(settings.items()) \
+                and known[5] == tuple(map(type, settings.values())):  # 1 == True: the types too
+            return known[3], known[4]
+        problems = check_settings(fn.settings, settings)
+        given = function_settings(fn.settings, settings)
+        if type(settings) is dict and all(type(v) in _IMMUTABLE for v in settings.values()):
+            if len(self._checked) >= 256:
+                self._checked.clear()
+            self._checked[key] = (fn, settings, tuple(settings.items()), problems, given,
+                                  tuple(map(type, settings.values())))
+        return problems, given
 
     def _call(self, handler: Callable[..., Any], args: tuple, transport: runtime.Transport,
               logs: list[str]) -> tuple[Any, BaseException | None]:
