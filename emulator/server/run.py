@@ -7,21 +7,53 @@ from typing import Any
 
 import waitress
 from waitress import wasyncore
+from waitress.task import ThreadedTaskDispatcher
 from flask import Flask
 
 MAX_REQUEST_BODY = 16 * 1024 * 1024  # waitress refuses bigger bodies before Flask sees them
+SPRIG_PREFIX = "/sprig"
+
+
+class SplitDispatcher:
+    """waitress's task dispatcher, in two: requests to the mock Sprig (``/sprig/...``) run on threads
+    of their own, so a slow mock (``latency_ms``) holds only those, and the Tracking API, the control
+    API and the debugger keep their threads. waitress hands a dispatcher one connection per request
+    to serve (``channel.requests[0]``), which is what is routed here."""
+
+    def __init__(self, threads: int, sprig_threads: int) -> None:
+        self.main = ThreadedTaskDispatcher()
+        self.main.set_thread_count(threads)
+        self.sprig = ThreadedTaskDispatcher()
+        self.sprig.set_thread_count(sprig_threads)
+
+    def add_task(self, channel: Any) -> None:
+        requests = getattr(channel, "requests", None)
+        path = getattr(requests[0], "path", "") if requests else ""
+        to_sprig = path == SPRIG_PREFIX or (path or "").startswith(SPRIG_PREFIX + "/")
+        (self.sprig if to_sprig else self.main).add_task(channel)
+
+    def set_thread_count(self, count: int) -> None:
+        self.main.set_thread_count(count)
+
+    def shutdown(self, cancel_pending: bool = True, timeout: float = 5) -> bool:
+        main = self.main.shutdown(cancel_pending=cancel_pending, timeout=timeout)
+        sprig = self.sprig.shutdown(cancel_pending=cancel_pending, timeout=timeout)
+        return main and sprig
 
 
 class WebServer:
-    """waitress listening on ``host:port`` (port 0: any free port) for ``app``.
+    """waitress listening on ``host:port`` (port 0: any free port) for ``app``, with ``threads``
+    threads for everything but the mock Sprig and as many again for it (``SplitDispatcher``).
 
     ``run()`` blocks (``segfn serve``); ``start()`` runs it on a thread (tests, benchmarks).
     """
 
     def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> None:
         self.app = app
+        self.dispatcher = SplitDispatcher(threads, sprig_threads=threads)
         self.server: Any = waitress.create_server(app, host=host, port=port, threads=threads, ident="segfn",
-                                                  max_request_body_size=MAX_REQUEST_BODY, clear_untrusted_proxy_headers=True)
+                                                  max_request_body_size=MAX_REQUEST_BODY,
+                                                  clear_untrusted_proxy_headers=True, _dispatcher=self.dispatcher)
         self.host = host
         self.port = int(self.server.effective_port)  # waitress reports it as a string
         self._thread: threading.Thread | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
 import time
 from datetime import timedelta
 
@@ -329,3 +330,29 @@ def test_deliveries_of_a_destination_removed_by_a_reload_end_discarded(serve, tm
         assert outcomes == {"Sprig Cloud": ("delivered", None), "Down Sprig": ("discarded", "Invalid Settings")}
         [gone] = [d for d in server.message(m["seq"])["deliveries"] if d["destination"] == "Down Sprig"]
         assert "no longer in the workspace" in gone["reason"]
+
+
+def test_a_slow_mock_sprig_does_not_starve_the_tracking_api(serve):
+    """More slow mock Sprig requests than the server has threads: the Tracking API still answers,
+    and commits, while every one of them is still waiting (they have threads of their own)."""
+    server = serve()
+    assert faults(server.url, {"latency_ms": 2000}).status_code == 200
+    finished: list[float] = []
+
+    def slow_read() -> None:
+        requests.get(server.url + "/sprig/v2/users/nobody", headers=SPRIG_AUTH, timeout=60)
+        finished.append(time.monotonic())
+
+    readers = [threading.Thread(target=slow_read) for _ in range(16)]  # twice the server's 8 threads
+    for reader in readers:
+        reader.start()
+    time.sleep(0.5)  # they are all being served (sleeping in the mock) or queued
+    for i in range(5):
+        answer = requests.post(server.url + "/v1/track", json={"userId": "u", "event": "A", "messageId": f"fast-{i}"},
+                               auth=(WRITE_KEY, ""), timeout=60)
+        assert answer.status_code == 200
+    assert finished == []  # answered while no slow Sprig answer had come back yet
+    assert len(server.messages()) == 5
+    for reader in readers:
+        reader.join(60)
+    assert len(finished) == len(readers)
