@@ -436,3 +436,26 @@ def test_corpus_finding_probe(probe, name):
 def test_refused_neighbours_of_the_builtins_say_why_and_where(tmp_path, code, line, col, message):
     found = problems(tmp_path, "def g(x):\n    " + code)
     assert len(found) == 1 and found[0][:2] == (line, col) and message in found[0][2], found
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.sampled_from([1.5, -0.5]) | st.sampled_from(["", "a", "track", "k"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(["type", "event", "k", "j", "name", "traits"]),
+                                                                 inner, max_size=4),
+    max_leaves=8)
+
+
+@settings(max_examples=8)
+@given(st.lists(JSON_VALUES, min_size=10, max_size=30))
+def test_match_statements_agree_with_cpython_on_any_json(probe, values):
+    for name in ("match_literals_and_alternatives", "match_sequences_with_star", "match_mappings_classes_and_captures"):
+        probe.check(MATCH[name][0], values)
+
+
+@settings(max_examples=8)
+@given(st.lists(st.lists(st.integers(-3, 3) | st.sampled_from(["a", "b"]), max_size=6), min_size=5, max_size=20))
+def test_iterators_and_set_operators_agree_with_cpython(probe, values):
+    probe.check(BUILTINS["next_iter"][0], values)
+    probe.check("def f(x):\n    a = set(x)\n    b = {1, 'a', -2}\n    it = iter(x)\n"
+                "    return [sorted(a | b, key=str), sorted(a & b, key=str), sorted(a - b, key=str), sorted(a ^ b, key=str),"
+                " a <= b, a >= b, a.isdisjoint(b), next(it, None), list(it)]", values)
