@@ -59,7 +59,12 @@ METHODS: dict[str, tuple[str, tuple[str, ...]]] = {
 FOREIGN_METHODS = {"json", "text", "has", "group", "groups", "groupdict", "start", "end", "span", "timestamp",
                    "isoformat", "astimezone", "strftime", "weekday", "isoweekday", "hexdigest", "digest",
                    "match", "search", "fullmatch", "sub", "subn", "findall", "finditer", "date", "utcoffset",
-                   "tzname", "dst", "total_seconds", "toordinal", "isocalendar", "geturl", "_replace"}
+                   "tzname", "dst", "total_seconds", "toordinal", "isocalendar", "geturl", "_replace",
+                   "debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log", "setLevel",
+                   "isEnabledFor", "getEffectiveLevel"}
+# logging's keywords that change nothing in the line a record makes in a call's logs
+LOGGING_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
+LOGGING_IGNORED_KEYWORDS = {"exc_info", "stack_info", "stacklevel", "extra"}
 # methods of collections.Counter and OrderedDict (and dict.popitem's OrderedDict form)
 METHODS.update({
     "most_common": ("$m_most_common", ("n",)), "elements": ("$m_elements", ()), "total": ("$m_total", ()),
@@ -372,6 +377,9 @@ class CallMixin:
             if len(args) == 2:
                 return f"$m_pop({recv}, {args[0]}, {args[1]}, true)"
             return f"$m_pop({recv}{', ' + args[0] if args else ''})"
+        if name in LOGGING_METHODS and any(k.arg in LOGGING_IGNORED_KEYWORDS for k in node.keywords):
+            node = ast.copy_location(ast.Call(func=node.func, args=node.args, keywords=[
+                k for k in node.keywords if k.arg not in LOGGING_IGNORED_KEYWORDS]), node)
         if name == "popitem" and node.keywords and not node.args:
             vals = self.bind(node, ("last",), "popitem")
             return f"$m_popitem({recv}, {vals[0]}, true)"
@@ -852,6 +860,11 @@ class CallMixin:
     def std_value(self, qual: str, node: ast.AST) -> str:
         values = {"math.pi": "Math.PI", "math.e": "Math.E", "math.inf": "Infinity", "math.nan": "NaN",
                   "datetime.timezone.utc": "$UTC", "json.JSONDecodeError": "$JSONDecodeError", **DATETIME_CLASSES,
+                  "logging.DEBUG": "10", "logging.INFO": "20", "logging.WARNING": "30", "logging.WARN": "30",
+                  "logging.ERROR": "40", "logging.CRITICAL": "50", "logging.FATAL": "50", "logging.NOTSET": "0",
+                  "uuid.NAMESPACE_DNS": "$uuidFrom($UUID_NAMESPACES.DNS)", "uuid.NAMESPACE_URL": "$uuidFrom($UUID_NAMESPACES.URL)",
+                  "uuid.NAMESPACE_OID": "$uuidFrom($UUID_NAMESPACES.OID)",
+                  "uuid.NAMESPACE_X500": "$uuidFrom($UUID_NAMESPACES.X500)",
                   "copy.deepcopy": "$deepcopy", "copy.copy": "$copy",
                   "dataclasses.FrozenInstanceError": "$FrozenInstanceError"}
         if qual in values:
@@ -923,6 +936,8 @@ class CallMixin:
         if qual in ("urllib.parse.quote", "urllib.parse.quote_plus"):
             vals = self.bind(node, ("string", "safe"), qual.rsplit(".", 1)[1], required=1)
             return f"$quote({vals[0]}, {vals[1] or 'undefined'}{', true' if qual.endswith('plus') else ''})"
+        if qual.split(".")[0] in ("logging", "uuid", "random"):
+            return self.runtime_module_call(qual, node)
         if qual.split(".")[0] in ("collections", "itertools", "functools"):
             return self.collections_call(qual, node)
         if qual in URLLIB_PARAMS:
@@ -1016,6 +1031,50 @@ class CallMixin:
             rest = ast.Call(func=node.func, args=node.args[1:], keywords=node.keywords)
             kws = self.keywords_js(rest, "partial")
             return f"$partial({f}, {self.positional_js(rest, 'partial')}, {kws if kws != 'null' else '{}'})"
+        raise Reject(node, f"{qual}() is not supported (see docs/python-subset.md)")
+
+    def runtime_module_call(self, qual: str, node: ast.Call) -> str:
+        """logging, uuid and random (compiler/js/pycollections.js; the check controls the clock and the
+        random words on both sides, compiler/determinism.py)."""
+        name = qual.rsplit(".", 1)[1]
+        if qual == "logging.getLogger":
+            vals = self.bind(node, ("name",), "getLogger")
+            return f"$getLogger({self.args_js(vals)})"
+        if qual.startswith("logging."):
+            if name not in LOGGING_METHODS:
+                raise Reject(node, f"{qual} can only be used as a value here")
+            node = ast.copy_location(ast.Call(func=node.func, args=node.args, keywords=[
+                k for k in node.keywords if k.arg not in LOGGING_IGNORED_KEYWORDS]), node)
+            if node.keywords:
+                raise Reject(node.keywords[0], f"{name}() got an unexpected keyword argument {node.keywords[0].arg!r}")
+            return f"$callMethod($getLogger(null), {js_str(name)}, {self.positional_js(node, name)})"
+        if qual == "uuid.uuid4":
+            self._n(node, 0, 0, "uuid4")
+            return "$uuid4()"
+        if qual == "uuid.uuid5":
+            ns, nm = self.bind(node, ("namespace", "name"), "uuid5", required=2)
+            return f"$uuid5({ns}, {nm})"
+        if qual == "uuid.UUID":
+            vals = self.bind(node, ("hex",), "UUID", required=1)
+            return f"$uuidFrom({vals[0]})"
+        if qual == "random.random":
+            self._n(node, 0, 0, "random")
+            return "$random()"
+        if qual == "random.randint":
+            a, b = self.bind(node, ("a", "b"), "randint", required=2)
+            return f"$randrange({a}, $add({b}, 1))"
+        if qual == "random.randrange":
+            vals = self.bind(node, ("start", "stop", "step"), "randrange", required=1)
+            return f"$randrange({self.args_js(vals)})"
+        if qual == "random.getrandbits":
+            (k,) = self.bind(node, ("k",), "getrandbits", required=1)
+            return f"$getrandbits($randbitsCount({k}))"
+        helpers = {"random.choice": ("$choice", ("seq",)), "random.shuffle": ("$shuffle", ("x",)),
+                   "random.uniform": ("$uniform", ("a", "b"))}
+        if qual in helpers:
+            helper, params = helpers[qual]
+            vals = self.bind(node, params, name, required=len(params))
+            return f"{helper}({self.args_js(vals)})"
         raise Reject(node, f"{qual}() is not supported (see docs/python-subset.md)")
 
     def factory_js(self, node: ast.AST) -> str:

@@ -359,6 +359,8 @@ class ExpressionMixin:
             raise Reject(node, f"{sym.js} from segfn.runtime can only be called here")
         if sym.kind == "std":
             return self.std_value(sym.info, node)
+        if sym.kind == "constant":
+            return sym.js
         raise Reject(node, f"the module {name!r} can only be used as {name}.<function>(...)")
 
     # --- literals ---------------------------------------------------------------------------

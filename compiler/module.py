@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from .statements import StatementMixin
 from .symbols import BUILTIN_EXCEPTIONS, RUNTIME_MODULES, RUNTIME_NAMES, ClassInfo, Frame, FuncInfo, Symbol
 
 STD_MODULES = {"copy", "json", "re", "datetime", "base64", "hashlib", "hmac", "urllib", "urllib.parse", "math", "time",
-               "collections", "itertools", "functools",
+               "collections", "itertools", "functools", "logging", "uuid", "random",
                "enum", "dataclasses"}
 STD_NAMES = {
     "copy.deepcopy", "copy.copy", "json.dumps", "json.loads", "json.JSONDecodeError",
@@ -37,7 +38,12 @@ STD_NAMES = {
     "base64.urlsafe_b64encode", "base64.urlsafe_b64decode", "hashlib.md5", "hashlib.sha1", "hashlib.sha256",
     "collections.defaultdict", "collections.Counter", "collections.OrderedDict", "itertools.chain",
     "itertools.chain.from_iterable", "itertools.islice", "itertools.groupby", "itertools.product", "functools.reduce",
-    "functools.partial",
+    "functools.partial", "logging.getLogger", "logging.DEBUG", "logging.INFO", "logging.WARNING", "logging.WARN",
+    "logging.ERROR", "logging.CRITICAL", "logging.FATAL", "logging.NOTSET", "logging.debug", "logging.info",
+    "logging.warning", "logging.error", "logging.exception", "logging.critical", "logging.log", "uuid.uuid4",
+    "uuid.uuid5", "uuid.UUID", "uuid.NAMESPACE_DNS", "uuid.NAMESPACE_URL", "uuid.NAMESPACE_OID", "uuid.NAMESPACE_X500",
+    "random.random", "random.randint", "random.randrange", "random.choice", "random.shuffle", "random.uniform",
+    "random.getrandbits",
     "hashlib.sha224", "hashlib.sha384", "hashlib.sha512", "hashlib.new", "hmac.new", "hmac.compare_digest", "hmac.digest",
     "urllib.parse", "urllib.parse.quote", "urllib.parse.quote_plus", "urllib.parse.unquote",
     "urllib.parse.unquote_plus", "urllib.parse.urlencode", "urllib.parse.urlparse", "urllib.parse.urlsplit",
@@ -180,6 +186,8 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, PatternMixin, N
                 if sym.kind in ("func", "class") and self.frame.kind == "module":
                     return Symbol("global", sym.js)
             return sym
+        if name == "__name__" and not store:
+            return Symbol("constant", js_str(self.module_name()))
         if name in BUILTINS or name in BUILTIN_EXCEPTIONS or name in REJECTED_BUILTINS:
             if store:
                 if quiet:
@@ -189,6 +197,15 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, PatternMixin, N
         if quiet:
             return None
         raise Reject(node, f"name {name!r} is not defined")
+
+    def module_name(self) -> str:
+        """The module's ``__name__`` as segfn runs it: a helper module's dotted name; the function module's
+        name in emulator/runner.py's load_function (its file's stem and the sha256 of its bytes), so that
+        ``logging.getLogger(__name__)`` names the same logger in replay, the check and the bundle."""
+        if not self.unit.main:
+            return self.unit.dotted
+        digest = hashlib.sha256(self.unit.path.read_bytes()).hexdigest()
+        return f"segfn_functions.{self.unit.path.stem}_{digest[:12]}"
 
     def is_self(self, node: ast.AST) -> bool:
         """``node`` is the ``self`` (or ``cls``) of an enclosing method."""

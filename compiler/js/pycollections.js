@@ -282,3 +282,225 @@ function $partial(f, args, kw) {
   p.$kwcall = (more, morekw) => $call(f, [...args, ...more], morekw === null ? kw : { ...kw, ...morekw });
   return p;
 }
+
+// logging, uuid and random.
+
+// @helper $LOG_LEVELS
+const $LOG_LEVELS = { CRITICAL: 50, FATAL: 50, ERROR: 40, WARN: 30, WARNING: 30, INFO: 20, DEBUG: 10, NOTSET: 0 };
+
+// @helper $LOGGERS
+// getLogger's loggers by name (process-wide, as in Python: they keep their level between invocations)
+const $LOGGERS = new Map();
+
+// @helper $Logger
+// A logging.Logger whose records are written as segfn's runner writes them into a call's logs
+// (LEVEL:name:message, on console.log, Segment's log), when the logger's effective level lets them
+// through (the root's is WARNING).
+class $Logger {
+  constructor(name) { this.name$ = name; this.$level = name === "root" ? 30 : 0; }
+  get $pytype() { return "logging.Logger"; }
+  get level() { return this.$level; }
+  setLevel(level) {
+    if (typeof level === "string") {
+      if (!$Object.hasOwn($LOG_LEVELS, level)) throw new $ValueError(`Unknown level: ${$repr(level)}`);
+      level = $LOG_LEVELS[level];
+    } else if (!$isIntLike(level)) throw new TypeError(`Level not an integer or a valid string: ${$repr(level)}`);
+    this.$level = +level;
+    return null;
+  }
+  getEffectiveLevel() {
+    if (this.$level) return this.$level;
+    let name = this.name$;
+    while (name.includes(".")) {
+      name = name.slice(0, name.lastIndexOf("."));
+      const parent = $LOGGERS.get(name);
+      if (parent !== undefined && parent.$level) return parent.$level;
+    }
+    return $getLogger(null).$level;
+  }
+  isEnabledFor(level) { return level >= this.getEffectiveLevel(); }
+  $log(level, msg, args) {
+    if (!$isIntLike(level)) throw new TypeError("level must be an integer");
+    if (level < this.getEffectiveLevel()) return null;
+    if (args.length === 1 && $isDict(args[0]) && $Object.keys(args[0]).length) args = args[0];
+    else args = $Object.freeze(args);
+    let text;
+    try {
+      text = $str(msg);
+      if (!$Array.isArray(args) || args.length) text = $percentFormat(text, args);
+    } catch (e) {
+      text = `${$repr(msg)} (logging could not format it: ${$str(e)})`;
+    }
+    const name = { 50: "CRITICAL", 40: "ERROR", 30: "WARNING", 20: "INFO", 10: "DEBUG", 0: "NOTSET" }[level];
+    console.log(`${name === undefined ? `Level ${level}` : name}:${this.name$}:${text}`);
+    return null;
+  }
+  debug(msg, ...args) { return this.$log(10, msg, args); }
+  info(msg, ...args) { return this.$log(20, msg, args); }
+  warning(msg, ...args) { return this.$log(30, msg, args); }
+  warn(msg, ...args) { return this.$log(30, msg, args); }
+  error(msg, ...args) { return this.$log(40, msg, args); }
+  exception(msg, ...args) { return this.$log(40, msg, args); }
+  critical(msg, ...args) { return this.$log(50, msg, args); }
+  fatal(msg, ...args) { return this.$log(50, msg, args); }
+  log(level, msg, ...args) { return this.$log(level, msg, args); }
+}
+
+// @helper $getLogger
+// logging.getLogger(name=None): one logger per name; None (or "root") is the root logger.
+function $getLogger(name) {
+  if (name === undefined || name === null || name === "root") name = "root";
+  else if (typeof name !== "string") throw new TypeError("A logger name must be a string");
+  let l = $LOGGERS.get(name);
+  if (l === undefined) { l = new $Logger(name); $LOGGERS.set(name, l); }
+  return l;
+}
+
+// @helper $UUID
+class $UUID {
+  constructor(bytes) { this.$bytes = bytes; }
+  get $pytype() { return "UUID"; }
+  get hex() { return $Array.from(this.$bytes, (b) => b.toString(16).padStart(2, "0")).join(""); }
+  get version() { return this.$bytes[6] >> 4; }
+  get bytes() { return this.$bytes.slice(); }
+  __str__() { const h = this.hex; return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`; }
+  __repr__() { return `UUID('${this.__str__()}')`; }
+  $eq(o) { return o instanceof $UUID && this.hex === o.hex; }
+  $cmp(o) { return $strcmp(this.hex, o.hex); }
+}
+
+// @helper $uuidFrom
+// uuid.UUID(hex) of the canonical forms (braces, "urn:uuid:", dashes optional).
+function $uuidFrom(s) {
+  if (typeof s !== "string") throw new TypeError("one of the hex, bytes, bytes_le, fields, or int arguments must be given");
+  const hex = s.replace("urn:", "").replace("uuid:", "").replace(/^[{}]+|[{}]+$/g, "").replace(/-/g, "");
+  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new $ValueError("badly formed hexadecimal UUID string");
+  return new $UUID(Uint8Array.from(hex.match(/../g), (h) => parseInt(h, 16)));
+}
+
+// @helper $uuid4
+// uuid.uuid4(): 16 bytes from four crypto.getRandomValues words, each little-endian (the order
+// compiler/determinism.py's seeded uuid4 takes them in).
+function $uuid4() {
+  const words = crypto.getRandomValues(new Uint32Array(4));
+  const b = new Uint8Array(16);
+  for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) b[4 * i + j] = (words[i] >>> (8 * j)) & 255;
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  return new $UUID(b);
+}
+
+// @helper $uuid5
+// uuid.uuid5(namespace, name): SHA-1 of the namespace's bytes and the name's UTF-8.
+function $uuid5(ns, name) {
+  if (!(ns instanceof $UUID)) throw new $AttributeError(`'${$typeName(ns)}' object has no attribute 'bytes'`);
+  const data = typeof name === "string" ? $utf8(name) : name instanceof $Uint8Array ? name : null;
+  if (data === null) throw new TypeError(`a bytes-like object is required, not '${$typeName(name)}'`);
+  const msg = new Uint8Array(16 + data.length);
+  msg.set(ns.$bytes); msg.set(data, 16);
+  const b = $hashDigest("sha1", msg).slice(0, 16);
+  b[6] = (b[6] & 0x0f) | 0x50;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  return new $UUID(b);
+}
+
+// @helper $UUID_NAMESPACES
+const $UUID_NAMESPACES = {
+  DNS: "6ba7b810-9dad-11d1-80b4-00c04fd430c8", URL: "6ba7b811-9dad-11d1-80b4-00c04fd430c8",
+  OID: "6ba7b812-9dad-11d1-80b4-00c04fd430c8", X500: "6ba7b814-9dad-11d1-80b4-00c04fd430c8",
+};
+
+// @helper $randWord
+function $randWord() { return crypto.getRandomValues(new Uint32Array(1))[0]; }
+
+// @helper $random
+// random.random() as CPython builds it from two 32-bit words
+function $random() {
+  const a = $randWord() >>> 5, b = $randWord() >>> 6;
+  return (a * 67108864 + b) / 9007199254740992;
+}
+
+// @helper $getrandbits
+// random.getrandbits(k): k bits from words, least significant word first (BigInt past 32 bits)
+function $getrandbits(k) {
+  if (k <= 32) return k === 0 ? 0 : $randWord() >>> (32 - k);
+  let out = 0n, shift = 0n;
+  while (k > 0) {
+    let w = BigInt($randWord());
+    if (k < 32) w >>= BigInt(32 - k);
+    out |= w << shift;
+    shift += 32n; k -= 32;
+  }
+  return $Number(out);
+}
+
+// @helper $randbitsCount
+// getrandbits's k: a non-negative int (past 53 bits a JavaScript number cannot hold the result)
+function $randbitsCount(k) {
+  if (!$isIntLike(k)) throw new TypeError(`'${$typeName(k)}' object cannot be interpreted as an integer`);
+  if (+k < 0) throw new $ValueError("number of bits must be non-negative");
+  if (+k > 53) throw new $OverflowError("segfn: getrandbits() past 53 bits does not fit a JavaScript number");
+  return +k;
+}
+
+// @helper $randbelow
+// Random._randbelow_with_getrandbits(n)
+function $randbelow(n) {
+  if (n === 0) return 0;
+  const k = n.toString(2).length;
+  let r = $getrandbits(k);
+  while (r >= n) r = $getrandbits(k);
+  return r;
+}
+
+// @helper $randrange
+// random.randrange(start, stop=None, step=1) and randint(a, b) = randrange(a, b + 1)
+function $randrange(start, stop, step) {
+  const int = (v, what) => {
+    if ($isIntLike(v)) return +v;
+    if (typeof v === "number") throw new $ValueError(`non-integer ${what} for randrange()`);
+    throw new TypeError(`'${$typeName(v)}' object cannot be interpreted as an integer`);
+  };
+  start = int(start, "arg 1");
+  if (stop === undefined || stop === null) {
+    if (start > 0) return $randbelow(start);
+    throw new $ValueError("empty range for randrange()");
+  }
+  stop = int(stop, "stop");
+  step = step === undefined ? 1 : int(step, "step");
+  const width = stop - start;
+  if (step === 1) {
+    if (width > 0) return start + $randbelow(width);
+    throw new $ValueError(`empty range for randrange() (${start}, ${stop}, ${width})`);
+  }
+  let n;
+  if (step > 0) n = $Math.floor((width + step - 1) / step);
+  else if (step < 0) n = $Math.floor((width + step + 1) / step);
+  else throw new $ValueError("zero step for randrange()");
+  if (n <= 0) throw new $ValueError("empty range for randrange()");
+  return start + step * $randbelow(n);
+}
+
+// @helper $choice
+function $choice(seq) {
+  const items = typeof seq === "string" ? $Array.from(seq) : seq;
+  const n = $len(items);
+  if (!n) throw new $IndexError("Cannot choose from an empty sequence");
+  return $getitem(items, $randbelow(n));
+}
+
+// @helper $shuffle
+function $shuffle(x) {
+  if (!$isList(x)) throw new TypeError(`'${$typeName(x)}' object does not support item assignment`);
+  for (let i = x.length - 1; i > 0; i--) {
+    const j = $randbelow(i + 1);
+    const t = x[i]; x[i] = x[j]; x[j] = t;
+  }
+  return null;
+}
+
+// @helper $uniform
+function $uniform(a, b) {
+  if (!$isNum(a) || !$isNum(b)) throw $binopError("-", b, a);
+  return +a + (+b - +a) * $random();
+}
