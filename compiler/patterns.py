@@ -38,6 +38,15 @@ class PatternMixin:
                 test = self.pattern(case.pattern, subject, captures)
             except Reject as exc:
                 self.report(exc)
+                saved = frame.assigned  # its guard and body are still compiled: their errors are reported too
+                for sub in ast.walk(case.pattern):
+                    for name in (getattr(sub, "name", None), getattr(sub, "rest", None)):
+                        if isinstance(name, str):
+                            self.mark_assigned(name)
+                if case.guard is not None:
+                    self.truth(case.guard)
+                self.sub_block(case.body, "  ")
+                frame.assigned = saved
                 continue
             frame.assigned = None if before is None else set(before)
             binds = []

@@ -134,6 +134,15 @@ class _Binder(ast.NodeVisitor):
 
     visit_AsyncFor = visit_For
 
+    def visit_With(self, node: ast.With) -> None:  # refused, but its names are the function's
+        for item in node.items:
+            if item.optional_vars is not None:
+                for name in _targets(item.optional_vars):
+                    self.bind(name, None)
+        self.generic_visit(node)
+
+    visit_AsyncWith = visit_With
+
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         if node.name:
             self.bind(node.name, None)

@@ -543,9 +543,9 @@ class StatementMixin:
                     info: FuncInfo | None = None, method_kind: str = "method") -> tuple[list[str], list[str]]:
         """(lines evaluating the defaults, lines of the function) for a def; with ``cls``, a method of
         that class (``method_kind``: method, static, class, getter, setter)."""
-        if node.decorator_list and cls is None:
-            raise Reject(node.decorator_list[0], "decorators are not supported on functions (a class's methods "
-                                                 "may use @staticmethod, @classmethod and @property)")
+        if node.decorator_list and cls is None:  # reported, and the function still compiled for its own errors
+            self.report(Reject(node.decorator_list[0], "decorators are not supported on functions (a class's "
+                                                       "methods may use @staticmethod, @classmethod and @property)"))
         a = node.args
         for annotation in [*(p.annotation for p in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]
                              if p is not None), node.returns]:
@@ -681,10 +681,24 @@ class StatementMixin:
     s_ImportFrom = s_Import
 
     def s_With(self, node) -> list[str]:
+        self.refused_block(node, [i.optional_vars for i in node.items])
         raise Reject(node, "'with' is not supported")
 
     def s_AsyncFor(self, node) -> list[str]:
+        self.refused_block(node, [node.target])
         raise Reject(node, "'async for' is not supported")
 
     def s_AsyncWith(self, node) -> list[str]:
+        self.refused_block(node, [i.optional_vars for i in node.items])
         raise Reject(node, "'async with' is not supported")
+
+    def refused_block(self, node, targets) -> None:
+        """The body of a refused statement is still compiled, so that its own errors are reported with the
+        others; the names the statement binds hold nothing the compiler knows, and add no errors."""
+        for target in targets:
+            for sub in ast.walk(target) if target is not None else []:
+                if isinstance(sub, ast.Name):
+                    self.taint(sub.id)
+        saved = self.frame.assigned
+        self.sub_block(node.body, "")
+        self.frame.assigned = saved

@@ -184,3 +184,32 @@ def test_raising_an_instance_of_a_plain_class_is_an_error(tmp_path):
     """)
     assert found == [(6, 15, "Point is not an exception class: it cannot be raised (CPython raises TypeError: "
                              "exceptions must derive from BaseException)")], found
+
+
+def test_the_bodies_of_refused_statements_are_still_checked(tmp_path):
+    found = problems(tmp_path, """
+        import functools
+
+        @functools.lru_cache
+        def cached(x):
+            return first_unknown(x)
+
+        class Box:
+            pass
+
+        def g(x):
+            with open(x) as fh, open(x) as (a, b):
+                data = fh.read() + a + second_unknown
+            match x:
+                case Box(size=1):
+                    return third_unknown
+                case _:
+                    return data
+    """)
+    assert [(line, col) for line, col, _ in found] == [(3, 2), (5, 12), (11, 5), (12, 32), (14, 14), (15, 20)], found
+    assert "decorators are not supported on functions" in found[0][2]
+    assert "name 'first_unknown' is not defined" in found[1][2]
+    assert "'with' is not supported" in found[2][2]
+    assert "name 'second_unknown' is not defined" in found[3][2]  # fh, a and b add nothing
+    assert "class patterns with attributes" in found[4][2]
+    assert "name 'third_unknown' is not defined" in found[5][2]
