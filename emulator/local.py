@@ -93,12 +93,12 @@ class LocalSegment:
         workspace = load_workspace(self.options.workspace, self.options.env)
         if not workspace.sources:
             raise ConfigError(f"{self.options.workspace}: sources: the server needs at least one source")
-        pipeline = Pipeline(workspace, transport=self.outbound, runner=self.runner,
+        # the pipeline's own view of the network rules: attempts it runs keep them across a reload
+        transport = self.outbound.bound(workspace.stubs, workspace.allow_network)
+        pipeline = Pipeline(workspace, transport=transport, runner=self.runner,
                             retry=RetryPolicy(window=self.options.retry_window), seed=self.options.seed,
                             deduper=self.store,
                             batch_default=BatchPolicy(self.options.batch_size, self.options.batch_wait))
-        self.outbound.stubs = workspace.stubs
-        self.outbound.allow_network = frozenset(workspace.allow_network)
         return pipeline
 
     @property

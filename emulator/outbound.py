@@ -56,10 +56,11 @@ class Outbound(Router):
             return False
         return parts.path == MOUNT or parts.path.startswith(MOUNT + "/")
 
-    async def send(self, request: Request, key: str) -> Response:
+    async def send(self, request: Request, key: str, *, stubs: StubSet | None = None,
+                   allow_network: frozenset[str] | None = None) -> Response:
         if self.is_local_mock(request.url):
             parts = urlsplit(request.url)
             path = parts.path[len(MOUNT):] or "/"
             url = SPRIG_BASE + path + (f"?{parts.query}" if parts.query else "")
             return await self.mock(Request(request.method, url, request.headers, request.body))
-        return await super().send(request, key)
+        return await super().send(request, key, stubs=stubs, allow_network=allow_network)

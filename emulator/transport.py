@@ -99,26 +99,54 @@ class Router:
             counts[what] += 1
             return n
 
-    async def send(self, request: Request, key: str) -> Response:
+    def bound(self, stubs: StubSet, allow_network: Iterable[str]) -> "BoundRouter":
+        """This router with its own ``stubs`` and allowed hosts (one workspace's), sharing its
+        counts, mocks, network and faults: what a pipeline built from that workspace sends through,
+        so reloading another workspace never changes the rules of attempts already running."""
+        return BoundRouter(self, stubs, allow_network)
+
+    async def send(self, request: Request, key: str, *, stubs: StubSet | None = None,
+                   allow_network: frozenset[str] | None = None) -> Response:
         host = host_of(request.url)
         faults = self.faults.for_host(host) if self.faults else None
         if faults is not None:
             n = self._count(key, f"host:{host}")
-            return await inject(faults, request, f"{host}:{key}:{n}", lambda r: self._answer(r, key))
-        return await self._answer(request, key)
+            return await inject(faults, request, f"{host}:{key}:{n}",
+                                lambda r: self._answer(r, key, stubs, allow_network))
+        return await self._answer(request, key, stubs, allow_network)
 
-    async def _answer(self, request: Request, key: str) -> Response:
-        stub = self.stubs.find(request.method, request.url)
+    async def _answer(self, request: Request, key: str, stubs: StubSet | None = None,
+                      allow_network: frozenset[str] | None = None) -> Response:
+        stubs = self.stubs if stubs is None else stubs
+        allowed = self.allow_network if allow_network is None else allow_network
+        stub = stubs.find(request.method, request.url)
         if stub is not None:
-            n = self._count(key, f"stub:{self.stubs.index(stub)}")
+            n = self._count(key, f"stub:{stubs.index(stub)}")
             return await stub.answer(n).respond(request)
         host = host_of(request.url)
-        if host in self.allow_network and self.network is not None:
+        if host in allowed and self.network is not None:
             return await self.network(request)
         mock = self.mocks.get(host)
         if mock is not None:
             return await mock(request)
         raise unstubbed(request, self.offline)
+
+
+class BoundRouter:
+    """A ``Router`` with one workspace's stubs and allowed hosts fixed (``Router.bound``)."""
+
+    def __init__(self, router: Router, stubs: StubSet, allow_network: Iterable[str]) -> None:
+        self.router = router
+        self.stubs = stubs
+        self.allow_network = frozenset(h.lower() for h in allow_network)
+
+    def scoped(self, key: str) -> Transport:
+        async def send(request: Request) -> Response:
+            return await self.router.send(request, key, stubs=self.stubs, allow_network=self.allow_network)
+        return send
+
+    async def __call__(self, request: Request) -> Response:
+        return await self.router.send(request, "", stubs=self.stubs, allow_network=self.allow_network)
 
 
 _CODES = {errno.ECONNREFUSED: "ECONNREFUSED", errno.ECONNRESET: "ECONNRESET",

@@ -257,6 +257,33 @@ def test_baseurl_at_this_servers_sprig_mount_reaches_the_mock_and_an_allowed_spr
     assert deliveries["Real Sprig"]["outcome"] == "delivered"
 
 
+def test_an_attempt_started_before_a_reload_keeps_its_workspaces_network_rules(tmp_path):
+    """The race behind test_deliveries_of_a_destination_removed_by_a_reload_end_discarded's failures:
+    a reload used to change the shared transport's allowed hosts before swapping the pipeline, so an
+    attempt already running under the old workspace could no longer reach its host, failed with a
+    FetchError and ended as a Bad Request. Each pipeline now keeps the rules it was built with."""
+    collector = Collector()
+    collector.status = 503
+    down = {**SPRIG_LIKE, "name": "Down Sprig", "previous_names": [],
+            "settings": {"apiKey": "k", "baseUrl": "https://collector.example"}}
+    options = ServeOptions(workspace=write_workspace(tmp_path, [down], allow_network=["collector.example"]),
+                           db=tmp_path / "s.sqlite", env={})
+    local = LocalSegment(options, real=collector)
+    try:
+        old = local.pipeline
+        message = {"type": "track", "userId": "u", "event": "A", "messageId": "m-1",
+                   "receivedAt": "2025-03-01T10:00:00.000Z", "timestamp": "2025-03-01T10:00:00.000Z"}
+        [route] = old.route(message, old.workspace.sources[0])
+        write_workspace(tmp_path, [SPRIG_LIKE])  # no allow_network any more
+        local.reload()
+        from datetime import datetime, timezone
+        result = old.attempt(route, 1, datetime(2025, 3, 1, 10, tzinfo=timezone.utc))  # it was running
+        assert result.kind == "retry" and "503" in result.attempt.reason, result.attempt
+        assert [r["url"] for r in collector.requests] == ["https://collector.example/v2/users"]
+    finally:
+        local.close()
+
+
 def test_a_bad_reload_keeps_the_previous_workspace(serve, tmp_path):
     server = serve()
     (tmp_path / "workspace.toml").write_text("name = \n")
