@@ -163,6 +163,8 @@ function $compare(a, b, op) {
     return op === "<" ? c < 0 : op === "<=" ? c <= 0 : op === ">" ? c > 0 : c >= 0;
   } else if ((a !== null && ta === "object" && a.$user === true) || (b !== null && tb === "object" && b.$user === true)) {
     return $richCompare(a, b, op);
+  } else if (a !== null && b !== null && ta === "object" && tb === "object" && a.$dateOrder === true && b.$dateOrder === true) {
+    throw new TypeError("can't compare datetime.datetime to datetime.date");  // a date and a datetime
   } else {
     throw new TypeError(`'${op}' not supported between instances of '${$typeName(a)}' and '${$typeName(b)}'`);
   }

@@ -295,6 +295,7 @@ class $Date {
     this.year = year; this.month = month; this.day = day;
   }
   get $pytype() { return "datetime.date"; }
+  get $dateOrder() { return true; }
   $days() { return $daysFromCivil(this.year, this.month, this.day); }
   toordinal() { return this.$days() + 719163; }
   weekday() { return ((this.$days() % 7) + 10) % 7; }

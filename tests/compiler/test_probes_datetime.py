@@ -50,10 +50,13 @@ def f(x):
 def f(x):
     out = [datetime(2024, 1, 1) == date(2024, 1, 1), isinstance(datetime(2024, 1, 1), date),
            isinstance(date(2024, 1, 1), datetime), datetime(2024, 1, 1).date() == date(2024, 1, 1)]
-    try:
-        out.append(datetime(2024, 1, 1) - date(2024, 1, 1))
-    except TypeError as e:
-        out.append(str(e))
+    for op in (lambda: datetime(2024, 1, 1) - date(2024, 1, 1), lambda: date(2024, 1, 1) < datetime(2024, 1, 1),
+               lambda: datetime(2024, 1, 1) >= date(2024, 1, 1), lambda: date(2024, 1, 1) < 1,
+               lambda: timedelta(1) < date(2024, 1, 1)):
+        try:
+            out.append(op())
+        except TypeError as e:
+            out.append(str(e))
     return out
 """, [0]),
     "timedelta_parts": ("""
@@ -335,6 +338,8 @@ REFUSED = [
     ("from datetime import time\n", "datetime.time is not in the supported standard library subset", "from datetime"),
     ("from datetime import datetime\ndef g(x):\n    return datetime(2024)", "missing required argument 'month'",
      "datetime(2024)"),
+    ("from datetime import datetime\ndef g(x):\n    return datetime(2024, 1, 1).time()",
+     "the method .time() is not supported", "datetime(2024, 1, 1).time"),
     ("from datetime import timedelta\ndef g(x):\n    return timedelta(days=1, years=1)",
      "unexpected keyword argument 'years'", "years=1"),
 ]
