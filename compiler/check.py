@@ -16,6 +16,7 @@ function depending on the machine's time zone.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -58,6 +59,7 @@ class Side:
     returned: Any
     error: tuple[str, str] | None
     logs: list[str] = field(default_factory=list)  # print / console.log lines (Segment shows them)
+    where: str = ""  # functions/x.py:N of the statement that raised (never compared: shown to the user)
 
 
 @dataclass
@@ -124,7 +126,25 @@ def python_side(runner: Runner, fn: FunctionModule, case: Case, settings: dict, 
         returned = _canonical(inv.returned)
     except (TypeError, ValueError):
         returned = {"$object": type(inv.returned).__name__}
-    return Side(requests, returned, error, list(inv.logs))
+    return Side(requests, returned, error, list(inv.logs), _raised_at(inv.exception or inv.error, fn.path))
+
+
+def _raised_at(error: BaseException | None, module: Path) -> str:
+    """``functions/x.py:N`` of the innermost frame in the project's files (as a bundle's stack names it)."""
+    import traceback
+
+    if getattr(error, "__traceback__", None) is None:
+        return ""
+    root = Path(module).resolve().parent.parent
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        try:
+            return f"{Path(frame.filename).resolve().relative_to(root).as_posix()}:{frame.lineno}"
+        except ValueError:
+            continue
+    return ""
+
+
+_PY_FRAME = re.compile(r"^\s+at (?:\S+ \()?(functions/\S+?\.py:\d+)\)?$", re.M)
 
 
 def node_side(result: NodeResult) -> Side:
@@ -135,7 +155,8 @@ def node_side(result: NodeResult) -> Side:
         error = (result.error["name"], result.error["message"])
         if error[0] == "Timeout":
             error = ("Timeout", "")
-    return Side(requests, result.returned, error, list(result.logs))
+    found = _PY_FRAME.search(result.error.get("stack", "")) if result.error is not None else None
+    return Side(requests, result.returned, error, list(result.logs), found.group(1) if found else "")
 
 
 def compare(py: Side, js: Side, compare_returned: bool) -> list[str]:
@@ -322,7 +343,8 @@ def describe(diff: Difference, fn: FunctionModule, settings: dict) -> str:
     """A reproduction of one difference, ready to paste into a fixture (``settings``: the checker's
     default, used when the case names none; sensitive values are masked)."""
     def side(s: Side) -> str:
-        lines = [f"raised {s.error[0]}: {s.error[1]}" if s.error else f"returned {json.dumps(s.returned, ensure_ascii=False)}"]
+        lines = [(f"raised {s.error[0]}: {s.error[1]}" + (f" (at {s.where})" if s.where else "")) if s.error
+                 else f"returned {json.dumps(s.returned, ensure_ascii=False)}"]
         for r in s.requests:
             lines.append(f"{r['method']} {r['url']} {json.dumps(r['body'], ensure_ascii=False)}")
         lines += [f"log: {line}" for line in s.logs]

@@ -269,3 +269,29 @@ def email_of(event):
     for js_line, (file, _) in mapped.items():
         section = [name for start, name in sections if start < js_line][-1]
         assert section == table[0][file]
+
+
+def test_a_check_difference_names_the_line_on_both_sides(harness, tmp_path):
+    from segfn.compiler.check import Case, Checker, Difference, describe
+    from segfn.emulator.runner import load_function
+
+    path = write(tmp_path, HEAD + '''
+
+def pick(props):
+    return props["email"]
+
+
+async def on_track(event, settings):
+    return pick(event["properties"])
+''')
+    fn = load_function(path)
+    checker = Checker(fn, compile_module(path), harness, other_tz=None)
+    try:
+        case = Case("probe", {"type": "track", "properties": {}})
+        (py,), (js,) = checker.python([case], "UTC"), checker.node([case])
+    finally:
+        checker.close()
+    assert py.error == js.error == ("KeyError", "'email'")
+    assert py.where == js.where == "functions/lines.py:7"
+    text = describe(Difference(case, ["error"], py, js), fn, {})
+    assert text.count("raised KeyError: 'email' (at functions/lines.py:7)") == 2
