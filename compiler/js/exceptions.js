@@ -164,7 +164,7 @@ function $pyTrace(e) {
     }
     if (found.length === 0) return e;
     let head;
-    try { head = `${e.name}: ${e.message}`; } catch (_) { head = lines.slice(0, Math.max(at, 1)).join("\n"); }
+    try { const m = $String(e.message); head = m === "" ? $String(e.name) : `${e.name}: ${m}`; } catch (_) { head = lines.slice(0, Math.max(at, 1)).join("\n"); }
     $Object.defineProperty(e, "stack", { value: [head, ...found, ...(at < 0 ? [] : lines.slice(at))].join("\n"),
                                          writable: true, configurable: true });
     $traced.add(e);
