@@ -106,7 +106,6 @@ STRFTIME_DIRECTIVES = set("aAbBcdDeFfHIjklmMnpPrRStTuUwWxXyYzZh%")
 STRPTIME_DIRECTIVES = set("dfHIjmMSwuyYzAaBbpZcxX%")
 ASYNC_FOREIGN = {"json", "text"}
 
-LIST_ITERATORS = {"map", "filter", "zip", "enumerate", "reversed"}  # iterators in Python, lists in a bundle
 BUILTINS = {"iter", "next", "abs", "all", "any", "bool", "chr", "dict", "divmod", "enumerate", "filter", "float", "int",
             "isinstance", "len", "list", "map", "max", "min", "ord", "print", "range", "repr", "reversed",
             "round", "set", "frozenset", "sorted", "str", "sum", "tuple", "zip", "pow", "ascii", "hex", "oct",
@@ -587,16 +586,7 @@ class CallMixin:
         return f"$pyIter({x})"
 
     def b_next(self, node):
-        args = self._n(node, 1, 2, "next")
-        it = node.args[0]
-        if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id in LIST_ITERATORS \
-                and self.lookup(it.func.id, quiet=True).kind == "builtin":
-            args[0] = f"$pyIter({args[0]})"  # next(zip(a, b)): a fresh iterator, used once
-        elif isinstance(it, ast.Name):
-            for value in self.frame_values(it.id):
-                if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in LIST_ITERATORS:
-                    raise Reject(node, f"next() of a name bound to {value.func.id}(...): write "
-                                       f"{it.id} = iter({value.func.id}(...)) (here {value.func.id}() makes a list)")
+        args = self._n(node, 1, 2, "next")  # map/filter/zip/enumerate/reversed make iterators, as in Python
         return f"$next({', '.join(args)})"
 
     def gather_call(self, node: ast.Call, awaited: bool) -> str:
@@ -625,14 +615,6 @@ class CallMixin:
             raise Reject(node, "a translate table with ** unpacking is not supported")
         pairs = ", ".join(f"[{self.code(k)}, {self.code(v)}]" for k, v in zip(node.keys, node.values))
         return f"new Map([{pairs}])"
-
-    def frame_values(self, name: str) -> list:
-        """The values ``name`` is assigned in the scope that owns it (what the compiler can see)."""
-        sym = self.lookup(name, quiet=True)
-        if sym is None:
-            return []
-        scope = sym.frame.scope if sym.kind == "local" and sym.frame is not None else self.scope
-        return [v for v in scope.assign_values.get(name, []) if v is not None]
 
     def b_chr(self, node):
         return f"$chr({self._n(node, 1, 1, 'chr')[0]})"

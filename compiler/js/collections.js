@@ -218,11 +218,18 @@ function $m_sort(l, key, reverse) {
 }
 
 // @helper $reversed
+// reversed(x): an iterator, as in Python (a list is walked from its end while it lasts, as CPython's
+// list_reverseiterator does; a dict gives its keys last first); what cannot be reversed fails at once.
 function $reversed(x) {
-  if ($Array.isArray(x)) return x.slice().reverse();
-  if (typeof x === "string") return $Array.from(x).reverse();
-  if (x !== null && typeof x === "object" && x.$pytype === "range") return $Array.from(x).reverse();
-  throw new TypeError(`'${$typeName(x)}' object is not reversible`);
+  let items, kind;
+  if ($Array.isArray(x)) { items = x; kind = $Object.isFrozen(x) ? "reversed" : "list_reverseiterator"; }
+  else if (typeof x === "string") { items = $Array.from(x); kind = "reversed"; }
+  else if (x !== null && typeof x === "object" && x.$pytype === "range") { items = $Array.from(x); kind = "range_iterator"; }
+  else if ($isDict(x)) { items = $Object.keys(x); kind = "dict_reversekeyiterator"; }
+  else throw new TypeError(`'${$typeName(x)}' object is not reversible`);
+  const it = (function* () { for (let i = items.length - 1; i >= 0; i--) { if (i >= items.length) return; yield items[i]; } })();
+  $Object.defineProperty(it, "$pytype", { value: kind });
+  return it;
 }
 
 // @helper $enumerate

@@ -236,7 +236,11 @@ function $abs(a) {
 }
 
 // @helper $divmod
-function $divmod(a, b, isFloat) { return $Object.freeze([$floordiv(a, b, isFloat), $mod(a, b, isFloat)]); }
+function $divmod(a, b, isFloat) {
+  if (!$isNum(a) || !$isNum(b)) throw $binopError("divmod()", a, b);
+  if (+b === 0 && (isFloat || !$Number.isInteger(+a) || !$Number.isInteger(+b))) throw new $ZeroDivisionError("float divmod()");
+  return $Object.freeze([$floordiv(a, b, isFloat), $mod(a, b, isFloat)]);
+}
 
 // @helper $roundHalfEven
 function $roundHalfEven(x) {
