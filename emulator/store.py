@@ -96,6 +96,10 @@ CREATE TABLE IF NOT EXISTS attempts (
   logs TEXT NOT NULL DEFAULT '[]',
   batch TEXT
 );
+-- the requests of one on_batch call, which every attempt of the batch sent, stored once: an attempt
+-- linked here has its requests in request_sets (its own requests column then holds [])
+CREATE TABLE IF NOT EXISTS request_sets (id INTEGER PRIMARY KEY, requests TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS attempt_requests (attempt INTEGER PRIMARY KEY, request_set INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS attempts_delivery ON attempts(delivery);
 CREATE INDEX IF NOT EXISTS attempts_at ON attempts(at_ts);
 DROP TABLE IF EXISTS dedupe;  -- per-source dedupe, before it became workspace-wide (issue 15)
@@ -385,12 +389,13 @@ class Store:
         now = self.clock() if now is None else now
         with self.transaction() as conn:
             for p in planned:
+                stages = dumps(p.stages)
                 conn.execute(
                     "INSERT OR IGNORE INTO deliveries(seq, destination, state, stage, reason, category, next_at,"
                     " updated_ts, route_stages, route_event, stages, event) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     (seq, p.destination, p.state, p.stage, p.reason, p.category,
-                     now if p.state == PENDING else None, now, dumps(p.stages),
-                     None if p.event is None else dumps(p.event), dumps(p.stages), None))
+                     now if p.state == PENDING else None, now, stages,
+                     None if p.event is None else dumps(p.event), stages, None))
             conn.execute("UPDATE messages SET state = 'routed' WHERE seq = ?", (seq,))
 
     def seen_on(self, message_id: str, source: str, at: datetime,
@@ -484,15 +489,36 @@ class Store:
         self.settle_many([(claim, how)], now)
 
     def settle_many(self, settled: Sequence[tuple[Claim, Settlement]], now: float | None = None) -> None:
-        """``settle`` for several attempts in one transaction (one commit, one sync to disk)."""
+        """``settle`` for several attempts in one transaction (one commit, one sync to disk).
+
+        Attempts whose ``requests`` are one and the same list (the attempts of one ``on_batch`` call,
+        ``DeliveryWorker`` shares it) have it written once, in ``request_sets``: a batch of 20 would
+        otherwise write its 20 requests 20 times."""
         now = self.clock() if now is None else now
+        texts: dict[int, list[Any]] = {}  # id of a requests list -> [the list, its JSON, attempts sending it]
+        keys = []
+        for _, how in settled:
+            requests = how.attempt.get("requests") or []
+            keys.append(id(requests))
+            known = texts.get(id(requests))
+            if known is None:
+                texts[id(requests)] = [requests, dumps(requests), 1]  # the list is kept: its id stays its own
+            else:
+                known[2] += 1
         with self.transaction() as conn:
+            shared = {key: conn.execute("INSERT INTO request_sets(requests) VALUES (?)", (text,)).lastrowid
+                      for key, (_, text, count) in texts.items() if count > 1 and text != "[]"}
+            rows, links = [], []
+            for (claim, how), key in zip(settled, keys):
+                if key in shared:
+                    links.append((claim.attempt, shared[key]))
+                rows.append((how.result, how.attempt.get("category"), how.attempt.get("reason"),
+                             how.attempt.get("duration_ms") or 0.0, "[]" if key in shared else texts[key][1],
+                             dumps(how.attempt.get("logs") or []), claim.attempt))
             conn.executemany(
                 "UPDATE attempts SET result = ?, category = ?, reason = ?, duration_ms = ?, requests = ?, logs = ?"
-                " WHERE id = ?",
-                [(how.result, how.attempt.get("category"), how.attempt.get("reason"),
-                  how.attempt.get("duration_ms") or 0.0, dumps(how.attempt.get("requests") or []),
-                  dumps(how.attempt.get("logs") or []), claim.attempt) for claim, how in settled])
+                " WHERE id = ?", rows)
+            conn.executemany("INSERT OR REPLACE INTO attempt_requests(attempt, request_set) VALUES (?,?)", links)
             conn.executemany(
                 "UPDATE deliveries SET state = ?, stage = ?, reason = ?, category = ?, next_at = ?, updated_ts = ?,"
                 " stages = ?, event = ? WHERE id = ? AND state = 'in_flight'",
@@ -630,8 +656,11 @@ class Store:
                 ids = [d["id"] for ds in deliveries.values() for d in ds]
                 if ids:
                     for row in conn.execute(
-                            f"SELECT delivery, number, at, result, category, reason, duration_ms, requests, logs,"
-                            f" batch FROM attempts WHERE delivery IN ({','.join('?' * len(ids))}) ORDER BY id", ids):
+                            f"SELECT a.delivery, a.number, a.at, a.result, a.category, a.reason, a.duration_ms,"
+                            f" coalesce(r.requests, a.requests), a.logs, a.batch FROM attempts a"
+                            f" LEFT JOIN attempt_requests l ON l.attempt = a.id LEFT JOIN request_sets r"
+                            f" ON r.id = l.request_set WHERE a.delivery IN ({','.join('?' * len(ids))})"
+                            f" ORDER BY a.id", ids):
                         delivery, number, at, result, category, reason, duration, requests, logs, batch = row
                         attempts.setdefault(delivery, []).append({
                             "number": number, "at": at, "result": result, "category": category, "reason": reason,
@@ -703,6 +732,6 @@ class Store:
     def reset(self) -> None:
         """Forget everything: messages, deliveries, attempts and dedupe state."""
         with self.transaction() as conn:
-            for table in ("attempts", "deliveries", "messages", "dedupe_ids"):
+            for table in ("attempts", "attempt_requests", "request_sets", "deliveries", "messages", "dedupe_ids"):
                 conn.execute(f"DELETE FROM {table}")
             conn.execute("DELETE FROM sqlite_sequence WHERE name = 'messages'")

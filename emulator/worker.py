@@ -59,6 +59,20 @@ def _iso(ts: float) -> tuple[datetime, str]:
     return moment, format_date(moment)
 
 
+def _attempt_json(attempt: Attempt, shared: dict[tuple[int, ...], list] | None) -> dict[str, Any]:
+    """``attempt.to_json()``, its ``requests`` list shared with the attempts in ``shared`` that sent
+    the same requests (keyed by the exchanges' ids: they live as long as ``shared`` is used)."""
+    if shared is None or not attempt.requests:
+        return attempt.to_json()
+    key = tuple(map(id, attempt.requests))
+    requests = shared.get(key)
+    if requests is None:
+        requests = shared[key] = [r.to_json() for r in attempt.requests]
+    out = replace(attempt, requests=()).to_json()
+    out["requests"] = requests
+    return out
+
+
 def plan(route: Route) -> Planned:
     """What routing decided for one destination, in the store's terms."""
     if route.stop is not None:
@@ -270,7 +284,8 @@ class DeliveryWorker:
                 return
             results = pipeline.attempt_batch([r for _, r in pairs], [c.number for c, _ in pairs], moment,
                                              batch_id=batch)
-            settled = [(claim, self.settlement(pipeline, route, claim, result))
+            shared: dict[tuple[int, ...], list] = {}  # the batch's requests, as JSON once (Store.settle_many)
+            settled = [(claim, self.settlement(pipeline, route, claim, result, shared))
                        for (claim, route), result in zip(pairs, results)]
         except Exception as exc:
             log.exception("batch %s failed inside segfn", batch)
@@ -308,8 +323,10 @@ class DeliveryWorker:
         rng = random.Random(f"{pipeline.seed}:retry:{claim.message.get('messageId')}:{claim.destination}")
         return list(pipeline.retry.delays(rng))
 
-    def settlement(self, pipeline: Pipeline, route: Route, claim: Claim, result: AttemptResult) -> Settlement:
-        """How an attempt's result moves its delivery on (final, or waiting for a retry)."""
+    def settlement(self, pipeline: Pipeline, route: Route, claim: Claim, result: AttemptResult,
+                   shared: dict[tuple[int, ...], list] | None = None) -> Settlement:
+        """How an attempt's result moves its delivery on (final, or waiting for a retry). ``shared``:
+        attempts whose requests are the same ``Exchange`` objects (one batch's) get one list for them."""
         now = self.clock()
         next_at = None
         state = result.kind
@@ -329,7 +346,7 @@ class DeliveryWorker:
         if state == RETRYING:
             reason = f"{reason} (attempt {claim.number}; next in {next_at - now:.1f} s)"
         return Settlement(result=result.attempt.result, state=state, stage=outcome.stage, reason=reason,
-                          category=outcome.category, attempt=result.attempt.to_json(),
+                          category=outcome.category, attempt=_attempt_json(result.attempt, shared),
                           stages=[s.to_json() for s in outcome.stages], event=outcome.event, next_at=next_at)
 
     def _failures(self, pipeline: Pipeline, claims: Sequence[Claim], moment: datetime,

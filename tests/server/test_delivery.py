@@ -112,6 +112,29 @@ def test_on_batch_gets_batches_of_batch_size_then_what_waited_batch_wait(serve):
     assert len(ids) == 3 and None not in ids
 
 
+def test_a_batchs_requests_show_on_each_attempt_and_are_stored_once(serve):
+    collector = Collector()
+    server = serve([BATCHING], batch_size=4, batch_wait=0.5, real=collector)
+    send(server.url, "/v1/batch", {"batch": [{"type": "track", "userId": "u", "event": f"E{i}", "messageId": f"s-{i}"}
+                                             for i in range(10)]})
+    server.wait_settled(10)
+    by_batch: dict[str, list[tuple[str, dict]]] = {}
+    for m in server.messages():
+        [attempt] = server.message(m["seq"])["deliveries"][0]["attempt_log"]
+        by_batch.setdefault(attempt["batch"], []).append((m["messageId"], attempt))
+    assert sorted(map(len, by_batch.values())) == [2, 4, 4]
+    for members in by_batch.values():
+        [request] = members[0][1]["requests"]  # every attempt of a batch shows the batch's one request
+        assert request["url"] == "https://collector.example/batch" and request["status"] == 200
+        assert request["headers"]["Authorization"] == "Bearer ***"  # masked as before
+        assert sorted(request["json"]["ids"]) == sorted(message_id for message_id, _ in members)
+        assert all(attempt["requests"] == [request] for _, attempt in members)
+    with server.local.store.transaction() as conn:  # written once per batch, not once per attempt
+        assert conn.execute("SELECT count(*) FROM request_sets").fetchone()[0] == 3
+        assert conn.execute("SELECT count(*) FROM attempt_requests").fetchone()[0] == 10
+        assert {r for (r,) in conn.execute("SELECT requests FROM attempts")} == {"[]"}
+
+
 def test_on_batch_partial_failures_retry_5xx_and_discard_other_4xx(serve):
     collector = Collector()
     server = serve([BATCHING], batch_size=4, batch_wait=0.2, retry_window=2, real=collector)
