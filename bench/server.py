@@ -4,10 +4,10 @@ on the same machine.
 
     python bench/server.py [--batches N] [--batch-size B] [--seconds S] [--rate R]
 
-Phases: ingest (the reference, then segfn); single calls while the delivery worker drains the
-backlog the ingest left; the drain on its own (delivery throughput); single calls again in steady
-state, where delivery keeps pace with 200 calls a second (the latency goal's condition). Latency is
-shown from when each call was sent and from when the schedule said to send it.
+Phases: ingest (the reference, then segfn); the drain of the backlog the ingest left, on its own
+(delivery throughput); the same ingest again, then single calls while the delivery worker drains
+that backlog; single calls again in steady state, where delivery keeps pace with 200 calls a second.
+Latency is shown from when each call was sent and from when the schedule said to send it.
 
 The reference, in the same run, is the floor of any HTTP ingest here: the same waitress server and
 client answering 200 to the same /v1/batch bodies without parsing or storing them. Delivery runs
@@ -58,10 +58,11 @@ def message(i: int) -> dict:
                         "userAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Chrome/126.0"}}
 
 
-def ingest(url: str, batches: int, size: int) -> float:
-    """Messages per second through /v1/batch, one client connection, batches sent back to back."""
+def ingest(url: str, batches: int, size: int, first: int = 0) -> float:
+    """Messages per second through /v1/batch, one client connection, batches sent back to back
+    (messageIds from ``first`` on: another round needs new ones, or dedupe filters them)."""
     session = requests.Session()
-    bodies = [{"batch": [message(b * size + i) for i in range(size)]} for b in range(batches)]
+    bodies = [{"batch": [message(first + b * size + i) for i in range(size)]} for b in range(batches)]
     start = time.perf_counter()
     for body in bodies:
         answer = session.post(url + "/v1/batch", json=body, auth=(WRITE_KEY, ""), timeout=30)
@@ -69,7 +70,7 @@ def ingest(url: str, batches: int, size: int) -> float:
     return batches * size / (time.perf_counter() - start)
 
 
-def latency(url: str, seconds: float, rate: float) -> tuple[list[float], list[float]]:
+def latency(url: str, seconds: float, rate: float, first: int = 10_000_000) -> tuple[list[float], list[float]]:
     """Single /v1/track calls paced at ``rate`` per second from four client threads. Each call's ms,
     twice: from when it was sent, and from when the schedule said to send it (a slow answer delays
     the thread's next call; measuring from the schedule counts that wait instead of hiding it)."""
@@ -87,7 +88,7 @@ def latency(url: str, seconds: float, rate: float) -> tuple[list[float], list[fl
             if wait > 0:
                 time.sleep(wait)
             sent = time.perf_counter()
-            answer = session.post(url + "/v1/track", json=message(10_000_000 + n), auth=(WRITE_KEY, ""), timeout=30)
+            answer = session.post(url + "/v1/track", json=message(first + n), auth=(WRITE_KEY, ""), timeout=30)
             done = time.perf_counter()
             assert answer.status_code == 200
             with lock:
@@ -143,17 +144,21 @@ def main() -> None:
 
     try:
         client.submit(ingest, floor.url, 5, args.batch_size).result()  # warm both
-        client.submit(ingest, web.url, 5, args.batch_size).result()
+        client.submit(ingest, web.url, 5, args.batch_size, 50_000_000).result()
         reference = client.submit(ingest, floor.url, args.batches, args.batch_size).result()
         durable = client.submit(ingest, web.url, args.batches, args.batch_size).result()
-        backlog_before = unsettled()
-        busy = client.submit(latency, web.url, args.seconds, args.rate).result()  # the worker drains meanwhile
-        backlog = unsettled()
+        backlog = unsettled()  # the drain on its own: delivery throughput
         drain_start = time.perf_counter()
         while unsettled() and time.perf_counter() - drain_start < args.drain_timeout:
             time.sleep(0.2)
         drained, left = time.perf_counter() - drain_start, unsettled()
-        steady = client.submit(latency, web.url, args.seconds, args.rate).result()  # delivery keeps pace
+        client.submit(ingest, web.url, args.batches, args.batch_size, args.batches * args.batch_size).result()
+        backlog_before = unsettled()
+        busy = client.submit(latency, web.url, args.seconds, args.rate).result()  # the worker drains meanwhile
+        busy_left = unsettled()
+        while unsettled() and time.perf_counter() - drain_start < 2 * args.drain_timeout:
+            time.sleep(0.2)
+        steady = client.submit(latency, web.url, args.seconds, args.rate, 20_000_000).result()  # keeps pace
         steady_left = unsettled()
     finally:
         client.shutdown()
@@ -168,7 +173,8 @@ def main() -> None:
           f"({durable / reference:.2f}x of the reference)")
     print(f"single /v1/track calls at {args.rate:g}/s for {args.seconds:g} s each, ms from send / from schedule:")
     show("  steady (no backlog; delivery keeps pace)", steady, f"{steady_left:,} unsettled at the end")
-    show("  while the worker drains the ingest backlog", busy, f"{backlog_before:,} unsettled at the start")
+    show("  while the worker drains the ingest backlog", busy,
+         f"{backlog_before:,} unsettled at the start, {busy_left:,} at the end")
     print(f"delivery (functions/sprig.py with on_batch to the mock Sprig, each attempt committed): "
           f"{backlog - left:,} deliveries settled in {drained:.1f} s with no other load "
           f"({(backlog - left) / max(drained, 1e-9):,.0f}/s){f', {left:,} left' if left else ''}")
