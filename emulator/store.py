@@ -466,23 +466,24 @@ class Store:
         """Take up to ``limit`` due deliveries (oldest first) for an attempt each: mark them in flight
         and commit an ``in_flight`` attempt record for each before any function runs."""
         where, args = self._due_where(now, destination, exclude, "d.")
-        claims = []
-        with self.transaction() as conn:
+        taken = []
+        with self.transaction() as conn:  # the write lock: only SQL in here, the JSON is read after
             rows = conn.execute(
                 f"SELECT d.id, d.seq, d.destination, d.attempts, d.first_at, d.route_stages, d.route_event,"
                 f" m.source, m.body FROM deliveries d JOIN messages m ON m.seq = d.seq WHERE {where}"
                 f" ORDER BY d.next_at, d.id LIMIT ?", (*args, limit)).fetchall()
             for delivery, seq, dest, attempts, first_at, stages, event, source, body in rows:
-                number = attempts + 1
-                first_at = now if first_at is None else first_at
                 attempt = conn.execute(
                     "INSERT INTO attempts(delivery, number, at, at_ts, result, batch) VALUES (?,?,?,?, 'in_flight', ?)",
-                    (delivery, number, at, now, batch)).lastrowid
-                conn.execute("UPDATE deliveries SET state = 'in_flight', attempts = ?, first_at = ?, next_at = NULL,"
-                             " updated_ts = ? WHERE id = ?", (number, first_at, now, delivery))
-                claims.append(Claim(delivery, seq, dest, source, json.loads(body), json.loads(stages),
-                                    _loads(event), number, attempt, first_at))
-        return claims
+                    (delivery, attempts + 1, at, now, batch)).lastrowid
+                taken.append((attempt, now if first_at is None else first_at))
+            conn.executemany("UPDATE deliveries SET state = 'in_flight', attempts = ?, first_at = ?, next_at = NULL,"
+                             " updated_ts = ? WHERE id = ?",
+                             [(row[3] + 1, first_at, now, row[0]) for row, (_, first_at) in zip(rows, taken)])
+        return [Claim(delivery, seq, dest, source, json.loads(body), json.loads(stages), _loads(event), attempts + 1,
+                      attempt, first_at)
+                for (delivery, seq, dest, attempts, _, stages, event, source, body), (attempt, first_at)
+                in zip(rows, taken)]
 
     def settle(self, claim: Claim, how: Settlement, now: float | None = None) -> None:
         """Record how an attempt ended and move its delivery on, in one transaction."""
@@ -496,7 +497,7 @@ class Store:
         otherwise write its 20 requests 20 times."""
         now = self.clock() if now is None else now
         texts: dict[int, list[Any]] = {}  # id of a requests list -> [the list, its JSON, attempts sending it]
-        keys = []
+        keys, logs = [], [dumps(how.attempt.get("logs") or []) for _, how in settled]  # JSON outside the lock
         for _, how in settled:
             requests = how.attempt.get("requests") or []
             keys.append(id(requests))
@@ -505,25 +506,25 @@ class Store:
                 texts[id(requests)] = [requests, dumps(requests), 1]  # the list is kept: its id stays its own
             else:
                 known[2] += 1
+        deliveries = [(how.state, how.stage, how.reason, how.category, how.next_at, now, dumps(how.stages),
+                       None if how.event is None else dumps(how.event), claim.delivery) for claim, how in settled]
         with self.transaction() as conn:
             shared = {key: conn.execute("INSERT INTO request_sets(requests) VALUES (?)", (text,)).lastrowid
                       for key, (_, text, count) in texts.items() if count > 1 and text != "[]"}
             rows, links = [], []
-            for (claim, how), key in zip(settled, keys):
+            for (claim, how), key, log_text in zip(settled, keys, logs):
                 if key in shared:
                     links.append((claim.attempt, shared[key]))
                 rows.append((how.result, how.attempt.get("category"), how.attempt.get("reason"),
                              how.attempt.get("duration_ms") or 0.0, "[]" if key in shared else texts[key][1],
-                             dumps(how.attempt.get("logs") or []), claim.attempt))
+                             log_text, claim.attempt))
             conn.executemany(
                 "UPDATE attempts SET result = ?, category = ?, reason = ?, duration_ms = ?, requests = ?, logs = ?"
                 " WHERE id = ?", rows)
             conn.executemany("INSERT OR REPLACE INTO attempt_requests(attempt, request_set) VALUES (?,?)", links)
             conn.executemany(
                 "UPDATE deliveries SET state = ?, stage = ?, reason = ?, category = ?, next_at = ?, updated_ts = ?,"
-                " stages = ?, event = ? WHERE id = ? AND state = 'in_flight'",
-                [(how.state, how.stage, how.reason, how.category, how.next_at, now, dumps(how.stages),
-                  None if how.event is None else dumps(how.event), claim.delivery) for claim, how in settled])
+                " stages = ?, event = ? WHERE id = ? AND state = 'in_flight'", deliveries)
 
     def recover(self, now: float | None = None) -> int:
         """After a restart: every attempt left ``in_flight`` becomes ``interrupted`` and its delivery
