@@ -65,7 +65,8 @@ def settings(write_key: str):
     local = current_app.extensions["segfn"]
     if local.workspace.source_by_write_key(write_key) is None:
         return jsonify({"success": False, "code": "unknown_write_key",
-                        "message": f"no source in {Path(local.options.workspace).name} has the write key {write_key!r}; "
+                        "message": f"no source in {Path(local.options.workspace).name} has the write key "
+                                   f"{write_key!r}; "
                                    f"use the write_key of one of its [[sources]]"}), 404
     host = request.host
     if not _HOST.match(host):

@@ -106,16 +106,21 @@ def test_replay_sends_a_fixtures_calls_through_the_tracking_api(serve, tmp_path)
     fixture.write_text(json.dumps([{"type": "track", "userId": "ada", "event": "Survey Shown"},
                                    {"type": "identify", "userId": "ada", "traits": {"plan": "pro"}},
                                    {"type": "track", "userId": "ada"}]))
-    report = requests.post(server.url + "/__segfn__/replay", json={"fixture": "fixtures/two.json"}, timeout=10, headers=CONTROL).json()
+    report = requests.post(server.url + "/__segfn__/replay", json={"fixture": "fixtures/two.json"}, timeout=10,
+                           headers=CONTROL).json()
     assert (report["calls"], report["accepted"], len(report["rejected"])) == (3, 2, 1)
     server.wait_settled(3)
     fixtures = {m["fixture"] for m in get(server.url, "/__segfn__/messages")["messages"]}
     assert fixtures == {"fixtures/two.json"}
-    missing = requests.post(server.url + "/__segfn__/replay", json={"fixture": "fixtures/nope.json"}, timeout=10, headers=CONTROL)
+    missing = requests.post(server.url + "/__segfn__/replay", json={"fixture": "fixtures/nope.json"}, timeout=10,
+                            headers=CONTROL)
     assert missing.status_code == 400 and "no such fixture file" in missing.json()["error"]
-    outside = requests.post(server.url + "/__segfn__/replay", json={"fixture": "/etc/passwd"}, timeout=10, headers=CONTROL)
+    outside = requests.post(server.url + "/__segfn__/replay", json={"fixture": "/etc/passwd"}, timeout=10,
+                            headers=CONTROL)
     assert outside.status_code == 400 and "inside the project folder" in outside.json()["error"]
-    assert requests.post(server.url + "/__segfn__/replay", data="x", timeout=10, headers={**CONTROL, "Content-Type": "application/json"}).status_code == 400
+    not_json = requests.post(server.url + "/__segfn__/replay", data="x", timeout=10,
+                             headers={**CONTROL, "Content-Type": "application/json"})
+    assert not_json.status_code == 400
 
 
 def test_summary_counts_like_event_delivery(serve):

@@ -57,7 +57,8 @@ def test_sigkill_under_load_loses_nothing_accepted(tmp_path):
     accepted: list[str] = []
     stop = threading.Event()
     try:
-        requests.post(url + "/__segfn__/sprig/faults", json={"latency_ms": 5}, timeout=10, headers=CONTROL)  # deliveries take time
+        # deliveries take time
+        requests.post(url + "/__segfn__/sprig/faults", json={"latency_ms": 5}, timeout=10, headers=CONTROL)
 
         def load():
             n = 0
