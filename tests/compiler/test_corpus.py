@@ -35,12 +35,17 @@ def test_the_corpus_holds_a_dozen_ports_and_the_transforms():
 def test_each_compiles_as_written_and_agrees_with_cpython(harness, name, monkeypatch):
     monkeypatch.chdir(CORPUS)  # the workspace's paths are the project's, as segfn check runs them
     bundle = compile_module(Path("functions") / f"{name}.py")
-    run = check_bundle(bundle, harness, Budget(cases=150, seconds=30), workspace_file=Path("workspace.toml"),
+    # a case budget, no time limit: the cases run do not depend on the machine's load
+    run = check_bundle(bundle, harness, Budget(cases=150, seconds=1e9), workspace_file=Path("workspace.toml"),
                        fixtures=Path("fixtures") / f"{name}.json", seed=13)
     try:
         outcome = run.outcome
         assert outcome.cases > 20, outcome
-        assert not outcome.differences, "\n\n".join(
-            f"{d.case.origin}: {d.what}\n  Python {d.python}\n  Node   {d.node}\n  other zone {d.other}" for d in outcome.differences[:5])
+        # Python and the bundle must agree; an answer that changes with the developer's time zone (a
+        # naive timestamp's .timestamp(), wavefront_events) is the check's warning, not a difference:
+        # every place a function runs is UTC, as Segment is
+        differences = [d for d in outcome.differences if not d.time_zone]
+        assert not differences, "\n\n".join(
+            f"{d.case.origin}: {d.what}\n  Python {d.python}\n  Node   {d.node}" for d in differences[:5])
     finally:
         run.checker.close()
