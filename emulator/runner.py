@@ -527,7 +527,8 @@ class Runner:
         self._local = threading.local()
         self._loops: list[asyncio.AbstractEventLoop] = []
         self._loops_lock = threading.Lock()
-        self._checked: dict[tuple[int, int], tuple[Any, ...]] = {}  # see _settings
+        self._checked: dict[int, tuple[Any, ...]] = {}  # see _settings
+        self._seen: dict[int, Any] = {}
 
     def invoke(self, fn: FunctionModule, event: Any, settings: Mapping[str, Any],
                transport: runtime.Transport) -> Invocation:
@@ -559,7 +560,7 @@ class Runner:
             return Invocation(exception=EventNotSupported(f"{shown} not supported"), error=error)
         exchanges: list[Exchange] = []
         logs: list[str] = []
-        args = (payload, dict(given))  # the handler's own copy
+        args = (payload, given)
         started = time.perf_counter()
         returned, raised = self._call(handler, args, recording(transport, exchanges), logs)
         duration = (time.perf_counter() - started) * 1000
@@ -573,21 +574,26 @@ class Runner:
         return Invocation(returned=returned, **common)
 
     def _settings(self, fn: FunctionModule, settings: Mapping[str, Any]) -> tuple[list[str], dict[str, Any]]:
-        """``check_settings`` and ``function_settings`` of ``settings`` for ``fn``: worked out once for
-        a settings object that holds only immutable values and has not changed since (a destination's
-        settings, for every message), else each time."""
-        key = (id(fn), id(settings))
+        """``check_settings`` and ``function_settings`` of ``settings`` for ``fn`` (the latter a dict
+        of the handler's own): worked out once for a settings object that holds only immutable values
+        and has not changed since (a destination's settings, for every message), else each time."""
+        key = id(settings)
         known = self._checked.get(key)
         if known is not None and known[0] is fn and known[1] is settings and known[2] == tuple(settings.items()) \
                 and known[5] == tuple(map(type, settings.values())):  # 1 == True: the types too
-            return known[3], known[4]
+            return known[3], dict(known[4])
         problems = check_settings(fn.settings, settings)
         given = function_settings(fn.settings, settings)
-        if type(settings) is dict and all(type(v) in _IMMUTABLE for v in settings.values()):
+        if self._seen.get(key) is not settings:  # kept from its second call on: a caller passing a new
+            if len(self._seen) >= 64:             # dict each time pays nothing more
+                self._seen.clear()
+            self._seen[key] = settings
+        elif type(settings) is dict and all(type(v) in _IMMUTABLE for v in settings.values()):
             if len(self._checked) >= 256:
                 self._checked.clear()
             self._checked[key] = (fn, settings, tuple(settings.items()), problems, given,
                                   tuple(map(type, settings.values())))
+            return problems, dict(given)
         return problems, given
 
     def _call(self, handler: Callable[..., Any], args: tuple, transport: runtime.Transport,

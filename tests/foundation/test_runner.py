@@ -157,6 +157,28 @@ def test_invalid_settings_are_discarded_before_the_function_runs(runner, behave,
     assert invocation.requests == ()
 
 
+def test_settings_changed_in_place_between_calls_are_checked_again(runner, behave):
+    """The runner checks a destination's settings once while they stay the same object with the
+    same values (and types: 1 == True); any change in place is seen at the next call."""
+    values = {"apiKey": "k", "verbose": True}
+
+    def call():
+        return runner.invoke(behave, track("fetch"), values, AnswerOk())
+
+    for _ in range(3):
+        [exchange] = call().requests
+        assert exchange.headers["Authorization"] == "Bearer k"
+    values["apiKey"] = "k2"
+    [exchange] = call().requests
+    assert exchange.headers["Authorization"] == "Bearer k2"
+    values["verbose"] = 1  # equal to True, not a boolean
+    assert call().error.reason == "setting 'verbose' must be of type boolean"
+    values["verbose"] = False
+    assert call().error is None and call().error is None
+    del values["apiKey"]
+    assert call().error.reason == "setting 'apiKey' (API Key) is required but not set"
+
+
 def test_setting_types():
     declared = [Setting("tags", type="array"), Setting("map", type="map"), Setting("on", type="boolean")]
     assert check_settings(declared, {"tags": ["a"], "map": {"a": "b"}, "on": False}) == []
