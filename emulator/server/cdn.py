@@ -68,7 +68,7 @@ def settings(write_key: str):
                         "message": f"no source in {Path(local.options.workspace).name} has the write key "
                                    f"{write_key!r}; "
                                    f"use the write_key of one of its [[sources]]"}), 404
-    host = request.host
+    host = request.headers.get("Host") or request.host  # as sent: werkzeug's request.host drops a default :80
     if not _HOST.match(host):
         return jsonify({"success": False, "code": "bad_host",
                         "message": f"the Host header {host!r} is not host[:port]; the settings document "

@@ -8,7 +8,7 @@ import json
 
 import pytest
 import requests
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from segfn.emulator.server import create_app
@@ -84,6 +84,8 @@ def client(tmp_path_factory):
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(host=HOST_HEADERS)
+@example(host="[::1]:80").via("the default port, which werkzeug's request.host drops")
+@example(host="localhost:80").via("the default port, which werkzeug's request.host drops")
 def test_any_well_formed_host_becomes_the_api_host(client, host):
     answer = client.get(f"/v1/projects/{WRITE_KEY}/settings", headers={"Host": host})
     assert answer.status_code == 200, answer.json
