@@ -96,6 +96,8 @@ URLLIB_PARAMS = {
     "urllib.parse.urlencode": ("$urlencode", ("query", "doseq", "safe"), 1),
     "urllib.parse.urlsplit": ("$urlsplit", ("url", "scheme", "allow_fragments"), 1),
     "urllib.parse.urlparse": ("$urlparse", ("url", "scheme", "allow_fragments"), 1),
+    "urllib.parse.urljoin": ("$urljoin", ("base", "url", "allow_fragments"), 2),
+    "urllib.parse.urldefrag": ("$urldefrag", ("url",), 1),
     "urllib.parse.parse_qsl": ("$parseQsl", ("qs", "keep_blank_values", "strict_parsing", "encoding", "errors",
                                              "max_num_fields", "separator"), 1),
     "urllib.parse.parse_qs": ("$parseQs", ("qs", "keep_blank_values", "strict_parsing", "encoding", "errors",

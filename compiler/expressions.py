@@ -310,7 +310,7 @@ class ExpressionMixin:
             if f.attr in ("astimezone", "replace") and self.infer(f.value) == "datetime":
                 return "datetime"
             if f.attr in ("dumps", "quote", "quote_plus", "urlencode", "unquote", "unquote_plus", "escape", "urlunparse",
-                          "urlunsplit", "geturl"):
+                          "urlunsplit", "geturl", "urljoin"):
                 return "str"
             if f.attr in ("floor", "ceil") and isinstance(f.value, ast.Name) and f.value.id == "math":
                 return "int"

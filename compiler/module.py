@@ -47,7 +47,7 @@ STD_NAMES = {
     "hashlib.sha224", "hashlib.sha384", "hashlib.sha512", "hashlib.new", "hmac.new", "hmac.compare_digest", "hmac.digest",
     "urllib.parse", "urllib.parse.quote", "urllib.parse.quote_plus", "urllib.parse.unquote",
     "urllib.parse.unquote_plus", "urllib.parse.urlencode", "urllib.parse.urlparse", "urllib.parse.urlsplit",
-    "urllib.parse.urlunparse", "urllib.parse.urlunsplit", "urllib.parse.parse_qs", "urllib.parse.parse_qsl", "math.floor", "math.ceil", "math.trunc", "math.sqrt",
+    "urllib.parse.urlunparse", "urllib.parse.urlunsplit", "urllib.parse.urljoin", "urllib.parse.urldefrag", "urllib.parse.parse_qs", "urllib.parse.parse_qsl", "math.floor", "math.ceil", "math.trunc", "math.sqrt",
     "math.isnan", "math.isinf", "math.isfinite", "math.pi", "math.e", "math.inf", "math.nan", "time.time",
     "enum.Enum", "enum.auto", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag",
     "dataclasses.dataclass", "dataclasses.field", "dataclasses.asdict", "dataclasses.astuple", "dataclasses.replace",

@@ -482,8 +482,15 @@ const $URL_PROTOS = (() => {
     $Object.defineProperties(proto, props);
     return proto;
   };
+  const defrag = $Object.create($Array.prototype);
+  defrag.$pyname = "DefragResult";
+  defrag.$fields = ["url", "fragment"];
+  $Object.defineProperties(defrag, {
+    url: { get() { return this[0]; } }, fragment: { get() { return this[1]; } },
+    geturl: { value: function geturl() { return this[1] ? this[0] + "#" + this[1] : this[0]; } },
+  });
   return { split: make("SplitResult", ["scheme", "netloc", "path", "query", "fragment"]),
-    parse: make("ParseResult", ["scheme", "netloc", "path", "params", "query", "fragment"]) };
+    parse: make("ParseResult", ["scheme", "netloc", "path", "params", "query", "fragment"]), defrag };
 })();
 
 // @helper $urlResult
@@ -593,6 +600,60 @@ function $urlparse(url, scheme, allowFragments) {
     if (i >= 0) { params = path.slice(i + 1); path = path.slice(0, i); }
   }
   return $urlResult($URL_PROTOS.parse, [sch, netloc, path, params, query, fragment]);
+}
+
+// @helper $urljoin
+// urljoin(base, url, allow_fragments=True), RFC 3986 resolution as Lib/urllib/parse.py does it
+function $urljoin(base, url, allowFragments) {
+  if (!$truthy(base)) return url;
+  if (!$truthy(url)) return base;
+  if ((typeof base === "string") !== (typeof url === "string")) throw new TypeError("Cannot mix str and non-str arguments");
+  if (typeof base !== "string") throw new $AttributeError(`'${$typeName(base)}' object has no attribute 'decode'`);
+  const [bscheme, bnetloc, bpath, bparams, bquery] = $urlparse(base, "", allowFragments);
+  let [scheme, netloc, path, params, query, fragment] = $urlparse(url, bscheme, allowFragments);
+  const relative = ["", "ftp", "http", "gopher", "nntp", "imap", "wais", "file", "https", "shttp", "mms", "prospero",
+    "rtsp", "rtsps", "rtspu", "sftp", "svn", "svn+ssh", "ws", "wss"];
+  const usesNetloc = ["", "ftp", "http", "gopher", "nntp", "telnet", "imap", "wais", "file", "mms", "https", "shttp",
+    "snews", "prospero", "rtsp", "rtspu", "rsync", "svn", "svn+ssh", "sftp", "nfs", "git", "git+ssh", "ws", "wss"];
+  if (scheme !== bscheme || !relative.includes(scheme)) return url;
+  if (usesNetloc.includes(scheme)) {
+    if (netloc) return $urlunparse([scheme, netloc, path, params, query, fragment]);
+    netloc = bnetloc;
+  }
+  if (!path && !params) {
+    path = bpath; params = bparams;
+    if (!query) query = bquery;
+    return $urlunparse([scheme, netloc, path, params, query, fragment]);
+  }
+  const baseParts = bpath.split("/");
+  if (baseParts[baseParts.length - 1] !== "") baseParts.pop();
+  let segments;
+  if (path.startsWith("/")) segments = path.split("/");
+  else {
+    segments = baseParts.concat(path.split("/"));
+    if (segments.length > 2) segments = [segments[0], ...segments.slice(1, -1).filter((s) => s), segments[segments.length - 1]];
+  }
+  const resolved = [];
+  for (const seg of segments) {
+    if (seg === "..") { if (resolved.length) resolved.pop(); }
+    else if (seg !== ".") resolved.push(seg);
+  }
+  const last = segments[segments.length - 1];
+  if (last === "." || last === "..") resolved.push("");
+  return $urlunparse([scheme, netloc, resolved.join("/") || "/", params, query, fragment]);
+}
+
+// @helper $urldefrag
+// urldefrag(url): (url without its fragment, the fragment), a DefragResult
+function $urldefrag(url) {
+  if (typeof url !== "string") throw new $AttributeError(`'${$typeName(url)}' object has no attribute 'decode'`);
+  let defrag = url, frag = "";
+  if (url.includes("#")) {
+    const [s, n, p, a, q, f] = $urlparse(url);
+    defrag = $urlunparse([s, n, p, a, q, ""]);
+    frag = f;
+  }
+  return $urlResult($URL_PROTOS.defrag, [defrag, frag]);
 }
 
 // @helper $urlunsplit

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 pytestmark = pytest.mark.node
 
-HEAD = "from urllib.parse import urlparse, urlsplit, urlunparse, urlunsplit, parse_qs, parse_qsl, quote, quote_plus, unquote, unquote_plus, urlencode\nimport urllib.parse\n"
+HEAD = ("from urllib.parse import urlparse, urlsplit, urlunparse, urlunsplit, parse_qs, parse_qsl, quote, quote_plus, "
+        "unquote, unquote_plus, urlencode, urljoin, urldefrag\nimport urllib.parse\n")
 
 URLS = ["https://user:pw@Example.COM:8443/a/b;p=1?q=1&r=2#frag", "http://[::1]:80/x", "http://[fe80::1%25eth0]/",
         "mailto:jo@example.com", "//cdn.example.com/lib.js", "/relative/path?x=1", "HTTP://Host/Path", "",
@@ -90,6 +91,23 @@ def f(x):
 }
 
 
+BASES = ["http://a/b/c/d;p?q", "https://api.example.com/v1/", "https://api.example.com/v1", "file:///tmp/x", "", "mailto:a@b"]
+RELATIVE = ["g:h", "g", "./g", "g/", "/g", "//g", "?y", "g?y", "#s", "g#s", "g?y#s", ";x", "g;x", "", ".", "./", "..",
+            "../", "../g", "../..", "../../", "../../g", "../../../g", "/./g", "/../g", "g.", ".g", "g..", "..g",
+            "./../g", "./g/.", "g/./h", "g/../h", "g;x=1/./y", "users/42?x=1", "https://other/x", "http:g"]
+PROBES["urljoin_rfc3986"] = ("""
+def f(x):
+    out = []
+    for base in BASES:
+        try:
+            out.append(urljoin(base, x))
+        except ValueError as e:
+            out.append(str(e))
+    d = urldefrag(urljoin(BASES[0], x))
+    return [out, urljoin(BASES[1], x, allow_fragments=False), list(d), d.url, d.fragment, repr(d), d.geturl()]
+""".replace("BASES", repr(BASES)), RELATIVE)
+
+
 @pytest.mark.parametrize("name", sorted(PROBES))
 def test_urllib_probe(probe, name):
     source, inputs = PROBES[name]
@@ -108,7 +126,7 @@ def f(x):
     for which in (0, 1):
         try:
             u = urlsplit(x) if which == 0 else urlparse(x)
-            out.append([list(u), u.geturl(), u.hostname, u.username, u.password])
+            out.append([list(u), u.geturl(), u.hostname, u.username, u.password, urljoin("http://h/a/b", x)])
             out.append(u.port)
         except ValueError as e:
             out.append(str(e))
@@ -133,8 +151,8 @@ REFUSED = [
      "parse_qs() supports only encoding='utf-8'", "'latin-1'"),
     ("from urllib.parse import urlencode, quote\ndef g(x):\n    return urlencode(x, quote_via=str)",
      "urlencode(quote_via=) takes urllib.parse.quote or quote_plus", "str)"),
-    ("from urllib.parse import urljoin\n", "urllib.parse.urljoin is not in the supported standard library subset",
-     "from urllib"),
+    ("from urllib.parse import quote_from_bytes\n",
+     "urllib.parse.quote_from_bytes is not in the supported standard library subset", "from urllib"),
 ]
 
 
