@@ -546,6 +546,8 @@ class CallMixin:
 
     def b_format(self, node):
         args = self._n(node, 1, 2, "format")
+        if self.infer(node.args[0]) not in ("str", "int", "float", "num", "bool"):
+            self.module.methods_used.add("strftime")  # a date's __format__ is its strftime
         return f"$format({args[0]}, {args[1] if len(args) > 1 else js_str('')}{self._flt(node.args[0])})"
 
     def b_int(self, node):

@@ -417,6 +417,8 @@ class ExpressionMixin:
                 return f"$repr({inner}{flt})"
             return f"$fstr({inner}, {js_str(conv)}, \"\"{flt})"
         spec = self.x_JoinedStr(node.format_spec)
+        if t not in ("str", "int", "float", "num", "bool"):
+            self.module.methods_used.add("strftime")  # a date's __format__ is its strftime
         return f"$fstr({inner}, {js_str(conv)}, {spec}{flt})"
 
     def x_List(self, node: ast.List) -> str:

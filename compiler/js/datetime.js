@@ -666,6 +666,11 @@ $Date.prototype.strftime = function (fmt) {
   };
   return fmt.replace(/%([\s\S]?)/gu, (all, c) => (c === "" ? "%" : conv(c)));
 };
+// f"{d:%Y-%m-%d}" and format(d, spec): strftime, as date.__format__ does
+$Date.prototype.__format__ = function (spec) {
+  if (typeof spec !== "string") throw new TypeError(`__format__() argument must be str, not ${$typeName(spec)}`);
+  return spec.length === 0 ? $str(this) : this.strftime(spec);
+};
 
 // @helper $STRPTIME_RE
 // Lib/_strptime.py's TimeRE in the C locale under TZ=UTC (the %Z names are utc and gmt).

@@ -198,6 +198,20 @@ def f(x):
     d = dtm.datetime(2024, 1, 1, tzinfo=dtm.timezone.utc) + dtm.timedelta(hours=x)
     return [d.isoformat(), isinstance(d, dtm.datetime), dtm.date(2024, 1, 1).isoformat()]
 """, [1, -30]),
+    "format_specs": ("""
+def f(x):
+    d = datetime.fromisoformat(x)
+    out = [f"{d:%Y-%m-%d %H:%M}", f"{d.date():%d/%m/%Y}", format(d, "%A"), f"{d}", f"{d!r}", f"{d:}"]
+    try:
+        out.append(f"{d - d:>10}")
+    except TypeError as e:
+        out.append(str(e))
+    return out
+""", ["2024-03-05T10:20:30", "2024-03-05T10:20:30.5+05:30"]),
+    "format_builtin": ("""
+def f(x):
+    return format(date.fromisoformat(x), "%d %B %Y")
+""", ["2024-03-05"]),
     "values_in_containers": ("""
 def f(x):
     days = sorted([date(2024, 3, x), date(2024, 1, 1), date(2023, 12, 31)])
