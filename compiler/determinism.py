@@ -145,6 +145,24 @@ def _local_offset(now_ms: int) -> _dt.timedelta:
     return _dt.timedelta(seconds=_freezegun_api.real_localtime(now_ms / 1000).tm_gmtoff)
 
 
+def _aware_now(cls, tz: _dt.tzinfo | None = None) -> _dt.datetime:
+    """``FakeDatetime.now`` as CPython's: an aware ``now(tz)`` is the frozen instant seen in ``tz``.
+    freezegun 1.5 adds its local-time offset to aware results too, so under TZ=America/New_York
+    ``now(timezone.utc)`` came out four or five hours early."""
+    if tz is None:
+        return _NAIVE_NOW.__get__(None, cls)()
+    frozen = cls._time_to_freeze() or _freezegun_api.real_datetime.utcnow()
+    return _freezegun_api.datetime_to_fakedatetime(tz.fromutc(frozen.replace(tzinfo=tz)))
+
+
+_NAIVE_NOW = _freezegun_api.FakeDatetime.__dict__["now"]
+_CLOCK_FAKES = {id(getattr(_freezegun_api, f"real_{name}")): getattr(_freezegun_api, f"fake_{name}")
+                for name in ("time", "time_ns", "localtime", "gmtime", "strftime", "monotonic", "monotonic_ns",
+                             "perf_counter", "perf_counter_ns")}
+_CLOCK_FAKES[id(_freezegun_api.real_datetime)] = _freezegun_api.FakeDatetime
+_CLOCK_FAKES[id(_freezegun_api.real_date)] = _freezegun_api.FakeDate
+
+
 class Determinism:
     """Frozen clock and seeded randomness for a run of cases (freezegun starts once: it scans every
     loaded module, ~6 ms). Use as a context manager, then :meth:`case` before each case.
@@ -164,8 +182,14 @@ class Determinism:
     def __enter__(self) -> "Determinism":
         self._freezer = freeze_time(instant(0), real_asyncio=True)
         self._factory = self._freezer.start()
+        self._undo.append((_freezegun_api.FakeDatetime, "now", _NAIVE_NOW))
+        _freezegun_api.FakeDatetime.now = classmethod(_aware_now)
         replacements = {id(real): getattr(self.rng, name) for name, real in _RANDOM_FUNCTIONS.items()}
         replacements[id(_REAL_UUID4)] = lambda: seeded_uuid4(self.stream)
+        # freezegun patches the modules of sys.modules only; a function module loaded from its file
+        # (emulator.runner.load_function) keeps `from datetime import datetime` and `from time import
+        # time` pointing at the real clock unless its names are swapped here as well
+        replacements.update(_CLOCK_FAKES)
         for module in [random, uuid, *self.modules]:
             namespace = vars(module) if not isinstance(module, dict) else module
             for name, value in list(namespace.items()):
@@ -177,7 +201,10 @@ class Determinism:
 
     def __exit__(self, *exc: Any) -> None:
         for namespace, name, value in reversed(self._undo):
-            namespace[name] = value
+            if isinstance(namespace, dict):
+                namespace[name] = value
+            else:
+                setattr(namespace, name, value)
         self._undo.clear()
         if self._freezer is not None:
             self._freezer.stop()

@@ -175,3 +175,22 @@ def test_under_another_time_zone_the_frozen_local_clock_is_that_zones_wall_time(
     assert local == from_timestamp == dt.datetime(2023, 11, 14, 17, 13, 20)
     with time_zone("UTC"), deterministic(0, now):
         assert dt.datetime.now() == dt.datetime(2023, 11, 14, 22, 13, 20)
+
+
+@pytest.mark.parametrize("zone", ["UTC", OTHER_TZ, "Asia/Kolkata"])
+def test_an_aware_now_is_the_frozen_instant_in_every_time_zone(zone):
+    """datetime.now(tz) names one instant whatever the machine's zone; freezegun 1.5 adds its local
+    offset to it too (a tester's check warned that now(timezone.utc) depended on the time zone)."""
+    now = 1_700_000_000_000
+    module = types.ModuleType("fn")
+    exec("from datetime import datetime, timezone, timedelta", module.__dict__)
+    with time_zone(zone), deterministic(0, now, modules=[module]):
+        utc = module.datetime.now(module.timezone.utc)
+        ist = dt.datetime.now(dt.timezone(dt.timedelta(hours=5, minutes=30)))
+        stamp = module.datetime.now(module.timezone.utc).timestamp()
+        local, wall = dt.datetime.now(), dt.datetime.fromtimestamp(now / 1000)
+    assert utc == dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.timezone.utc)
+    assert ist.isoformat() == "2023-11-15T03:43:20+05:30"
+    assert stamp == now / 1000
+    assert local == wall  # naive: the zone's wall time, as CPython gives it
+    assert module.datetime.now(module.timezone.utc).year == dt.datetime.now().year  # restored, real clock
