@@ -744,7 +744,10 @@ class CallMixin:
                 continue
             else:
                 raise Reject(kw, f"print() keyword {kw.arg!r} is not supported")
-        return f"$print([{self.element_args(node.args)}], {sep}, {end})"
+        # a value the compiler knows is a float prints as str() does (1.0, not 1)
+        args = [f"$str({self.code(a)}, true)" if not isinstance(a, ast.Starred) and self.infer(a) == "float"
+                else self.element(a) for a in node.args]
+        return f"$print([{', '.join(args)}], {sep}, {end})"
 
     def b_isinstance(self, node):
         if len(node.args) != 2 or node.keywords:

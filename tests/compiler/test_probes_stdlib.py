@@ -1,9 +1,11 @@
 """Probes of async/await with fetch, and of the whitelisted standard library (CPython vs Node)."""
 
+import asyncio
 import json
 
 import pytest
 
+from segfn.compiler import compile_module
 from segfn.runtime import FetchError, Headers, Response
 
 ISO = ["2024-03-05T10:20:30Z", "2024-03-05T10:20:30.123+02:00", "2024-03-05 10:20:30.5", "2024-03-05",
@@ -91,3 +93,24 @@ async def f(x):
     source = "from segfn.runtime import FetchError\n" + source
     for answers in ([(503, "{}")], [(429, "")], [(None, "")], [(201, "created")]):
         probe.check(source, [1], transport=Recorder(answers))
+
+
+@pytest.mark.node
+def test_print_writes_what_cpython_writes_for_floats(probe, capsys):
+    """print(4 / 2) logs 2.0 as CPython does (it logged 2: print lost what the compiler knew of the
+    float that str() keeps), and a print's log lines are the same on both sides."""
+    source = ("def f(x):\n    y = x / 2\n    print(1.0, x / 2, y, float(x), sep=' ')\n"
+              "    print(y, 'b', *[x, 'c'])\n    return 1")
+    path, text = probe.module(source)
+    namespace: dict = {}
+    exec(compile(text, str(path), "exec"), namespace)
+    bundle_id, _ = probe.harness.load(compile_module(path).js)
+    try:
+        for x in (4, 3, 0):
+            capsys.readouterr()
+            asyncio.run(namespace["on_track"]({"x": x}, {}))
+            python = capsys.readouterr().out.splitlines()
+            (node,) = probe.harness.call_many(bundle_id, [("onTrack", {"x": x}, {})], None)
+            assert list(node.logs) == python, x
+    finally:
+        probe.harness.unload(bundle_id)
