@@ -47,7 +47,12 @@ def compile_files(paths: list[Path], out_dir: Path, quiet: bool = False) -> tupl
             click.echo("\n".join(exc.problems), err=True)
             click.echo(f"{path}: {len(exc.problems)} error{'s' if len(exc.problems) != 1 else ''}; not built", err=True)
             continue
-        js_path, manifest_path = write_bundle(bundle, out_dir)
+        try:
+            js_path, manifest_path = write_bundle(bundle, out_dir)
+        except OSError as exc:  # -o under /proc, a file, a read-only folder: one line, exit 2
+            click.echo(f"error: cannot write {path.stem}.js to {out_dir}: {exc.strerror or exc}", err=True)
+            failures += 1
+            continue
         size = len(bundle.js.encode("utf-8"))
         click.echo(f"built {js_path} ({size / 1024:.1f} KB, {', '.join(bundle.manifest['handlers'])}) and {manifest_path}",
                    err=quiet)

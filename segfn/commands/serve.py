@@ -81,6 +81,9 @@ def serve(host: str, port: int, workspace_file: Path, db: Path, retry_window: fl
         local.close()
         hint = "; pass --port or set SEGFN_PORT (0 picks a free one)" if exc.errno == errno.EADDRINUSE else ""
         _fail([f"cannot listen on {host}:{port}: {exc.strerror or exc}{hint}"])
+    except ValueError as exc:  # waitress: a --host that is no address ("999.1.1.1", "")
+        local.close()
+        _fail([f"cannot listen on {host!r}:{port}: {exc} (--host takes an IP address or a name of this machine)"])
     local.start()
     url = server.url
     window = f"{retry_window / 3600:g} h" if retry_window >= 3600 else f"{retry_window:g} s"

@@ -1,0 +1,30 @@
+"""Bad command-line input is one clear line and exit 2, never a traceback (found by a tester: a
+--host that is no address, an -o folder that cannot be written)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from segfn.cli import main
+from tests.conftest import REPO
+
+
+@pytest.mark.parametrize("host", ["999.1.1.1", ""])
+def test_serve_on_a_host_that_is_no_address_says_so(cli, tmp_path: Path, host: str):
+    result = cli.invoke(main, ["serve", "--host", host, "--port", "0", "--workspace", str(REPO / "workspace.toml"),
+                               "--db", str(tmp_path / "s.sqlite")])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and not isinstance(result.exception, ValueError)
+    assert f"cannot listen on {host!r}:0" in result.output
+
+
+@pytest.mark.parametrize("out", ["/proc/segfn-cannot-write", "a-file/dist"])
+def test_build_into_a_folder_it_cannot_write_says_so(cli, tmp_path: Path, monkeypatch, out: str):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a-file").write_text("")
+    result = cli.invoke(main, ["build", str(REPO / "functions/drop_bots.py"), "-o", out])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"error: cannot write drop_bots.js to {out}:" in result.output
