@@ -105,7 +105,7 @@ URLLIB_PARAMS = {
 }
 # strftime/strptime directives the runtime gives exactly as CPython on Linux
 STRFTIME_DIRECTIVES = set("aAbBcdDeFfHIjklmMnpPrRStTuUwWxXyYzZh%")
-STRPTIME_DIRECTIVES = set("dfHIjmMSwuyYzAaBbpZcxX%")
+STRPTIME_DIRECTIVES = set("dfHIjmMSwuUWyYzAaBbpZcxX%")
 ASYNC_FOREIGN = {"json", "text"}
 
 BUILTINS = {"iter", "next", "abs", "all", "any", "bool", "chr", "dict", "divmod", "enumerate", "filter", "float", "int",
@@ -1112,6 +1112,13 @@ class CallMixin:
         text = self.constant_str(fmt) if fmt is not None else None
         if text is None:
             return
+        if what == "strftime":
+            # what the runtime refuses: the conversions segfn does not give, and field widths
+            for m in re.finditer(r"%([-_0^#]*)([0-9]*)([EO]?)(.?)", text, re.S):
+                if m.group(2) or (m.group(4) and m.group(4) in "CGgVs"):
+                    raise Reject(fmt, f"the strftime directive {m.group(0)} is not supported (glibc's %C %G %g %V %s "
+                                      "and field widths are not given by the bundle)")
+            return
         i, seen = 0, set()
         while i < len(text):
             if text[i] == "%" and i + 1 < len(text):
@@ -1119,7 +1126,7 @@ class CallMixin:
                 if d not in allowed:
                     raise Reject(fmt, f"the {what} directive %{d} is not supported (supported: "
                                       + " ".join("%" + c for c in sorted(allowed)) + ")")
-                if what == "strptime" and d != "%" and d in seen:
+                if d != "%" and d in seen:
                     raise Reject(fmt, f"the strptime directive %{d} appears twice (CPython raises re.error)")
                 seen.add(d)
                 i += 2

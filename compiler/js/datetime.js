@@ -630,42 +630,77 @@ const $MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "J
 
 // @helper $dt_strftime
 // strftime as CPython on Linux: %f, %z and %Z by CPython, the rest by glibc in the C locale (%Y is
-// not padded below year 1000). Directives glibc would read as its own extensions are refused.
+// not padded below year 1000), with glibc's flags - _ 0 ^ # and its E and O modifiers (which change
+// nothing in the C locale). What glibc does not know it writes as it is (%Q, %Ed); the directives
+// glibc knows and segfn does not give (%C %G %g %V %s %+) are refused.
 $Date.prototype.strftime = function (fmt) {
   if (typeof fmt !== "string") throw new TypeError(`strftime() argument 1 must be str, not ${$typeName(fmt)}`);
-  const p = (n, w) => $String(n).padStart(w, "0");
   const dt = this instanceof $DateTime;
   const hour = dt ? this.hour : 0, minute = dt ? this.minute : 0, second = dt ? this.second : 0;
   const tz = dt ? this.tzinfo : null;
   const wd = this.weekday(), sunday0 = (wd + 1) % 7;
   const yday = this.$days() - $daysFromCivil(this.year, 1, 1);
-  const conv = (c) => {
-    switch (c) {
-      case "Y": return $String(this.year); case "y": return p(this.year % 100, 2);
-      case "m": return p(this.month, 2); case "d": return p(this.day, 2); case "e": return $String(this.day).padStart(2, " ");
-      case "H": return p(hour, 2); case "M": return p(minute, 2); case "S": return p(second, 2);
-      case "I": return p(hour % 12 || 12, 2); case "k": return $String(hour).padStart(2, " ");
-      case "l": return $String(hour % 12 || 12).padStart(2, " ");
-      case "p": return hour < 12 ? "AM" : "PM"; case "P": return hour < 12 ? "am" : "pm";
-      case "f": return p(dt ? this.microsecond : 0, 6); case "j": return p(yday + 1, 3);
-      case "a": return $DAY_NAMES[wd].slice(0, 3); case "A": return $DAY_NAMES[wd];
-      case "b": case "h": return $MONTH_NAMES[this.month - 1].slice(0, 3); case "B": return $MONTH_NAMES[this.month - 1];
-      case "u": return $String(wd + 1); case "w": return $String(sunday0);
-      case "U": return p($Math.floor((yday + 7 - sunday0) / 7), 2); case "W": return p($Math.floor((yday + 7 - wd) / 7), 2);
-      case "z": return tz === null ? "" : $offsetText(tz.$us, "");
-      case "Z": return tz === null ? "" : $str(tz.tzname(this));
-      case "D": case "x": return `${conv("m")}/${conv("d")}/${conv("y")}`;
-      case "F": return `${conv("Y")}-${conv("m")}-${conv("d")}`;
-      case "T": case "X": return `${conv("H")}:${conv("M")}:${conv("S")}`;
-      case "R": return `${conv("H")}:${conv("M")}`; case "r": return `${conv("I")}:${conv("M")}:${conv("S")} ${conv("p")}`;
-      case "c": return `${conv("a")} ${conv("b")} ${conv("e")} ${conv("H")}:${conv("M")}:${conv("S")} ${conv("Y")}`;
-      case "n": return "\n"; case "t": return "\t"; case "%": return "%";
-    }
-    if ("CGgVsEO+-_0^#".includes(c)) throw new $ValueError(`segfn: the strftime directive %${c} is not supported`);
-    return "%" + c;
+  // numeric conversions: [value, width, padding]
+  const nums = {
+    d: [this.day, 2, "0"], e: [this.day, 2, " "], H: [hour, 2, "0"], I: [hour % 12 || 12, 2, "0"], k: [hour, 2, " "],
+    l: [hour % 12 || 12, 2, " "], j: [yday + 1, 3, "0"], m: [this.month, 2, "0"], M: [minute, 2, "0"], S: [second, 2, "0"],
+    y: [this.year % 100, 2, "0"], U: [$Math.floor((yday + 7 - sunday0) / 7), 2, "0"], W: [$Math.floor((yday + 7 - wd) / 7), 2, "0"],
+    u: [wd + 1, 1, "0"], w: [sunday0, 1, "0"], Y: [this.year, 0, "0"],
   };
-  return fmt.replace(/%([\s\S]?)/gu, (all, c) => (c === "" ? "%" : conv(c)));
+  const texts = {
+    a: $DAY_NAMES[wd].slice(0, 3), A: $DAY_NAMES[wd], b: $MONTH_NAMES[this.month - 1].slice(0, 3),
+    h: $MONTH_NAMES[this.month - 1].slice(0, 3), B: $MONTH_NAMES[this.month - 1], p: hour < 12 ? "AM" : "PM",
+    P: hour < 12 ? "am" : "pm",
+  };
+  const composite = { D: "%m/%d/%y", x: "%m/%d/%y", F: "%Y-%m-%d", T: "%H:%M:%S", X: "%H:%M:%S", R: "%H:%M",
+    r: "%I:%M:%S %p", c: "%a %b %e %H:%M:%S %Y" };
+  // glibc: a conversion with a modifier it does not take is written as it is (uppercased under ^)
+  const badMod = (mod, c) => mod !== "" && ("ADFa".includes(c) || (mod === "E" && "BGHIMNSUVWbdeghjklmw".includes(c))
+    || (mod === "O" && "XcxCY".includes(c)));
+  const conv = (all, flags, width, mod, c) => {
+    const upper = flags.includes("^"), swap = flags.includes("#");
+    const pads = flags.replace(/[\^#]/g, ""), flag = pads ? pads[pads.length - 1] : "";
+    const literal = () => (upper || (swap && (c === "b" || c === "h")) ? all.toUpperCase() : all);  // b, h: # is read first
+    if (width !== "") throw new $ValueError(`segfn: the strftime directive ${all} (a field width) is not supported`);
+    if (badMod(mod, c)) return literal();
+    if ($Object.hasOwn(nums, c)) {
+      const [v, w, pad] = nums[c];
+      if (flag === "-" || w === 0) return $String(v);
+      if (flag === "_") return $String(v).padStart(w, " ");
+      if (flag === "0") return $String(v).padStart(w, "0");
+      return $String(v).padStart(w, pad);
+    }
+    if ($Object.hasOwn(texts, c)) {
+      if (c === "P" || (swap && c === "p")) return texts[c].toLowerCase();  // glibc's %P is lower case whatever the flags
+      return upper || swap ? texts[c].toUpperCase() : texts[c];
+    }
+    if ($Object.hasOwn(composite, c)) {
+      const out = composite[c].replace(/%(.)/g, (a, d) => conv(a, "", "", "", d));
+      return upper ? out.toUpperCase() : out;
+    }
+    if (c === "%") return "%";
+    if (c === "n") return "\n";
+    if (c === "t") return "\t";
+    if (c === "z" || c === "Z") return "";  // glibc's own %z and %Z of the struct CPython passes it
+    if ("CGgVs".includes(c)) throw new $ValueError(`segfn: the strftime directive %${c} is not supported`);
+    return literal();  // a conversion glibc does not know
+  };
+  // CPython first replaces %f, %z and %Z (reading the format two characters at a time), then glibc
+  // formats the rest
+  let staged = "";
+  const cps = $Array.from(fmt);
+  for (let i = 0; i < cps.length; i++) {
+    if (cps[i] !== "%") { staged += cps[i]; continue; }
+    const c = cps[++i];
+    if (c === undefined) { staged += "%"; break; }
+    if (c === "f") staged += $String(dt ? this.microsecond : 0).padStart(6, "0");
+    else if (c === "z") staged += tz === null ? "" : $offsetText(tz.$us, "");
+    else if (c === "Z") staged += tz === null ? "" : $str(tz.tzname(this)).replace(/%/g, "%%");
+    else staged += "%" + c;
+  }
+  return staged.replace(/%([-_0^#]*)([0-9]*)([EO]?)([\s\S]?)/gu, (all, flags, width, mod, c) => (c === "" ? all : conv(all, flags, width, mod, c)));
 };
+
 // f"{d:%Y-%m-%d}" and format(d, spec): strftime, as date.__format__ does
 $Date.prototype.__format__ = function (spec) {
   if (typeof spec !== "string") throw new TypeError(`__format__() argument must be str, not ${$typeName(spec)}`);
@@ -682,7 +717,7 @@ const $STRPTIME_RE = (() => {
     d: `(?<d>3[0-1]|[1-2]${D}|0[1-9]|[1-9]| [1-9])`, f: "(?<f>[0-9]{1,6})", H: `(?<H>2[0-3]|[0-1]${D}|${D})`,
     I: "(?<I>1[0-2]|0[1-9]|[1-9])", j: `(?<j>36[0-6]|3[0-5]${D}|[1-2]${D}${D}|0[1-9]${D}|00[1-9]|[1-9]${D}|0[1-9]|[1-9])`,
     m: "(?<m>1[0-2]|0[1-9]|[1-9])", M: `(?<M>[0-5]${D}|${D})`, S: `(?<S>6[0-1]|[0-5]${D}|${D})`,
-    w: "(?<w>[0-6])", u: "(?<u>[1-7])", y: `(?<y>${D}${D})`, Y: `(?<Y>${D}${D}${D}${D})`,
+    w: "(?<w>[0-6])", u: "(?<u>[1-7])", U: `(?<U>5[0-3]|[0-4]${D}|${D})`, W: `(?<W>5[0-3]|[0-4]${D}|${D})`, y: `(?<y>${D}${D})`, Y: `(?<Y>${D}${D}${D}${D})`,
     z: `(?<z>[+-]${D}${D}:?[0-5]${D}(:?[0-5]${D}(\\.${D}{1,6})?)?|Z)`,
     A: seq(days, "A"), a: seq(days.map((n) => n.slice(0, 3)), "a"), B: seq(months, "B"), b: seq(months.map((n) => n.slice(0, 3)), "b"),
     p: "(?<p>am|pm)", Z: "(?<Z>utc|gmt)", "%": "%",
@@ -693,23 +728,27 @@ const $STRPTIME_RE = (() => {
 // @helper $strptimePattern
 function $strptimePattern(fmt) {
   const expand = { c: "%a %b %d %H:%M:%S %Y", x: "%m/%d/%y", X: "%H:%M:%S" };
+  let unsupported = null;  // CPython knows %U %W %G %V; segfn refuses them once the format is otherwise valid
   const one = (f, top) => {
     let out = "";
     f = f.replace(/[\\.^$*+?(){}[\]|]/g, "\\$&").replace(new RegExp($PY_WS + "+", "gu"), "\\s+");
-    for (let i = 0; i < f.length; i++) {
-      const ch = f[i];
+    const cps = $Array.from(f);
+    for (let i = 0; i < cps.length; i++) {
+      const ch = cps[i];
       if (ch !== "%") { out += ch; continue; }
-      const d = f[i + 1];
+      const d = cps[i + 1];
       i++;
       if (d === undefined) throw new $ValueError(`stray % in format '${top}'`);
       if ($Object.hasOwn(expand, d)) out += one(expand[d], top);
       else if ($Object.hasOwn($STRPTIME_RE, d)) out += $STRPTIME_RE[d];
-      else if ("UWGV".includes(d)) throw new $ValueError(`segfn: the strptime directive %${d} is not supported`);
+      else if ("GV".includes(d)) { if (unsupported === null) unsupported = d; }
       else throw new $ValueError(`'${d === "\\" ? "%" : d}' is a bad directive in format '${top}'`);
     }
     return out;
   };
-  const src = one(fmt, fmt).replace(/\\s\+/g, $PY_WS + "+");
+  const src0 = one(fmt, fmt);
+  if (unsupported !== null) throw new $ValueError(`segfn: the strptime directive %${unsupported} is not supported`);
+  const src = src0.replace(/\\s\+/g, $PY_WS + "+");
   try {
     return new RegExp("^(?:" + src + ")", "iu");
   } catch (e) {
@@ -732,6 +771,7 @@ function $strptime(data, fmt) {
   const g = found.groups || {};
   const num = (s) => $int(s);
   let year = null, month = 1, day = 1, hour = 0, minute = 0, second = 0, fraction = 0, weekday = null, julian = null;
+  let weekOfYear = null, weekStartsMon = false;
   let gmtoff = null, gmtoffFraction = 0;
   const days = $DAY_NAMES.map((n) => n.toLowerCase()), months = $MONTH_NAMES.map((n) => n.toLowerCase());
   const order = $Object.keys(g).filter((k) => g[k] !== undefined);
@@ -758,6 +798,7 @@ function $strptime(data, fmt) {
     else if (k === "w") { weekday = num(v); weekday = weekday === 0 ? 6 : weekday - 1; }
     else if (k === "u") weekday = num(v) - 1;
     else if (k === "j") julian = num(v);
+    else if (k === "U" || k === "W") { weekOfYear = num(v); weekStartsMon = k === "W"; }
     else if (k === "z") {
       let z = v;
       if (z === "Z") gmtoff = 0;
@@ -782,6 +823,17 @@ function $strptime(data, fmt) {
   let leapFix = false;
   if (year === null && month === 2 && day === 29) { year = 1904; leapFix = true; }
   else if (year === null) year = 1900;
+  if (julian === null && weekday !== null && weekOfYear !== null) {
+    // _calc_julian_from_U_or_W
+    let first = ((($daysFromCivil(year, 1, 1) % 7) + 10) % 7), dow = weekday;
+    if (!weekStartsMon) { first = (first + 1) % 7; dow = (dow + 1) % 7; }
+    const week0 = (7 - first) % 7;
+    julian = weekOfYear === 0 ? 1 + dow - first : 1 + week0 + 7 * (weekOfYear - 1) + dow;
+    if (julian <= 0) {
+      year -= 1;
+      julian += (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? 366 : 365;
+    }
+  }
   if (julian === null) {
     $dtCheckDate(year, month, day);
   } else {

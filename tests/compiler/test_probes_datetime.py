@@ -185,7 +185,8 @@ def f(x):
       ["+01:30:15.5 utc", "%z %Z"], ["-0130:15", "%z"], ["  2024   1  2", " %Y %m %d"], ["2024", "%Y%"],
       ["2024", "%Y%Q"], ["Tuesday 5", "%A %d"], ["1 68", "%w %y"], ["7 69", "%u %y"],
       ["Tue Mar  5 10:20:30 2024", "%c"], ["03/05/24 10:20:30", "%x %X"], ["2024-03-05 100%", "%Y-%m-%d 100%%"],
-      ["2024.03.05 (x)", "%Y.%m.%d (x)"]]),
+      ["2024.03.05 (x)", "%Y.%m.%d (x)"], ["2024 10 2", "%Y %U %w"], ["2024 0 Mon", "%Y %W %a"], ["2023 52 6", "%Y %U %w"],
+      ["2024 10", "%Y %W"], ["5 March 2024", "%-d %B %Y"]]),
     "strptime_type_errors": ("""
 def f(x):
     try:
@@ -208,6 +209,12 @@ def f(x):
         out.append(str(e))
     return out
 """, ["2024-03-05T10:20:30", "2024-03-05T10:20:30.5+05:30"]),
+    "strftime_glibc_flags": ("""
+def f(x):
+    d = datetime.fromisoformat(x)
+    return [d.strftime("%-d %B %Y, %-I:%M %p"), d.strftime("%_d|%0e|%^a|%^B|%#p|%P|%^P|%-j|%_H|%-y"),
+            d.strftime("%Ey %EY %Od %Om %OH %Ec %Ex|%Ed %OD %^Eb %#Eh %Q %^Q %-f %-z"), d.strftime("%e.%m.%Y %k:%M")]
+""", ["2024-03-05T09:04:05", "0005-11-17T21:14:05.000001+01:00"]),
     "format_builtin": ("""
 def f(x):
     return format(date.fromisoformat(x), "%d %B %Y")
@@ -253,6 +260,25 @@ def f(x):
             repr(d), str(d.astimezone(timezone.utc)), d.weekday(), list(d.isocalendar())]
 """
     probe.check(source, [list(v) for v in values])
+
+
+DIRECTIVE = st.builds(lambda flags, mod, conv: "%" + flags + mod + conv,
+                      st.text(alphabet="-_0^#", max_size=2), st.sampled_from(["", "", "", "E", "O"]),
+                      st.sampled_from(list("aAbBcdDeFfHIjklmMnpPrRStTuUwWxXyYzZh%Q")))
+FORMATS = st.lists(st.one_of(DIRECTIVE, st.sampled_from(["-", " ", "é", "T", "%", "😀", "x", "%%"])), max_size=6).map("".join)
+
+
+@settings(max_examples=6)
+@given(st.lists(st.tuples(DATETIMES, FORMATS), min_size=40, max_size=40))
+def test_strftime_with_generated_formats(probe, cases):
+    """glibc's flags (- _ 0 ^ #), its E and O modifiers and the conversions it does not know, after
+    CPython's own %f %z %Z; then strptime of what a format without flags wrote."""
+    source = HEAD + MAKE + """
+def f(x):
+    d = make(x[0])
+    return [d.strftime(x[1]), d.date().strftime(x[1]), f"{d:{x[1]}}" if x[1] else ""]
+"""
+    probe.check(source, [[list(c[0]), c[1]] for c in cases])
 
 
 @settings(max_examples=6)
@@ -343,8 +369,10 @@ def test_the_clock_is_the_checks_frozen_clock_on_both_sides(probe):
 REFUSED = [
     ("from datetime import datetime\ndef g(x):\n    return datetime(2024, 1, 1).strftime('%Y %V')",
      "the strftime directive %V is not supported", "'%Y %V'"),
-    ("from datetime import datetime\ndef g(x):\n    return datetime.strptime(x, format='%Y-%U')",
-     "the strptime directive %U is not supported", "'%Y-%U'"),
+    ("from datetime import datetime\ndef g(x):\n    return datetime(2024, 1, 1).strftime('%10Y')",
+     "the strftime directive %10Y is not supported", "'%10Y'"),
+    ("from datetime import datetime\ndef g(x):\n    return datetime.strptime(x, format='%G-%V-%u')",
+     "the strptime directive %G is not supported", "'%G-%V-%u'"),
     ("from datetime import datetime\ndef g(x):\n    return datetime.strptime(x, '%d %d')",
      "the strptime directive %d appears twice", "'%d %d'"),
     ("from datetime import datetime\ndef g(x):\n    return datetime.combine(x, x)",
