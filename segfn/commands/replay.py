@@ -206,7 +206,12 @@ def _replay_one(runner: "Replay | ParallelReplay", path: Path | str, fmt: str) -
 
 
 def _print_json(outcome: Outcome) -> None:
-    click.echo(json.dumps(outcome.to_json(), ensure_ascii=False))
+    """One report line; a function's print/logging output (masked) rides along as ``logs`` when there
+    is some, as Segment keeps console output with a delivery (goldens leave it out)."""
+    line = outcome.to_json()
+    if outcome.logs:
+        line["logs"] = list(outcome.logs)
+    click.echo(json.dumps(line, ensure_ascii=False))
 
 
 def _print_table(result: FixtureResult) -> None:

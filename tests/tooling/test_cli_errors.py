@@ -1,5 +1,6 @@
-"""Bad command-line input is one clear line and exit 2, never a traceback (found by a tester: a
---host that is no address, an -o folder that cannot be written)."""
+"""What a tester found at the command line: bad input is one clear line and exit 2, never a traceback
+(a --host that is no address, an -o folder that cannot be written), and replay's JSON lines carry what
+a function printed."""
 
 from __future__ import annotations
 
@@ -28,3 +29,14 @@ def test_build_into_a_folder_it_cannot_write_says_so(cli, tmp_path: Path, monkey
     assert result.exit_code == 2, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert f"error: cannot write drop_bots.js to {out}:" in result.output
+
+
+def test_replay_json_lines_carry_what_the_functions_printed(cli, monkeypatch):
+    """README: print output is kept with the outcome (a tester found it nowhere in replay's output)."""
+    import json
+
+    monkeypatch.chdir(REPO)
+    result = cli.invoke(main, ["replay", "fixtures/messages/sprig/pii.json", "--format", "json"])
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    logs = {line["messageId"]: line.get("logs") for line in lines}
+    assert logs["ajs-pii-track"] == ["scrub_pii: removed context.ip, properties.email, properties.phone"]
