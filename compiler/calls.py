@@ -84,7 +84,7 @@ DATETIME_PARAMS = {
     "datetime.timezone": ("$timezone", ("offset", "name"), 1),
     "datetime.datetime.strptime": ("$strptime", ("date_string", "format"), 2),
     "datetime.datetime.fromtimestamp": ("$dtFromTimestamp", ("timestamp", "tz"), 1),
-    "datetime.datetime.utcfromtimestamp": ("$dtFromTimestamp", ("timestamp",), 1),
+    "datetime.datetime.utcfromtimestamp": ("$dtUtcFromTimestamp", ("timestamp",), 1),
     "datetime.datetime.now": ("$dtNow", ("tz",), 0),
     "datetime.datetime.utcnow": ("$dtNow", (), 0),
     "datetime.datetime.today": ("$dtNow", (), 0),

@@ -462,18 +462,31 @@ function $dtFromInstant(s, us, tz) {
 }
 
 // @helper $dtFromTimestamp
-// datetime.fromtimestamp(ts, tz=None) (naive: UTC, the runtime's zone); utcfromtimestamp(ts).
-function $dtFromTimestamp(ts, tz) {
+// datetime.fromtimestamp(ts, tz=None) (naive: the runtime's zone, UTC), utcfromtimestamp(ts) (utc true),
+// and date.fromtimestamp(ts) (dateOnly: the seconds floored, as CPython's ROUND_FLOOR).
+function $dtFromTimestamp(ts, tz, utc, dateOnly) {
   if (!$isNum(ts)) throw new TypeError(`'${$typeName(ts)}' object cannot be interpreted as an integer`);
   ts = +ts;
-  if (!$Number.isFinite(ts)) throw new $ValueError(ts !== ts ? "Invalid value NaN (not a number)" : "cannot convert float infinity to integer");
+  if (ts !== ts) throw new $ValueError("Invalid value NaN (not a number)");
+  if (!(ts > -9223372036854775808 && ts < 9223372036854775808)) throw new $OverflowError("timestamp out of range for platform time_t");
   tz = $checkTz(tz);
-  let whole = $Math.trunc(ts);
-  let frac = $roundHalfEven((ts - whole) * 1e6);
-  if (frac >= 1e6) { frac -= 1e6; whole += 1; } else if (frac < 0) { frac += 1e6; whole -= 1; }
-  if (whole < -62135596800 || whole > 253402300799) throw new $ValueError(`year ${$civilFromDays($Math.floor((whole + (tz === null ? 0 : tz.$us / 1e6)) / 86400))[0]} is out of range`);
+  let whole, frac;
+  if (dateOnly) { whole = $Math.floor(ts); frac = 0; }
+  else {
+    whole = $Math.trunc(ts);
+    frac = $roundHalfEven((ts - whole) * 1e6);
+    if (frac >= 1e6) { frac -= 1e6; whole += 1; } else if (frac < 0) { frac += 1e6; whole -= 1; }
+  }
+  const year = (s) => $civilFromDays($Math.floor(s / 86400))[0];
+  // the broken-down UTC time first (its year checked), then, for a naive local time, CPython's probe of
+  // a day earlier for a fold
+  if (year(whole) < 1 || year(whole) > 9999) throw new $ValueError(`year ${year(whole)} is out of range`);
+  if (tz === null && !utc && !dateOnly && year(whole - 86400) < 1) throw new $ValueError(`year ${year(whole - 86400)} is out of range`);
   return $dtFromInstant(whole, frac, tz);
 }
+
+// @helper $dtUtcFromTimestamp
+function $dtUtcFromTimestamp(ts) { return $dtFromTimestamp(ts, null, true); }
 
 // @helper $dtNow
 // datetime.now(tz=None) from the runtime's clock (segfn check freezes it on both sides).
@@ -487,7 +500,7 @@ function $dtNow(tz) {
 function $dateToday() { return $dtNow(null).date(); }
 
 // @helper $dateFromTimestamp
-function $dateFromTimestamp(ts) { return $dtFromTimestamp(ts, null).date(); }
+function $dateFromTimestamp(ts) { return $dtFromTimestamp(ts, null, false, true).date(); }
 
 // @helper $dateFromIso
 // date.fromisoformat(s): the date forms of CPython 3.11's grammar only.

@@ -136,7 +136,24 @@ def f(x):
     u = datetime.utcfromtimestamp(x)
     return [d.isoformat(), u.isoformat(), d.timestamp(), datetime(2024, 3, 5, 10, 20, 30).timestamp(),
             date.fromtimestamp(x).isoformat(), datetime.fromtimestamp(x, timezone(timedelta(hours=1))).isoformat()]
-""", [0, 1709634030.25, -1.5, 1e9, 253402300799]),
+""", [0, 1709634030.25, -1.5, 1e9, 253402300799, -5e-07, 2.5e-06, 1709634030.9999995]),
+    "timestamp_range_errors": ("""
+def f(x):
+    out = []
+    for which in range(4):
+        try:
+            if which == 0:
+                out.append(datetime.fromtimestamp(x).isoformat())
+            elif which == 1:
+                out.append(datetime.fromtimestamp(x, timezone(timedelta(hours=-5))).isoformat())
+            elif which == 2:
+                out.append(datetime.utcfromtimestamp(x).isoformat())
+            else:
+                out.append(date.fromtimestamp(x).isoformat())
+        except (ValueError, OverflowError, TypeError) as e:
+            out.append([type(e).__name__, str(e)])
+    return out
+""", [253402300800, -62135596800, -62135596801, 1e20, -1e20, -64344659202.0679, True, "1", None]),
     "isoformat_variants": ("""
 def f(x):
     d = datetime(2024, 3, 5, 1, 2, 3, x, tzinfo=timezone(timedelta(hours=-1, seconds=-30)))
