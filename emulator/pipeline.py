@@ -13,6 +13,7 @@ the pipeline.
 
 from __future__ import annotations
 
+import base64
 import random
 import re
 from dataclasses import dataclass, field, replace
@@ -66,6 +67,15 @@ _AUTH_HEADERS = frozenset({"authorization", "proxy-authorization", "x-api-key", 
 LONG_SECRET = 8  # characters: a secret this long is masked wherever it appears, a shorter one only as a token
 
 
+def _encodings(secret: str) -> set[str]:
+    """What a function commonly makes of a secret before it sends or prints it."""
+    raw = secret.encode("utf-8")
+    out = {secret.upper(), secret.lower(), secret.swapcase()}
+    for encoded in (base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode()):
+        out |= {encoded, encoded.rstrip("=")}
+    return out - {secret}
+
+
 class Redactor:
     """Masks every sensitive setting's value, and credentials in auth headers, with ``***``,
     without damaging data that only looks like a secret (docs/semantics.md, "Secrets").
@@ -75,12 +85,17 @@ class Redactor:
       next to a letter, digit, ``-`` or ``_`` (``apiKey = "test"`` masks ``API-Key test`` and
       ``?key=test``, never ``tester-1`` or ``m-test-1``).
     - A string value or key equal to a secret is masked whatever its length.
+    - A long secret upper- or lower-cased, or in base64, counts as the secret (``_encodings``).
     So what is masked does not depend on the secret's value, only on where the function put it, and
     goldens are the same whichever key a run used.
     """
 
     def __init__(self, secrets: set[str]) -> None:
-        self.secrets = sorted((s for s in secrets if isinstance(s, str) and len(s) >= 3), key=len, reverse=True)
+        given = {s for s in secrets if isinstance(s, str) and len(s) >= 3}
+        # a long secret is also masked as a function commonly transforms it: upper or lower case, or
+        # base64 (standard or URL-safe, with or without padding), e.g. key.upper() printed to a log
+        given |= {v for s in given if len(s) >= LONG_SECRET for v in _encodings(s) if len(v) >= LONG_SECRET}
+        self.secrets = sorted(given, key=len, reverse=True)
         self._exact = frozenset(self.secrets)
         long = [re.escape(s) for s in self.secrets if len(s) >= LONG_SECRET]
         short = [re.escape(s) for s in self.secrets if len(s) < LONG_SECRET]

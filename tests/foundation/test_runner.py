@@ -266,6 +266,7 @@ def test_stdout_stderr_and_logging_are_the_functions_logs_not_the_terminals(runn
     assert invocation.logs == ("canary-k3y-0451", "stderr canary-k3y-0451", "stdout canary-k3y-0451",
                                "raw stdout canary-k3y-0451", "console canary-k3y-0451",
                                "INFO:root:logging canary-k3y-0451", "WARNING:side.doors:logger canary-k3y-0451",
-                               "ERROR:root:root canary-k3y-0451")
+                               "ERROR:root:root canary-k3y-0451",
+                               "transformed CANARY-K3Y-0451 canary-k3y-0451 Y2FuYXJ5LWszeS0wNDUx Y2FuYXJ5LWszeS0wNDUx")
     print("after the call")  # outside a handler the terminal is the terminal again
     assert capfd.readouterr().out == "after the call\n"

@@ -3,6 +3,7 @@ BaseExceptions, and leaking its secret setting through stdout, stderr, logging a
 ``properties.do`` chooses; ``do: "all"`` tries every side door in one call and then returns."""
 
 import asyncio
+import base64
 import logging
 import sys
 
@@ -35,6 +36,8 @@ def leak(key):
     logging.info("logging %s", key)
     logging.getLogger("side.doors").warning("logger %s", key)
     logging.getLogger().error("root %s", key)
+    print("transformed", key.upper(), key.lower(), base64.b64encode(key.encode()).decode(),
+          base64.urlsafe_b64encode(key.encode()).decode().rstrip("="))
 
 
 async def on_track(event, settings):
