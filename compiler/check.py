@@ -342,11 +342,15 @@ def masked(settings: dict, fn: FunctionModule) -> dict:
 def describe(diff: Difference, fn: FunctionModule, settings: dict) -> str:
     """A reproduction of one difference, ready to paste into a fixture (``settings``: the checker's
     default, used when the case names none; sensitive values are masked)."""
+    headers_differ = any(part.endswith(".headers") for part in diff.what)
+
     def side(s: Side) -> str:
         lines = [(f"raised {s.error[0]}: {s.error[1]}" + (f" (at {s.where})" if s.where else "")) if s.error
                  else f"returned {json.dumps(s.returned, ensure_ascii=False)}"]
         for r in s.requests:
             lines.append(f"{r['method']} {r['url']} {json.dumps(r['body'], ensure_ascii=False)}")
+            if headers_differ:  # only then: they are long, and mostly the same on both sides
+                lines.append(f"  headers {json.dumps(r['headers'], ensure_ascii=False, sort_keys=True)}")
         lines += [f"log: {line}" for line in s.logs]
         return "\n      ".join(lines)
 

@@ -405,6 +405,23 @@ def test_a_reproduction_never_shows_a_sensitive_setting_even_echoed_in_an_error(
     assert secret not in text and "<sensitive>" in text
 
 
+def test_a_difference_in_headers_shows_the_headers_of_both_sides():
+    """A tester's check said "difference in requests[0].headers" and showed no header."""
+    from segfn.compiler.check import Case, Difference, Side, describe
+    from segfn.emulator.runner import load_function
+
+    fn = load_function(REPO / "functions/sprig.py")
+    secret = "sk-live-secret-1"
+    sent = [{"method": "POST", "url": "https://x.example/h", "body": {"a": 1},
+             "headers": {"authorization": f"API-Key {secret}", "x-signature": signature}}
+            for signature in ("t=1700000000,v1=ab", "t=1700000001,v1=cd")]
+    diff = Difference(Case("x", {"type": "track"}, settings={"apiKey": secret}), ["requests[0].headers"],
+                      Side(sent[:1], None, None), Side(sent[1:], None, None))
+    text = describe(diff, fn, {})
+    assert '"x-signature": "t=1700000000,v1=ab"' in text and '"x-signature": "t=1700000001,v1=cd"' in text
+    assert secret not in text
+
+
 # -- point 6: the JSON report ---------------------------------------------------------------------
 
 
