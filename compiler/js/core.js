@@ -100,6 +100,11 @@ function $eq(a, b) {
     const ka = $Object.keys(a);
     if (ka.length !== $Object.keys(b).length) return false;
     for (const k of ka) if (!$Object.hasOwn(b, k) || (a[k] !== b[k] && !$eq(a[k], b[k]))) return false;
+    const ka$ = a[$MISSING], kb$ = b[$MISSING];  // two OrderedDicts are equal only in the same order
+    if (ka$ !== undefined && kb$ !== undefined && ka$.name === "OrderedDict" && kb$.name === "OrderedDict") {
+      const kb = $Object.keys(b);
+      for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return false;
+    }
     return true;
   }
   if (a instanceof $Set) {

@@ -70,7 +70,9 @@ def f(x):
     o.move_to_end("k", last=False)
     first = o.popitem(last=False)
     last = o.popitem()
-    out = [list(o.items()), first, last, repr(o), repr(OrderedDict()), o == dict(o)]
+    out = [list(o.items()), first, last, repr(o), repr(OrderedDict()), o == dict(o),
+           OrderedDict(a=1, b=2) == OrderedDict(b=2, a=1), OrderedDict(a=1, b=2) == {"b": 2, "a": 1},
+           OrderedDict(a=1, b=2) == OrderedDict(a=1, b=2)]
     for call in (lambda: o.move_to_end("missing"), lambda: OrderedDict().popitem(), lambda: {"a": 1}.popitem(last=True)):
         try:
             out.append(call())
