@@ -1058,6 +1058,15 @@ class CallMixin:
         if qual == "random.getrandbits":
             (k,) = self.bind(node, ("k",), "getrandbits", required=1)
             return f"$getrandbits($randbitsCount({k}))"
+        if qual == "random.sample":
+            for k in node.keywords:
+                if k.arg == "counts":
+                    raise Reject(k, "sample(counts=) is not supported")
+            vals = self.bind(node, ("population", "k"), "sample", required=2)
+            return f"$sample({self.args_js(vals)})"
+        if qual == "random.choices":
+            vals = self.bind(node, ("population", "weights", "cum_weights", "k"), "choices", required=1)
+            return f"$choices({self.args_js(vals)})"
         helpers = {"random.choice": ("$choice", ("seq",)), "random.shuffle": ("$shuffle", ("x",)),
                    "random.uniform": ("$uniform", ("a", "b"))}
         if qual in helpers:

@@ -43,7 +43,7 @@ STD_NAMES = {
     "logging.warning", "logging.error", "logging.exception", "logging.critical", "logging.log", "uuid.uuid4",
     "uuid.uuid5", "uuid.UUID", "uuid.NAMESPACE_DNS", "uuid.NAMESPACE_URL", "uuid.NAMESPACE_OID", "uuid.NAMESPACE_X500",
     "random.random", "random.randint", "random.randrange", "random.choice", "random.shuffle", "random.uniform",
-    "random.getrandbits",
+    "random.getrandbits", "random.sample", "random.choices",
     "hashlib.sha224", "hashlib.sha384", "hashlib.sha512", "hashlib.new", "hmac.new", "hmac.compare_digest", "hmac.digest",
     "urllib.parse", "urllib.parse.quote", "urllib.parse.quote_plus", "urllib.parse.unquote",
     "urllib.parse.unquote_plus", "urllib.parse.urlencode", "urllib.parse.urlparse", "urllib.parse.urlsplit",

@@ -504,3 +504,69 @@ function $uniform(a, b) {
   if (!$isNum(a) || !$isNum(b)) throw $binopError("-", b, a);
   return +a + (+b - +a) * $random();
 }
+
+// @helper $sample
+// random.sample(population, k): Lib/random.py's pool or set method, as CPython picks between them
+function $sample(population, k) {
+  const range = population !== null && typeof population === "object" && population.$pytype === "range";
+  if (!(typeof population === "string" || $Array.isArray(population) || range)) {
+    throw new TypeError("Population must be a sequence.  For dicts or sets, use sorted(d).");
+  }
+  const items = $Array.isArray(population) ? population : $list(population);
+  const n = items.length;
+  if (!$isIntLike(k)) throw new TypeError(`'${$typeName(k)}' object cannot be interpreted as an integer`);
+  k = +k;
+  if (!(0 <= k && k <= n)) throw new $ValueError("Sample larger than population or is negative");
+  const result = new $Array(k).fill(null);
+  let setsize = 21;
+  if (k > 5) setsize += 4 ** $Math.ceil($Math.log(k * 3) / $Math.log(4));
+  if (n <= setsize) {
+    const pool = items.slice();
+    for (let i = 0; i < k; i++) {
+      const j = $randbelow(n - i);
+      result[i] = pool[j];
+      pool[j] = pool[n - i - 1];
+    }
+  } else {
+    const selected = new Set();
+    for (let i = 0; i < k; i++) {
+      let j = $randbelow(n);
+      while (selected.has(j)) j = $randbelow(n);
+      selected.add(j);
+      result[i] = items[j];
+    }
+  }
+  return result;
+}
+
+// @helper $choices
+// random.choices(population, weights=None, *, cum_weights=None, k=1)
+function $choices(population, weights, cumWeights, k) {
+  if (k === undefined) k = 1;
+  const items = typeof population === "string" ? $Array.from(population) : $list(population);
+  const n = items.length;
+  const count = $isIntLike(k) ? +k : (() => { throw new TypeError(`'${$typeName(k)}' object cannot be interpreted as an integer`); })();
+  const out = [];
+  if (cumWeights === undefined || cumWeights === null) {
+    if (weights === undefined || weights === null) {
+      for (let i = 0; i < count; i++) out.push($getitem(items, $Math.floor($random() * n)));
+      return out;
+    }
+    cumWeights = [];
+    let acc;
+    for (const w of $iter(weights)) { acc = acc === undefined ? w : $add(acc, w); cumWeights.push(acc); }
+  } else if (weights !== undefined && weights !== null) {
+    throw new TypeError("Cannot specify both weights and cumulative weights");
+  } else cumWeights = $list(cumWeights);
+  if (cumWeights.length !== n) throw new $ValueError("The number of weights does not match the population");
+  const total = $add(cumWeights[n - 1], 0.0);
+  if (!(total > 0)) throw new $ValueError("Total of weights must be greater than zero");
+  if (!$Number.isFinite(total)) throw new $ValueError("Total of weights must be finite");
+  for (let i = 0; i < count; i++) {
+    const x = $random() * total;
+    let lo = 0, hi = n - 1;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if ($lt(x, cumWeights[mid])) hi = mid; else lo = mid + 1; }
+    out.push(items[lo]);
+  }
+  return out;
+}

@@ -93,7 +93,10 @@ def on_track(event, settings):
         "bits": random.getrandbits(40), "uuid": str(u), "hex": u.hex, "version": u.version, "repr": repr(u),
         "uuid5": str(uuid.uuid5(uuid.NAMESPACE_DNS, event["userId"])), "url5": uuid.uuid5(uuid.NAMESPACE_URL, "é").hex,
         "same": uuid.UUID(str(u)) == u, "time": time.time(), "now": datetime.now(timezone.utc).isoformat(),
-        "messageId": f"msg-{uuid.uuid4()}",
+        "messageId": f"msg-{uuid.uuid4()}", "sample": random.sample(items, 3), "sample_big": random.sample(range(100), 8),
+        "sample_str": random.sample("abcdef", 2), "choices": random.choices("abc", k=4),
+        "weighted": random.choices(["x", "y", "z"], weights=[1, 0, 3], k=5),
+        "cumulative": random.choices(["x", "y"], cum_weights=[0.5, 1.0], k=3),
     }
 """
 
@@ -111,7 +114,10 @@ import random
 def on_track(event, settings):
     out = []
     for call in (lambda: random.choice([]), lambda: random.randrange(5, 5), lambda: random.randint(3, 1),
-                 lambda: random.randrange(0, 10, 0), lambda: random.randrange(1.5), lambda: random.shuffle("ab")):
+                 lambda: random.randrange(0, 10, 0), lambda: random.randrange(1.5), lambda: random.shuffle("ab"),
+                 lambda: random.sample({"a": 1}, 1), lambda: random.sample([1, 2], 3),
+                 lambda: random.choices([1, 2], weights=[1]), lambda: random.choices([1], weights=[0]),
+                 lambda: random.choices([1], [1], cum_weights=[1])):
         try:
             out.append(call())
         except (IndexError, ValueError, TypeError) as e:
