@@ -273,8 +273,16 @@ function $bool(x) { return x === undefined ? false : $truthy(x); }
 // @helper $deepcopy
 function $deepcopy(x) {
   if (x === null || typeof x !== "object") return x;
-  if ($Array.isArray(x)) { const out = x.map($deepcopy); return $Object.isFrozen(x) ? $Object.freeze(out) : out; }
-  if ($isDict(x)) { const out = {}; for (const k of $Object.keys(x)) $setitem(out, k, $deepcopy(x[k])); return out; }
+  if ($Array.isArray(x)) {
+    if (x.$fields !== undefined) return x;  // urllib.parse's results: tuples of strs
+    const out = x.map($deepcopy);
+    return $Object.isFrozen(x) ? $Object.freeze(out) : out;
+  }
+  if ($isDict(x)) {
+    const out = x[$MISSING] !== undefined ? x[$MISSING].copy({}) : {};  // defaultdict, Counter, OrderedDict keep their kind
+    for (const k of $Object.keys(x)) $setitem(out, k, $deepcopy(x[k]));
+    return out;
+  }
   if (x instanceof $Set) return $mkset(x, x.$frozen);
   if (x instanceof $Uint8Array) return x.slice();
   return x;
@@ -284,7 +292,7 @@ function $deepcopy(x) {
 function $copy(x) {
   if (x === null || typeof x !== "object") return x;
   if ($Array.isArray(x)) return $Object.isFrozen(x) ? x : x.slice();
-  if ($isDict(x)) return $dictMerge([x]);
+  if ($isDict(x)) return x[$MISSING] !== undefined ? x[$MISSING].copy(x) : $dictMerge([x]);
   if (x instanceof $Set) return $mkset(x, x.$frozen);
   return x;
 }

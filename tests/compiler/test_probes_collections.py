@@ -80,6 +80,18 @@ def f(x):
             out.append([type(e).__name__, str(e)])
     return out
 """, [[["a", 1], ["b", 2], ["c", 3]], {"x": 1, "y": 2}]),
+    "copies_keep_the_kind": ("""
+import copy
+
+def f(x):
+    dd = defaultdict(list, {"a": [1]})
+    c = Counter(x)
+    o = OrderedDict(b=1, a=2)
+    d2, c2, o2 = copy.deepcopy(dd), copy.copy(c), copy.deepcopy(o)
+    d2["new"].append(1)
+    dd["a"].append(2)
+    return [repr(d2), repr(dd), repr(c2), c2["missing"], repr(o2), o2 == OrderedDict(a=2, b=1), repr(copy.copy(dd))]
+""", [["a", "b", "a"]]),
     "itertools_forms": ("""
 def f(x):
     return [list(chain(x, [9], "ab")), list(chain.from_iterable([x, x])), list(islice(x, 2)), list(islice(x, 1, None)),
