@@ -897,6 +897,10 @@ class CallMixin:
             self._n(node, 0, 0, "time")
             return "(Date.now() / 1000)"
         if qual == "hashlib.new":
+            name_node = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "name"), None)
+            name = self.constant_str(name_node) if name_node is not None else None
+            if name is not None and name.lower() not in ("md5", "sha1", "sha224", "sha256", "sha384", "sha512"):
+                raise Reject(name_node, f"hashlib.new({name!r}) is not supported (md5, sha1, sha224, sha256, sha384, sha512)")
             vals = self.bind(node, ("name", "data"), "new", required=1)
             return f"new $Hash({self.args_js(vals)})"
         if qual.startswith("hashlib."):

@@ -4,7 +4,9 @@
 // @helper $Hash
 class $Hash {
   constructor(name, data) {
-    if (!$Object.hasOwn($HASH_SIZES, name)) throw new $ValueError(`unsupported hash type ${name}`);
+    if (typeof name !== "string") throw new TypeError("name must be a string");
+    if (!$Object.hasOwn($HASH_SIZES, name.toLowerCase())) throw new $ValueError(`unsupported hash type ${name}`);
+    name = name.toLowerCase();
     this.name = name; this.name$ = name; this.$pytype = "_hashlib.HASH"; this.$chunks = [];  // name$: Python's .name
     this.digest_size = $HASH_SIZES[name][0]; this.block_size = $HASH_SIZES[name][1];
     if (data !== undefined && data !== null) this.update(data);

@@ -26,7 +26,8 @@ def f(x):
     "hashlib_errors": ("""
 def f(x):
     out = []
-    for call in (lambda: hashlib.sha512(x), lambda: hashlib.new(x), lambda: hashlib.sha224().update(x)):
+    for call in (lambda: hashlib.sha512(x), lambda: hashlib.new(x), lambda: hashlib.sha224().update(x),
+                 lambda: hashlib.new(x.upper(), x.encode()), lambda: hashlib.new(len(x))):
         try:
             out.append(call().hexdigest())
         except (TypeError, ValueError, AttributeError) as e:
@@ -96,6 +97,8 @@ REFUSED = [
      "hmac.new()'s digestmod must be a hashlib constructor", "json.dumps"),
     ("import hashlib\ndef g(x):\n    return hashlib.sha3_256(x)", "hashlib.sha3_256 is not in the supported",
      "hashlib.sha3_256"),
+    ("import hashlib\ndef g(x):\n    return hashlib.new('sha3_256', x)", "hashlib.new('sha3_256') is not supported",
+     "'sha3_256'"),
     ("import hashlib\ndef g(x):\n    return hashlib.blake2b(x)", "hashlib.blake2b is not in the supported",
      "hashlib.blake2b"),
 ]
