@@ -304,15 +304,20 @@ class CallMixin:
         ``**fields``) at run time against its signature."""
         if info.is_async:
             self._need_await(node, awaited, f"{label}()")
+        deferred = info.is_async and id(node) in self.module.coroutine_ok  # an argument of asyncio.gather
         if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
             for k in node.keywords:
                 if k.arg is not None:
                     self.module.signatures.saw_param(info, k.arg, "any")
             for p in info.params():
                 self.module.signatures.saw_param(info, p, "any")
-            return (f"{info.js}(...$bindArgs({self.signature_js(info, 0)}, {self.positional_js(node, info.name)}, "
-                    f"{self.keywords_js(node, info.name)}))")
-        return f"{info.js}({self.bind_user(node, info, label)})"
+            args = (f"...$bindArgs({self.signature_js(info, 0)}, {self.positional_js(node, info.name)}, "
+                    f"{self.keywords_js(node, info.name)})")
+        else:
+            args = self.bind_user(node, info, label)
+        if deferred:  # its arguments now, its body when gather runs it (a Python coroutine starts there)
+            return f"$coroutine({info.js}, [{args}])"
+        return f"{info.js}({args})"
 
     def dynamic_call(self, callee: str, node: ast.Call, label: str) -> str:
         """A call of a value: a function, lambda, bound method or class held in a variable."""

@@ -189,16 +189,32 @@ function $dictRest(d, keys) {
   return out;
 }
 
+// @helper $coroutine
+// A coroutine object: f's arguments already evaluated, its body not started (asyncio.gather starts it,
+// as CPython's event loop does; one never started never runs, as a coroutine never awaited).
+class $Coroutine {
+  constructor(f, args) { this.f = f; this.args = args; }
+  start() { return this.f(...this.args); }
+}
+function $coroutine(f, args) { return new $Coroutine(f, args); }
+
 // @helper $gather
-// await asyncio.gather(*aws): the results in argument order; the first exception raised (in time)
-// propagates, the others keep running, as CPython's; return_exceptions=True puts exceptions in the list.
+// await asyncio.gather(*aws): each coroutine started in argument order, the results in that order;
+// the first exception raised (in time) propagates, the others keep running, as CPython's;
+// return_exceptions=True puts exceptions in the list. A non-awaitable argument is CPython's TypeError
+// (the coroutines before it were started, as CPython schedules them: their failures are not reported).
 async function $gather(aws, returnExceptions) {
+  const started = [];
   for (const a of aws) {
-    if (a === null || (typeof a !== "object" && typeof a !== "function") || typeof a.then !== "function") {
-      throw new TypeError("An asyncio.Future, a coroutine or an awaitable is required");
+    if (a instanceof $Coroutine) { started.push(a.start()); continue; }
+    if (a !== null && (typeof a === "object" || typeof a === "function") && typeof a.then === "function") {
+      started.push(a);
+      continue;
     }
+    for (const p of started) p.then(null, () => null);
+    throw new TypeError("An asyncio.Future, a coroutine or an awaitable is required");
   }
-  if (!returnExceptions) return Promise.all(aws);
-  const settled = await Promise.allSettled(aws);
+  if (!returnExceptions) return Promise.all(started);
+  const settled = await Promise.allSettled(started);
   return settled.map((r) => (r.status === "fulfilled" ? r.value : r.reason));
 }

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from segfn.compiler import compile_module
+from segfn.compiler.check import describe
 from segfn.compiler.steering import Budget, check_bundle
 
 CORPUS = Path(__file__).with_name("corpus")
@@ -42,10 +43,9 @@ def test_each_compiles_as_written_and_agrees_with_cpython(harness, name, monkeyp
         outcome = run.outcome
         assert outcome.cases > 20, outcome
         # Python and the bundle must agree; an answer that changes with the developer's time zone (a
-        # naive timestamp's .timestamp(), wavefront_events) is the check's warning, not a difference:
-        # every place a function runs is UTC, as Segment is
+        # naive timestamp's .timestamp()) is the check's warning, not a difference: every place a
+        # function runs is UTC, as Segment is
         differences = [d for d in outcome.differences if not d.time_zone]
-        assert not differences, "\n\n".join(
-            f"{d.case.origin}: {d.what}\n  Python {d.python}\n  Node   {d.node}" for d in differences[:5])
+        assert not differences, "\n\n".join(describe(d, run.fn, run.checker.settings) for d in differences[:5])
     finally:
         run.checker.close()

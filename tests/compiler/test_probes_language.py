@@ -334,6 +334,25 @@ async def f(x):
         return [shown, await gather(*[check(v) for v in x])]
     except (ValueError, KeyError) as e:
         return [shown, type(e).__name__, str(e)]''', [[1, 2], [1, -1, 0], [0, -2], []]),
+    "gather_starts_no_coroutine_before_its_arguments_are_all_made": ('''
+import asyncio
+
+async def work(log, tag):
+    log.append(tag)
+    res = await fetch(f"https://api.example.com/{tag}")
+    if tag.startswith("fail"):
+        raise ValueError(tag)
+    return (await res.json())["path"]
+
+async def f(x):
+    log = []
+    try:
+        done = await asyncio.gather(work(log, "fail-a"), work(log, x["second"]), *[work(log, t) for t in x.get("more", [])])
+        return ["done", done, log]
+    except KeyError as e:
+        return ["key", str(e), log]
+    except ValueError as e:
+        return ["value", str(e), log]''', [{}, {"second": "b"}, {"second": "b", "more": ["c", "fail-d"]}]),
     "gather_of_a_non_awaitable": ('''
 import asyncio
 

@@ -1,6 +1,6 @@
 """Optimizely: conversions from track calls, resolved against the project's datafile."""
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from segfn.runtime import EventNotSupported, RetryError, Setting, fetch
 
@@ -28,6 +28,11 @@ def tags(properties: dict) -> tuple[dict, dict]:
     return extra, out
 
 
+def epoch_millis(timestamp: str) -> int:
+    moment = datetime.fromisoformat(timestamp)
+    return int(moment.replace(tzinfo=moment.tzinfo or timezone.utc).timestamp() * 1000)
+
+
 def visitor(visitor_id, event, entity_id, datafile) -> dict:
     extra, event_tags = tags(event.get("properties") or {})
     attributes = []
@@ -35,7 +40,7 @@ def visitor(visitor_id, event, entity_id, datafile) -> dict:
         attributes.append({"entity_id": "$opt_bot_filtering", "key": "$opt_bot_filtering", "type": "custom",
                            "value": datafile["botFiltering"]})
     conversion = {"key": event["event"], "entity_id": entity_id, "uuid": event.get("messageId"),
-                  "timestamp": int(datetime.fromisoformat(event["timestamp"]).timestamp() * 1000),
+                  "timestamp": epoch_millis(event["timestamp"]),
                   "tags": event_tags, **extra}
     return {"visitor_id": visitor_id, "attributes": attributes,
             "snapshots": [{"decisions": [], "events": [conversion]}]}

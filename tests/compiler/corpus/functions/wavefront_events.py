@@ -1,6 +1,6 @@
 """Wavefront: an instantaneous event per track call, with checked annotations."""
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from segfn.runtime import EventNotSupported, InvalidEventPayload, Setting, ValidationError, fetch
 
@@ -18,7 +18,10 @@ ANNOTATIONS = {
 
 
 def millis(timestamp: str) -> int:
-    return int(datetime.fromisoformat(timestamp).timestamp() * 1000)
+    moment = datetime.fromisoformat(timestamp)
+    if moment.tzinfo is None:  # Segment's timestamps are UTC; a naive one must not take the machine's zone
+        moment = moment.replace(tzinfo=timezone.utc)
+    return int(moment.timestamp() * 1000)
 
 
 async def on_track(event, settings):
