@@ -302,6 +302,12 @@ async function handle(line) {
   }
 }
 
+// A promise a bundle started and no one awaited (a coroutine CPython would not even have started)
+// rejecting later must not end the harness: Node 20 exits on it, and every later call died with it.
+// It is counted, not printed (nobody reads stderr until the harness ends).
+let unawaitedRejections = 0;
+process.on("unhandledRejection", () => { unawaitedRejections += 1; });
+
 const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
 rl.on("line", (line) => { handle(line); });
 rl.on("close", () => process.exit(0));

@@ -98,6 +98,7 @@ class NodeHarness:
             except queue.Empty:
                 raise HarnessError(f"the Node harness gave no answer in {self.answer_timeout:g} s") from None
             if line is None:
+                self.lines.put(None)  # every later read learns it too (it waited forever on an empty queue)
                 raise HarnessError("the Node harness exited: " + self.proc.stderr.read()[-2000:])
             msg = json.loads(line)
             if "fetch" in msg:

@@ -1,0 +1,40 @@
+"""The Node harness outlives what one bundle does: a promise the bundle started and never awaited
+rejecting later (Node 20 exits on an unhandled rejection, and every later call of the session died
+with it: the corpus found it through asyncio.gather), and it says so when Node is gone."""
+
+from __future__ import annotations
+
+import pytest
+
+from segfn.compiler.node import HarnessError, NodeHarness
+
+pytestmark = pytest.mark.node
+
+ORPHAN = """
+async function onTrack(event, settings) {
+  new Promise((_, reject) => setTimeout(() => reject(new Error("nobody awaits this")), 1));
+  Promise.reject(new TypeError("nor this"));
+  return event.n;
+}
+"""
+
+
+def test_a_rejection_no_one_awaits_does_not_end_the_harness():
+    with NodeHarness() as harness:
+        bundle, handlers = harness.load(ORPHAN)
+        assert handlers == ["onTrack"]
+        for n in range(3):
+            (result,) = harness.call_many(bundle, [("onTrack", {"n": n}, {})], None)
+            assert result.returned == n and result.error is None
+        assert harness.proc.poll() is None  # still running
+
+
+def test_calls_after_node_is_gone_fail_at_once_and_say_so():
+    harness = NodeHarness(answer_timeout=30)
+    bundle, _ = harness.load(ORPHAN)
+    harness.proc.kill()
+    harness.proc.wait()
+    for _ in range(2):
+        with pytest.raises(HarnessError, match="the Node harness exited"):
+            harness.call_many(bundle, [("onTrack", {"n": 1}, {})], None)
+    harness.close()
