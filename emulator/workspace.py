@@ -29,6 +29,7 @@ MAX_FUNCTIONS = 25  # functions per workspace (functions/usage.md)
 MAX_INSERT_NAME = 120  # an insert function's display name, in characters (insert-functions.md)
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+_PLACEHOLDER = re.compile(r"\$\{([^}]*)(\})?")  # any ${...}, well formed or not
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
@@ -117,6 +118,11 @@ def key_path(parts: Any) -> str:
 def interpolate(value: Any, env: Mapping[str, str], where: str, problems: list[str]) -> Any:
     """Replace ``${VAR}`` / ``${VAR:-default}`` in every string of a settings value."""
     if isinstance(value, str):
+        malformed = _malformed_placeholder(value)
+        if malformed:
+            problems.append(f"{where}: {malformed}")
+            return value
+
         def substitute(match: re.Match[str]) -> str:
             name, default = match.group(1), match.group(2)
             if name in env:
@@ -132,6 +138,19 @@ def interpolate(value: Any, env: Mapping[str, str], where: str, problems: list[s
     if isinstance(value, list):
         return [interpolate(v, env, f"{where}[{i}]", problems) for i, v in enumerate(value)]
     return value
+
+
+def _malformed_placeholder(value: str) -> str | None:
+    """What is wrong with the first ``${`` in ``value`` that is not ``${NAME}`` or ``${NAME:-default}``,
+    or None. Said by position and rule, never with the text: the value may be a secret."""
+    for match in _PLACEHOLDER.finditer(value):
+        at = f"the placeholder at character {match.start() + 1}"
+        if match.group(2) is None:
+            return f"{at} has no closing '}}' (write ${{NAME}} or ${{NAME:-default}})"
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(:-.*)?", match.group(1), re.DOTALL):
+            return (f"{at} does not name an environment variable (a name is letters, digits and _, "
+                    f"not starting with a digit; write ${{NAME}} or ${{NAME:-default}})")
+    return None
 
 
 def parse_workspace(data: dict[str, Any], *, root: Path, env: Mapping[str, str] | None = None,

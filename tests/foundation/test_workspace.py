@@ -196,3 +196,27 @@ def test_a_required_setting_set_from_the_environment_is_checked_after_interpolat
     text = CONTRACT.replace("${SPRIG_API_KEY:-test-key}", "${SPRIG_API_KEY:-}")
     [problem] = problems(tmp_path, text)
     assert problem.endswith("destinations[0].settings.apiKey: sprig.py's setting (API Key) is required but not set")
+
+
+# --- a malformed ${...} is a problem, never the literal value (tester's report, point 1) ---
+
+
+@pytest.mark.parametrize("value, said", [
+    ("${LEAKY KEY", "the placeholder at character 1 has no closing '}'"),
+    ("sk-${LEAKY KEY}", "the placeholder at character 4 does not name an environment variable"),
+    ("${1ABC:-x}", "the placeholder at character 1 does not name an environment variable"),
+    ("${A:x}", "the placeholder at character 1 does not name an environment variable"),
+])
+def test_a_malformed_placeholder_is_a_problem_naming_the_key_path_and_never_the_value(tmp_path, value, said):
+    text = CONTRACT.replace("${SPRIG_API_KEY:-test-key}", value) + 'colour = "blue"\n'
+    found = problems(tmp_path, text, env={"LEAKY": "x", "A": "y"})
+    [problem] = [p for p in found if "settings.apiKey" in p]
+    assert f"destinations[0].settings.apiKey: {said}" in problem
+    assert "LEAKY" not in problem and "sk-" not in problem and "1ABC" not in problem
+    assert any("colour" in p for p in found)  # reported with every other problem
+
+
+def test_well_formed_placeholders_next_to_text_still_interpolate(tmp_path):
+    text = CONTRACT.replace("${SPRIG_API_KEY:-test-key}", "a-${K}-${M:-d:e}-$K-{x}")
+    ws = load_workspace(write(tmp_path, text), env={"K": "k"})
+    assert ws.destinations[0].settings == {"apiKey": "a-k-d:e-$K-{x}"}
