@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any, Generic, Hashable, TypeVar
 
 from .durations import parse_duration
+from .errors import unknown_key
 
 DEFAULT_SIZE = 20  # destination-functions.md: "Segment waits up to 10 seconds ... for 20 events"
 DEFAULT_WAIT = 10.0
@@ -48,10 +49,8 @@ def parse_batch(value: Any, where: str, problems: list[str]) -> BatchPolicy | bo
     if not isinstance(value, dict):
         problems.append(f"{where}: write batch = {{ size = 20, wait = \"10s\" }} or batch = false")
         return True
-    unknown = sorted(set(value) - {"size", "wait"})
-    if unknown:
-        problems.append(f"{where}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
-                        f"allowed keys: size, wait")
+    problems.extend(unknown_key(f"{where}.{key}", key, ("size", "wait"))
+                    for key in value if key not in ("size", "wait"))
     size = value.get("size", DEFAULT_SIZE)
     if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_SIZE:
         problems.append(f"{where}.size: must be a whole number from 1 to {MAX_SIZE} (Segment's default is "

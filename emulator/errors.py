@@ -137,3 +137,14 @@ class ConfigError(SegfnError):
     def __init__(self, problems: list[str] | str) -> None:
         self.problems = [problems] if isinstance(problems, str) else list(problems)
         super().__init__("\n".join(self.problems))
+
+
+def unknown_key(where: str, key: str, known: "list[str] | tuple[str, ...]") -> str:
+    """The problem for an unknown key at ``where`` (a key path ending in the key): ``destinations[0].
+    functoin: unknown key; did you mean 'function'? (allowed keys: ...)``. The suggestion is the closest
+    known key by ``difflib``'s ratio (0.6 or more), if there is one."""
+    import difflib
+
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"{where}: unknown key{hint} (allowed keys: {', '.join(sorted(known))})"

@@ -46,6 +46,7 @@ from urllib.parse import urlsplit
 from segfn.runtime import FetchError, Headers, Request, Response
 
 from .durations import parse_duration
+from .errors import unknown_key
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 NETWORK_ERRORS = ("ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH")
@@ -220,8 +221,7 @@ def _stub(entry: Any, where: str, problems: list[str]) -> Stub | None:
         problems.append(f"{where}: must be a table with url and an answer")
         return None
     before = len(problems)
-    problems.extend(f"{where}.{key}: unknown key; a stub has {', '.join(STUB_KEYS)}" for key in entry
-                    if key not in STUB_KEYS)
+    problems.extend(unknown_key(f"{where}.{key}", key, STUB_KEYS) for key in entry if key not in STUB_KEYS)
     url = entry.get("url")
     if not isinstance(url, str):
         problems.append(f"{where}.url: missing; write a URL pattern such as \"https://api.example.com/v1/**\"")
@@ -256,8 +256,7 @@ def _answer(raw: Any, where: str, problems: list[str], *, alone: bool = False) -
         problems.append(f"{where}: must be a table such as {{ status = 200, json = {{}} }}")
         return StubAnswer()
     if alone:
-        problems.extend(f"{where}.{key}: unknown key; an answer has {', '.join(ANSWER_KEYS)}" for key in raw
-                        if key not in ANSWER_KEYS)
+        problems.extend(unknown_key(f"{where}.{key}", key, ANSWER_KEYS) for key in raw if key not in ANSWER_KEYS)
     status = raw.get("status", 200)
     if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
         problems.append(f"{where}.status: must be an HTTP status from 100 to 599")

@@ -21,7 +21,7 @@ from typing import Any, Mapping
 from jsonschema import Draft202012Validator
 
 from .batching import BatchPolicy, parse_batch
-from .errors import ConfigError
+from .errors import ConfigError, unknown_key
 from .stubs import StubSet, load_stub_files, parse_stubs
 
 MAX_FILTERS = 10  # "Segment supports 10 filters per destination" (destination-filters.md, FAQ)
@@ -162,8 +162,7 @@ def parse_workspace(data: dict[str, Any], *, root: Path, env: Mapping[str, str] 
     deploy`` ships compiled bundles and never runs the Python)."""
     env = os.environ if env is None else env
     label = str(path) if path else "workspace.toml"
-    problems = [f"{label}: {key_path(e.absolute_path)}: {_say(e)}"
-                for e in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))]
+    problems = [f"{label}: {where}: {said}" for where, said in _shape_problems(data)]
     if not isinstance(data, dict):
         raise ConfigError(problems)
     sources = tuple(_source(raw) for _, raw in _tables(data, "sources", "name", "write_key"))
@@ -203,7 +202,7 @@ def parse_workspace(data: dict[str, Any], *, root: Path, env: Mapping[str, str] 
     problems += stub_problems + more_problems
     modules = _load_functions(destinations, label, problems) if functions else {}
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(_in_document_order(problems, data, label))
     return Workspace(name=data["name"], sources=sources, destinations=tuple(destinations), root=root, path=path,
                      stubs=StubSet([*stubs, *more_stubs]),
                      allow_network=tuple(h.lower() for h in data.get("allow_network", [])), functions=modules,
@@ -326,11 +325,56 @@ def _toml_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> str:
     return f"{path}:{line}:{col}: TOML syntax error: {reason}\n    {source}\n    {' ' * (col - 1)}^"
 
 
-def _say(error: Any) -> str:
-    if error.validator == "additionalProperties":
-        allowed = ", ".join(sorted(error.schema.get("properties", {})))
-        return f"{error.message.split('(')[-1].rstrip(')')}; allowed keys: {allowed}"
-    return error.message
+def _shape_problems(data: Any) -> list[tuple[str, str]]:
+    """The schema's findings as (key path, what is wrong); an unknown key is named by its own path
+    (``destinations[0].functoin``), not its table's, with the closest allowed key as a suggestion."""
+    found: list[tuple[str, str]] = []
+    for error in _validator().iter_errors(data):
+        path = list(error.absolute_path)
+        if error.validator == "additionalProperties" and error.schema.get("additionalProperties") is False \
+                and isinstance(error.instance, dict):
+            known = list(error.schema.get("properties", {}))
+            patterns = list(error.schema.get("patternProperties", {}))
+            for key in error.instance:
+                if key not in known and not any(re.search(p, key) for p in patterns):
+                    where = key_path([*path, key])
+                    found.append((where, unknown_key(where, key, known).split(": ", 1)[1]))
+        else:
+            found.append((key_path(path), error.message))
+    return found
+
+
+_PATH_PART = re.compile(r'\.?("(?:[^"\\]|\\.)*"|[A-Za-z0-9_-]+)|\[(\d+)\]')
+
+
+def _in_document_order(problems: list[str], data: Any, label: str) -> list[str]:
+    """``problems`` sorted by where their key path points in the file: tables and keys in the order
+    they are written, array entries by index (``destinations[2]`` before ``destinations[10]``), a table's
+    own problems before its keys'. Problems not about a key of this file (a function module's, a
+    stub file's) keep their order after these."""
+    prefix = f"{label}: "
+
+    def position(problem: str) -> tuple:
+        if not problem.startswith(prefix):
+            return (1,)
+        text, at, node, out = problem[len(prefix):], 0, data, []
+        if text.startswith("(top level)"):
+            return (0,)
+        while (match := _PATH_PART.match(text, at)) and (at == 0 or match.group(0)[0] in ".["):
+            at = match.end()
+            if match.group(2) is not None:
+                index = int(match.group(2))
+                out.append(index)
+                node = node[index] if isinstance(node, list) and index < len(node) else None
+            else:
+                key = match.group(1)
+                key = json.loads(key) if key.startswith('"') else key
+                keys = list(node) if isinstance(node, dict) else []
+                out.append(keys.index(key) if key in keys else len(keys))
+                node = node.get(key) if isinstance(node, dict) else None
+        return (0, *out)
+
+    return sorted(problems, key=position)
 
 
 def _source(raw: dict[str, Any]) -> Source:

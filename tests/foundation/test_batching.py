@@ -76,7 +76,7 @@ def test_batch_settings_load_with_segments_defaults_and_every_problem_is_reporte
     with pytest.raises(ConfigError) as error:
         parse_workspace(data, root=REPO, env={})
     found = error.value.problems
-    for words in ("destinations[0].batch: unknown key count; allowed keys: size, wait",
+    for words in ("destinations[0].batch.count: unknown key (allowed keys: size, wait)",
                   "destinations[0].batch.size: must be a whole number from 1 to 400",
                   "destinations[0].batch.wait: 'soon' is not a duration",
                   "destinations[1].batch: behave.py has no on_batch, so nothing is batched",

@@ -74,7 +74,8 @@ function = 42
 previous_names = "Sprig"
 '''
     found = problems(tmp_path, text)
-    assert any("(top level): 'colour' was unexpected; allowed keys: allow_network, destinations, name, sources, stubs" in p for p in found)
+    assert any("colour: unknown key (allowed keys: allow_network, destinations, name, sources, stubs)" in p
+               for p in found)
     assert any("sources[0]: 'write_key' is a required property" in p for p in found)
     assert any("destinations[0].function: 42 is not of type 'string'" in p for p in found)
     assert any("destinations[0].previous_names: 'Sprig' is not of type 'array'" in p for p in found)
@@ -146,7 +147,7 @@ actions = [{{ type = "DROP" }}]
 '''
     found = problems(tmp_path, text)
     expected = [
-        "(top level): 'colour' was unexpected",
+        ": colour: unknown key",
         "destinations[0].filters: 11 filters; Segment supports 10 per destination",
         "destinations[0].settings.apiKey: sprig.py's setting must be of type string (found a number)",
         "destinations[1].settings.apiKey: behave.py's setting (API Key) is required but not set",
@@ -220,3 +221,49 @@ def test_well_formed_placeholders_next_to_text_still_interpolate(tmp_path):
     text = CONTRACT.replace("${SPRIG_API_KEY:-test-key}", "a-${K}-${M:-d:e}-$K-{x}")
     ws = load_workspace(write(tmp_path, text), env={"K": "k"})
     assert ws.destinations[0].settings == {"apiKey": "a-k-d:e-$K-{x}"}
+
+
+# --- an unknown key is named by its own path, with a suggestion; problems in document order ---
+
+
+def test_an_unknown_key_is_named_by_its_full_path_with_the_closest_known_key(tmp_path):
+    text = CONTRACT + '''
+functoin = "x.py"
+zzz = 1
+[destinations.batch]
+sise = 5
+[[destinations.filters]]
+if = "all"
+actions = [{ type = "drop_event" }]
+[[sources]]
+name = "app"
+write_key = "k2"
+blocked_event = ["x"]
+[[stubs]]
+statu = 200
+'''
+    found = problems(tmp_path, text)
+    label = str(tmp_path / "workspace.toml")
+    for words in (f"{label}: destinations[0].functoin: unknown key; did you mean 'function'? (allowed keys: ",
+                  f"{label}: destinations[0].zzz: unknown key (allowed keys: ",
+                  f"{label}: destinations[0].batch.sise: unknown key; did you mean 'size'? (allowed keys: size, wait)",
+                  f"{label}: sources[1].blocked_event: unknown key; did you mean 'blocked_events'?",
+                  f"{label}: stubs[0].statu: unknown key; did you mean 'status'?"):
+        assert sum(p.startswith(words) for p in found) == 1, (words, found)
+    assert not any("was unexpected" in p for p in found)
+
+
+def test_problems_come_in_document_order(tmp_path):
+    entries = "".join(f'''
+[[destinations]]
+name = "D{i}"
+function = "{REPO}/functions/sprig.py"
+settings = {{ apiKey = "k" }}
+{"functoin = 1" if i in (2, 3, 10) else ""}
+{"sources = ['nope']" if i in (3, 11) else ""}
+''' for i in range(12))
+    text = 'name = "Acme"\n[[sources]]\nname = "web"\nwrite_key = "k"\n' + entries + 'colour = "x"\n'
+    found = problems(tmp_path, text)
+    order = [p.split(": ")[1] for p in found]
+    assert order == ["destinations[2].functoin", "destinations[3].functoin", "destinations[3].sources",
+                     "destinations[10].functoin", "destinations[11].sources", "destinations[11].colour"], found
