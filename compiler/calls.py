@@ -657,16 +657,15 @@ class CallMixin:
         return f"$setOf({args[0] if args else 'undefined'}, true)"
 
     def b_dict(self, node):
-        if len(node.args) > 1 or any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
-            raise Reject(node, "dict() takes at most one positional argument and keywords")
+        if len(node.args) > 1 or any(isinstance(a, ast.Starred) for a in node.args):
+            raise Reject(node, "dict() takes at most one positional argument (a mapping or pairs), then keywords")
         if node.args and isinstance(node.args[0], ast.Call) and isinstance(node.args[0].func, ast.Name) \
                 and node.args[0].func.id == "enumerate" and self.lookup("enumerate", quiet=True).kind == "builtin":
             raise Reject(node.args[0], "dict(enumerate(...)) has int keys, and a bundle's dicts are JSON objects "
                                        "(str keys): use {str(i): v for i, v in enumerate(...)} or a list")
         src = self.code(node.args[0]) if node.args else "undefined"
-        if node.keywords:
-            kws = ", ".join(f"{js_str(k.arg)}: {self.code(k.value)}" for k in node.keywords)
-            return f"$dict({src}, {{{kws}}})"
+        if node.keywords:  # dict(**fields, extra=1) as CPython binds keywords: each key once
+            return f"$dict({src}, {self.keywords_js(node, 'dict')})"
         return f"$dict({src})"
 
     def b_range(self, node):
@@ -819,13 +818,17 @@ class CallMixin:
             url = self.code(node.args[0])
             options = self.code(node.args[1]) if len(node.args) > 1 else "null"
             kws = []
-            bad = [kw for kw in node.keywords if kw.arg not in ("method", "headers", "body", "json", "options")]
+            bad = [kw for kw in node.keywords if kw.arg not in (None, "method", "headers", "body", "json", "options")]
             for kw in bad:  # each one reported, with the runtime's spelling of what requests calls it
                 hint = FETCH_HINTS.get(kw.arg)
                 self.report(Reject(kw, f"fetch() got an unexpected keyword argument {kw.arg!r}"
                                        + (f": {hint}" if hint else " (method=, headers=, body=, json=)")))
             if bad:
                 raise Quiet(node)
+            if any(kw.arg is None for kw in node.keywords):  # fetch(url, **options): bound at run time
+                positional = node.args[1] if len(node.args) > 1 else None
+                return (f"$fetchKw({url}, {self.code(positional) if positional is not None else 'undefined'}, "
+                        f"{self.keywords_js(node, 'fetch')})")
             for kw in node.keywords:
                 if kw.arg == "options":
                     options = self.code(kw.value)

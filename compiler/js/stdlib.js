@@ -235,6 +235,20 @@ async function $fetch(url, options, kw) {
   return fetch(url, init);
 }
 
+// @helper $fetchKw
+// fetch(url, [options], **fields): CPython binds the keywords to fetch's signature
+// (url, options=None, *, method=None, headers=None, body=None, json=None) first.
+function $fetchKw(url, options, kw) {
+  for (const k of $Object.keys(kw)) {
+    if (k === "url") throw new TypeError("fetch() got multiple values for argument 'url'");
+    if (k === "options" && options !== undefined) throw new TypeError("fetch() got multiple values for argument 'options'");
+    if (!["options", "method", "headers", "body", "json"].includes(k)) throw new TypeError(`fetch() got an unexpected keyword argument '${k}'`);
+  }
+  const given = $Object.hasOwn(kw, "options") ? kw.options : options;
+  const rest = { method: kw.method, headers: kw.headers, body: kw.body, json: kw.json };
+  return $fetch(url, given === undefined ? null : given, rest);
+}
+
 // @helper $b64encode
 function $b64encode(b, alt) {
   if (typeof b === "string") throw new TypeError("a bytes-like object is required, not 'str'");

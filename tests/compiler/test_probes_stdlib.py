@@ -79,6 +79,32 @@ def test_fetch_request_and_response(probe):
 
 
 @pytest.mark.node
+def test_fetch_and_dict_take_keywords_from_a_dict(probe):
+    """fetch(url, **options) and dict(**fields, extra=1), as a tester wrote them (both were refused,
+    fetch's with "unexpected keyword argument None"); CPython's TypeErrors for a keyword fetch does
+    not take, a keyword given twice, and an options dict given twice."""
+    source = """
+async def f(x):
+    opts = dict(**x["opts"], headers={"X-Tag": "t"})
+    res = await fetch("https://api.example.com/v1/e", **opts)
+    return [res.status, await res.json()]
+"""
+    probe.check(source, [
+        {"opts": {"method": "put", "json": {"a": 1}}},
+        {"opts": {"options": {"method": "DELETE"}}},
+        {"opts": {"method": "POST", "body": "raw"}},
+        {"opts": {"timeout": 3}},
+        {"opts": {"headers": {}}},
+        {"opts": {"url": "https://elsewhere.example"}},
+    ], transport=Recorder([(200, "echo")]))
+    probe.check("""
+async def f(x):
+    res = await fetch("https://api.example.com/v1/e", {"method": "PATCH"}, **x)
+    return res.status
+""", [{}, {"method": "PUT"}, {"options": {}}], transport=Recorder([(200, "echo")]))
+
+
+@pytest.mark.node
 def test_fetch_status_retry_error(probe):
     source = """
 async def f(x):
