@@ -8,7 +8,7 @@ API and the settings document under ``/v1/`` (which browsers call from any site,
   to (unless that is every address), or a name given with ``--allow-host``; otherwise ``403``. A
   rebinding page's requests carry its own name, so they are refused;
 - a state-changing control call (anything but GET, HEAD and OPTIONS under ``/__segfn__/``) needs the
-  header ``X-Segfn-Control`` (any value) and, when it has a body, ``Content-Type: application/json``.
+  header ``X-Segfn-Control: 1`` (exactly ``1``) and, when it has a body, ``Content-Type: application/json``.
   A form cannot send either and a ``no-cors`` fetch cannot either without a CORS preflight, which
   this server never grants; and it is refused when ``Origin`` is another origin or ``Sec-Fetch-Site``
   says the request came from another site;
@@ -69,10 +69,12 @@ class Guard:
                     f"(a page using DNS rebinding sends its own name); pass --allow-host NAME to add one")
         if not path.startswith("/__segfn__/") or request.method in SAFE_METHODS:
             return None
-        if not request.headers.get(CONTROL_HEADER):
+        value = request.headers.get(CONTROL_HEADER)
+        if value is None or value.strip() != "1":
+            found = "it is missing" if value is None else "found another value"
             return ("control_header_missing",
-                    f"a control call that changes state needs the header {CONTROL_HEADER}: 1 (and a JSON body, "
-                    f"if any), which no web page on another site can send")
+                    f"a control call that changes state needs the header {CONTROL_HEADER}: 1 ({found}; and a "
+                    f"JSON body, if any), which no web page on another site can send")
         if request.content_length or request.headers.get("Transfer-Encoding"):
             media = (request.mimetype or "").lower()
             if media != "application/json" and not media.endswith("+json"):

@@ -2,16 +2,53 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from typing import Any
 
 import waitress
 from waitress import wasyncore
-from waitress.task import ThreadedTaskDispatcher
+from waitress.channel import HTTPChannel
+from waitress.task import ErrorTask, ThreadedTaskDispatcher
 from flask import Flask
+
+from segfn.emulator.messages import MAX_BATCH_BYTES
 
 MAX_REQUEST_BODY = 16 * 1024 * 1024  # waitress refuses bigger bodies before Flask sees them
 SPRIG_PREFIX = "/sprig"
+JSON_PREFIXES = ("/v1/", "/__segfn__/", "/sprig/")  # where every answer is JSON (server/__init__.py)
+
+
+class JsonErrorTask(ErrorTask):
+    """waitress's own answers to a request it refuses before the app sees it (a body over
+    ``MAX_REQUEST_BODY``: 413; a malformed request line or header: 400), as JSON ``{"success": false,
+    "code", "message"}`` under the JSON paths, like every other answer there; text elsewhere. Under
+    ``/v1/`` it carries the CORS header, so a page can read it."""
+
+    def execute(self) -> None:
+        path = getattr(self.request, "path", "") or ""
+        if not path.startswith(JSON_PREFIXES):
+            return super().execute()
+        error = self.request.error
+        if error.code == 413:
+            code, message = "request_too_large", (
+                f"the body is over {MAX_REQUEST_BODY:,} bytes, more than segfn serve reads; a Tracking API call "
+                f"holds at most {MAX_BATCH_BYTES:,} bytes (500 KB)")
+        else:
+            code, message = error.reason.lower().replace(" ", "_"), f"{error.reason}: {error.body}"
+        body = json.dumps({"success": False, "code": code, "message": message}).encode()
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.extend([("Content-Type", "application/json"), ("X-Content-Type-Options", "nosniff")])
+        if path.startswith("/v1/"):
+            origin = (self.request.headers or {}).get("ORIGIN")
+            self.response_headers.append(("Access-Control-Allow-Origin", origin or "*"))
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+class JsonErrorChannel(HTTPChannel):
+    error_task_class = JsonErrorTask
 
 
 class SplitDispatcher:
@@ -54,6 +91,7 @@ class WebServer:
         self.server: Any = waitress.create_server(app, host=host, port=port, threads=threads, ident="segfn",
                                                   max_request_body_size=MAX_REQUEST_BODY,
                                                   clear_untrusted_proxy_headers=True, _dispatcher=self.dispatcher)
+        self.server.channel_class = JsonErrorChannel
         self.host = host
         self.port = int(self.server.effective_port)  # waitress reports it as a string
         self._thread: threading.Thread | None = None

@@ -30,7 +30,7 @@ BAD_MESSAGES = [
     ({"userId": "u", "event": ""}, "no_event", "$.event", "needs an event name"),
     ({"userId": "u", "event": 5}, "no_event", "$.event", "needs an event name"),
     ({"userId": "u", "event": "X", "messageId": "m" * 101}, "message_id_too_long", "$.messageId", "at most 100"),
-    ({"userId": "u", "event": "X", "messageId": 7}, "message_id_too_long", "$.messageId", "string"),
+    ({"userId": "u", "event": "X", "messageId": 7}, "invalid_message_id", "$.messageId", "must be a string"),
     ({"userId": ["u"], "event": "X"}, "invalid_user_id", "$.userId", "userId must be a string"),
     ({"userId": "u", "event": "X", "properties": "nope"}, "invalid_field", "$.properties", "must be an object"),
     ({"userId": "u", "event": "X", "context": []}, "invalid_field", "$.context", "must be an object"),

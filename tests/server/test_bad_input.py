@@ -86,6 +86,12 @@ CASES = [
          "at most 2500 messages", code="batch_too_many_messages", where="$.batch[2500]"),
     Case("101-character messageId", "/v1/track", body(track(messageId="m" * 101)), 200, "100",
          code="message_id_too_long", where="$.messageId"),
+    Case("numeric messageId", "/v1/track", body(track(messageId=123)), 200, "messageId must be a string",
+         code="invalid_message_id", where="$.messageId"),
+    Case("X-Segfn-Control: 0", "/__segfn__/flush", body({}), 403, "X-Segfn-Control: 1",
+         headers={**JSON, "X-Segfn-Control": "0"}),
+    Case("X-Segfn-Control: yes", "/__segfn__/reset", body({}), 403, "X-Segfn-Control: 1",
+         headers={**JSON, "X-Segfn-Control": "yes"}),
     Case("no userId or anonymousId", "/v1/track", body({"event": "A"}), 200, "neither a userId nor an anonymousId",
          code="no_user_anon_id", where="$"),
     Case("track without event", "/v1/track", body({"userId": "u"}), 200, "event", code="no_event",
@@ -383,3 +389,32 @@ def test_nothing_accepted_is_lost_and_every_good_message_is_delivered(tmp_path):
     finally:
         web.stop()
         local.close()
+
+
+@pytest.mark.parametrize("path", ["/v1/batch", "/__segfn__/replay", "/sprig/v2/users"])
+def test_a_body_over_what_waitress_reads_is_a_json_413(server, path):
+    """waitress refuses a declared body over MAX_REQUEST_BODY before the app runs; the answer is the
+    same JSON shape as every other error under these paths, not waitress's text/plain page."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from segfn.emulator.server.run import MAX_REQUEST_BODY
+
+    url, _ = server
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as conn:
+        conn.sendall(f"POST {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Type: application/json\r\n"
+                     f"Origin: https://shop.example\r\nContent-Length: {MAX_REQUEST_BODY + 1}\r\n\r\n".encode())
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    head, _, payload = answer.partition(b"\r\n\r\n")
+    lines = head.decode().split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    assert lines[0].startswith("HTTP/1.1 413"), answer
+    assert headers["content-type"] == "application/json", answer
+    reply = json.loads(payload)
+    assert reply["success"] is False and reply["code"] == "request_too_large", reply
+    assert "500 KB" in reply["message"] and "max_body" not in reply["message"]
+    if path.startswith("/v1/"):
+        assert headers["access-control-allow-origin"] == "https://shop.example"
