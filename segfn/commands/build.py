@@ -127,18 +127,27 @@ def check(files: tuple[str, ...], examples: int, seconds: float, min_coverage: f
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     failed = False
+    warned: set[str] = set()
+
+    def warn(problem: object) -> None:
+        """Say each warning once: the fixtures are read for every function, their problems are the same."""
+        if str(problem) not in warned:
+            warned.add(str(problem))
+            click.echo(f"warning: {problem}", err=True)
+
     with harness:
         for bundle in bundles:
             report = _check_one(bundle, harness, examples=examples, seconds=seconds, min_coverage=min_coverage,
                                 user_settings=user_settings, workspace_file=workspace_file,
-                                fixtures=Path(fixtures_dir), out=out, max_shown=max_shown, seed=seed, fmt=fmt)
+                                fixtures=Path(fixtures_dir), out=out, max_shown=max_shown, seed=seed, fmt=fmt,
+                                warn=warn)
             failed = failed or not report["stamped"]
     if failed:
         sys.exit(1)
 
 
 def _check_one(bundle, harness, *, examples, seconds, min_coverage, user_settings, workspace_file, fixtures, out,
-               max_shown, seed, fmt) -> dict:
+               max_shown, seed, fmt, warn) -> dict:
     """Check one bundle; print its report; stamp it when it passed. Returns the JSON report."""
     from dataclasses import replace
 
@@ -150,7 +159,7 @@ def _check_one(bundle, harness, *, examples, seconds, min_coverage, user_setting
     try:
         run = check_bundle(bundle, harness, Budget(cases=examples, seconds=seconds), workspace_file=workspace_file,
                            user_settings=user_settings, fixtures=fixtures, seed=seed,
-                           warn=lambda problem: click.echo(f"warning: {problem}", err=True))
+                           warn=warn)
     except ConfigError as exc:
         click.echo("\n".join(exc.problems), err=True)
         sys.exit(2)

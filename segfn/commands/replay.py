@@ -90,6 +90,12 @@ def replay(paths: tuple[str, ...], workspace_file: Path, update: bool, fmt: str,
     missing = [p for p in local_paths if not p.exists()]
     if missing:
         raise click.BadParameter(f"no such file or folder: {', '.join(map(str, missing))}", param_hint="PATHS")
+    if not paths and not (root / "fixtures").is_dir():
+        shown = root / "fixtures"
+        shown_text = str(shown) if shown.is_absolute() or str(shown).startswith(".") else f"./{shown}"
+        click.echo(click.style("error: ", fg="red", bold=True) + f"no fixtures folder at {shown_text}; pass "
+                   f"PATHS or create fixtures/messages/*.json", err=True)
+        sys.exit(2)
     files: list[Path | str] = list(Replay(None, root).fixtures(local_paths or ([] if urls else [root / "fixtures"])))
     try:
         files += archive_urls(urls) if urls else []

@@ -40,3 +40,28 @@ def test_replay_json_lines_carry_what_the_functions_printed(cli, monkeypatch):
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     logs = {line["messageId"]: line.get("logs") for line in lines}
     assert logs["ajs-pii-track"] == ["scrub_pii: removed context.ip, properties.email, properties.phone"]
+
+
+def test_replay_without_a_fixtures_folder_says_so_in_one_line(cli, tmp_path: Path, monkeypatch):
+    """A tester's first run, without fixtures/: one clear line and exit 2, not an Errno and a summary
+    counting one unreadable fixture."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "workspace.toml").write_text((REPO / "workspace.toml").read_text().replace(
+        '"functions/', f'"{REPO}/functions/'))
+    result = cli.invoke(main, ["replay", "--workspace", "workspace.toml"])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines() == [
+        "error: no fixtures folder at ./fixtures; pass PATHS or create fixtures/messages/*.json"], result.output
+
+
+def test_check_says_each_unreadable_fixture_once_not_once_per_function(cli, tmp_path: Path):
+    fixtures = tmp_path / "messages"
+    fixtures.mkdir()
+    (fixtures / "broken.json").write_text("{not json")
+    result = cli.invoke(main, ["check", str(REPO / "functions/drop_bots.py"), str(REPO / "functions/scrub_pii.py"),
+                               "-n", "0", "--min-coverage", "0", "--fixtures", str(fixtures),
+                               "-o", str(tmp_path / "dist"), "--workspace", str(tmp_path / "none.toml")])
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning:") and "broken.json" in line]
+    assert len(warnings) == 1, result.output
+    assert result.output.count("drop_bots.py: 0 differences") + result.output.count("scrub_pii.py: 0 differences") \
+        == 2, result.output
