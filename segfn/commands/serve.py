@@ -4,11 +4,12 @@ mock Sprig at /sprig, web debugger at /, control API at /__segfn__/)."""
 from __future__ import annotations
 
 import errno
+import os
 import signal
 import sys
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 
@@ -16,6 +17,38 @@ from segfn.emulator.errors import ConfigError
 from segfn.emulator.faults import HostFaults
 
 from .options import FAULTS_HELP, Duration, FaultsOption, say_warnings
+
+def lock_db(db: Path) -> IO[str] | None:
+    """Hold ``<db>.lock`` exclusively (``fcntl.flock``) for this process's life, so a second ``segfn
+    serve`` on the same ``--db`` refuses to start instead of sharing the store silently (each would
+    deliver the other's messages with its own workspace). The kernel releases the lock when the
+    process ends, however it ends (a SIGKILL too). Exits 2 when another process holds it; returns
+    None when no lock file can be made there (the store then says what is wrong with ``--db``) or
+    the platform has no flock."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        return None
+    try:
+        path = db.with_name(db.name + ".lock")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+", encoding="utf-8")
+    except (OSError, ValueError):
+        return None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        holder = handle.read().strip()
+        handle.close()
+        who = f" (process {holder})" if holder.isdigit() else ""
+        _fail([f"{db} is in use by another segfn serve{who}; stop it, or pass --db with another file"])
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"{os.getpid()}\n")
+    handle.flush()
+    return handle
+
 
 def _fail(lines: list[str]) -> None:
     for line in lines:
@@ -68,6 +101,7 @@ def serve(host: str, port: int, workspace_file: Path, db: Path, retry_window: fl
     options = ServeOptions(workspace=workspace_file, db=db, retry_window=timedelta(seconds=retry_window),
                            batch_size=batch_size, batch_wait=batch_wait, workers=workers, seed=seed, faults=faults,
                            max_backlog=max_backlog, allow_hosts=tuple(allow_hosts))
+    held = lock_db(db)  # released when this process ends
     try:
         local = LocalSegment(options)
     except ConfigError as error:
@@ -111,3 +145,5 @@ def serve(host: str, port: int, workspace_file: Path, db: Path, retry_window: fl
         click.echo("segfn serve: stopping; attempts in progress finish first", err=True)
         server.stop()
         local.close()
+        if held is not None:
+            held.close()
