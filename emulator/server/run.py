@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
-from typing import Any
+import time
+from typing import Any, Callable
 
 import waitress
 from waitress import wasyncore
@@ -51,6 +53,40 @@ class JsonErrorChannel(HTTPChannel):
     error_task_class = JsonErrorTask
 
 
+QUEUE_LOGGER = "waitress.queue"  # waitress logs "Task queue depth is N" here for every queued request
+
+
+class QueueDepthLine(logging.Filter):
+    """waitress warns "Task queue depth is N" for every request that waits for a thread: ~30 requests
+    at once fill stderr. This lets one line through per ``every`` seconds, in segfn's words, and
+    drops the rest (the debugger shows the delivery backlog; this is only HTTP threads)."""
+
+    def __init__(self, every: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.every, self.clock = every, clock
+        self.last: float | None = None
+        self.lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = self.clock()
+        with self.lock:
+            if self.last is not None and now - self.last < self.every:
+                return False
+            self.last = now
+        depth = record.args[0] if isinstance(record.args, tuple) and record.args else "some"
+        record.msg = ("segfn serve: %s requests are waiting for an HTTP thread (raise --threads if this lasts); "
+                      "said at most every %g s")
+        record.args = (depth, self.every)
+        return True
+
+
+def quieten_queue_warnings(every: float = 30.0) -> None:
+    """Install ``QueueDepthLine`` on waitress's queue logger, once per process."""
+    logger = logging.getLogger(QUEUE_LOGGER)
+    if not any(isinstance(f, QueueDepthLine) for f in logger.filters):
+        logger.addFilter(QueueDepthLine(every))
+
+
 class SplitDispatcher:
     """waitress's task dispatcher, in two: requests to the mock Sprig (``/sprig/...``) run on threads
     of their own, so a slow mock (``latency_ms``) holds only those, and the Tracking API, the control
@@ -92,6 +128,7 @@ class WebServer:
                                                   max_request_body_size=MAX_REQUEST_BODY,
                                                   clear_untrusted_proxy_headers=True, _dispatcher=self.dispatcher)
         self.server.channel_class = JsonErrorChannel
+        quieten_queue_warnings()
         self.host = host
         self.port = int(self.server.effective_port)  # waitress reports it as a string
         self._thread: threading.Thread | None = None

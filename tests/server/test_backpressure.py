@@ -57,3 +57,25 @@ def test_a_handler_in_an_endless_loop_times_out_and_delivery_goes_on(serve):
     [delivery] = server.message(stuck["seq"])["deliveries"]
     assert (delivery["outcome"], delivery["category"]) == ("discarded", "Retries Exhausted")
     assert {a["category"] for a in delivery["attempt_log"]} == {"Timeout"}
+
+
+def test_thirty_requests_at_once_give_one_queue_line_not_one_per_request(serve, caplog):
+    """waitress warned "Task queue depth is N" for each request waiting for a thread; a burst of 30 at the
+    (slow) mock Sprig, whose 8 threads are all busy, now says one rate-limited line."""
+    import logging
+    from concurrent.futures import ThreadPoolExecutor
+
+    caplog.set_level(logging.WARNING, logger="waitress.queue")
+    server = serve([SPRIG_LIKE])
+    for line in logging.getLogger("waitress.queue").filters:  # a test before this one may have said it already
+        line.last = None
+    assert requests.post(server.url + "/__segfn__/sprig/faults", json={"latency_ms": 300}, timeout=10,
+                         headers={"X-Segfn-Control": "1"}).status_code == 200
+    url = server.url + "/sprig/v2/users/ada"
+    with ThreadPoolExecutor(30) as pool:
+        answers = list(pool.map(lambda _: requests.get(url, headers={"Authorization": "API-Key reader"},
+                                                       timeout=30), range(30)))
+    assert all(a.status_code < 500 for a in answers)
+    said = [r.getMessage() for r in caplog.records if r.name == "waitress.queue"]
+    assert len(said) == 1, said
+    assert "requests are waiting for an HTTP thread" in said[0] and "Task queue depth" not in said[0]
