@@ -398,9 +398,9 @@ class _TimedOut(BaseException):
     handler's ``except Exception`` cannot swallow the interrupt."""
 
 
-def _set_async_exc(thread_id: int, exc: type[BaseException] | None) -> None:
-    """Raise ``exc`` in another thread at its next bytecode (None withdraws a pending one)."""
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc else None)
+def _set_async_exc(thread_id: int, exc: type[BaseException]) -> None:
+    """Raise ``exc`` in another thread at its next bytecode check."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exc))
 
 
 class _Watchdog:
@@ -425,14 +425,20 @@ class _Watchdog:
 
     def disarm(self, thread_id: int) -> None:
         """Never leaves an interrupt pending: one raised before the lock is taken is absorbed (the
-        handler did pass its deadline, and has returned), one set but not raised yet is withdrawn."""
+        handler did pass its deadline, and has returned), and so is one set but not raised yet: a
+        short loop lets Python raise it at its jumps. It is not withdrawn with
+        ``PyThreadState_SetAsyncExc(id, NULL)``: in CPython 3.11 that signals the interpreter and
+        never clears the signal, so every thread then took the slow path at every check, and a
+        coverage tracer started later (segfn check after a timeout) spun forever."""
         while True:
             try:
                 with self.lock:
                     self.deadlines.pop(thread_id, None)
-                    if thread_id in self.fired:
-                        self.fired.discard(thread_id)
-                        _set_async_exc(thread_id, None)
+                    fired = thread_id in self.fired
+                    self.fired.discard(thread_id)
+                if fired:
+                    for _ in range(8):  # a pending interrupt is raised here, at the loop's jump
+                        pass
                 return
             except _TimedOut:
                 continue

@@ -270,3 +270,34 @@ def test_stdout_stderr_and_logging_are_the_functions_logs_not_the_terminals(runn
                                "transformed CANARY-K3Y-0451 canary-k3y-0451 Y2FuYXJ5LWszeS0wNDUx Y2FuYXJ5LWszeS0wNDUx")
     print("after the call")  # outside a handler the terminal is the terminal again
     assert capfd.readouterr().out == "after the call\n"
+
+
+def test_after_a_timeout_on_another_thread_a_tracer_still_starts():
+    """The watchdog once withdrew its fired interrupt with PyThreadState_SetAsyncExc(id, NULL), which
+    leaves CPython 3.11's eval breaker set for good: coverage.py started afterwards (segfn check in a
+    process that had timed a handler out, as the suite's order found) spun forever."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from tests.conftest import REPO
+
+    script = textwrap.dedent(f'''
+        from concurrent.futures import ThreadPoolExecutor
+        import coverage
+        from segfn.emulator.runner import Runner, load_function
+        from segfn.emulator.transport import AnswerOk
+        fn = load_function({str(scenario("behave"))!r})
+        runner = Runner(timeout=0.3)
+        with ThreadPoolExecutor(1) as pool:
+            for do in ("forever", "spin"):
+                event = {{"type": "track", "event": "Clicked", "properties": {{"do": do}}}}
+                print(type(pool.submit(runner.invoke, fn, event, {{"apiKey": "k"}}, AnswerOk()).result(10).error).__name__)
+        cov = coverage.Coverage(data_file=None, config_file=False)
+        cov.start()
+        sum(range(1000))
+        cov.stop()
+        print("traced")
+    ''')
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["TimedOut", "TimedOut", "traced"], done.stderr
