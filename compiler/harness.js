@@ -26,7 +26,6 @@
 const vm = require("vm");
 const nodeCrypto = require("crypto");
 const readline = require("readline");
-const legacyUrl = require("url");
 const util = require("util");
 const { AsyncLocalStorage } = require("async_hooks");
 
@@ -93,10 +92,6 @@ function makeFetch(context) {
       const h = new Headers(init.headers);
       for (const [k, v] of Object.entries(init.headers)) if (h.has(k)) headers[k] = String(v);
     }
-    // ... and refuses what is not an absolute http(s) URL (getNodeRequestOptions, with Node's legacy parser)
-    const where = legacyUrl.parse(String(url));
-    if (!where.protocol || !where.hostname) throw new (vm.runInContext("TypeError", context))("Only absolute URLs are supported");
-    if (!/^https?:$/.test(where.protocol)) throw new (vm.runInContext("TypeError", context))("Only HTTP(S) protocols are supported");
     const request = {
       method: String(init.method || "GET").toUpperCase(),
       url: String(url),

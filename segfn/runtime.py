@@ -246,33 +246,6 @@ def dumps(value: Any) -> str:
     return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-_URL_SCHEME = _re.compile(r"^([a-z0-9.+-]+):", _re.IGNORECASE)
-
-
-def _node_fetch_refusal(url: str) -> str | None:
-    """What node-fetch 2.6 says of a URL it will not request (getNodeRequestOptions: the protocol and
-    hostname of Node's legacy url.parse), or None."""
-    text = url.strip()
-    scheme = _URL_SCHEME.match(text)
-    if scheme is None:
-        return "Only absolute URLs are supported"
-    rest = text[scheme.end():]
-    host = ""
-    name = scheme.group(1).lower()
-    slashes = rest.startswith("//")
-    # legacy url.parse reads a host after "//", or after any protocol but its hostless (javascript)
-    # and slashed ones (http, https, ftp, gopher, file) when there are no slashes
-    if slashes or name not in ("javascript", "http", "https", "ftp", "gopher", "file"):
-        rest = rest[2:] if slashes else rest
-        host = _re.split(r"[/?#\\]", rest, maxsplit=1)[0].rpartition("@")[2]
-        host = host if host.startswith("[") else host.split(":")[0]
-    if not host:
-        return "Only absolute URLs are supported"
-    if name not in ("http", "https"):
-        return "Only HTTP(S) protocols are supported"
-    return None
-
-
 async def fetch(
     url: str,
     options: Mapping[str, Any] | None = None,
@@ -298,9 +271,6 @@ async def fetch(
         if _BAD_HEADER_VALUE.search(str(value)):
             raise TypeError(f"{value} is not a legal HTTP header value")
     header_map = Headers(given)
-    refusal = _node_fetch_refusal(str(url))
-    if refusal:
-        raise TypeError(refusal)
     if body is None:
         body = opts.get("body")
     if json is not None:

@@ -105,26 +105,6 @@ async def f(x):
 
 
 @pytest.mark.node
-def test_fetch_refuses_what_node_fetch_refuses(probe):
-    """node-fetch 2.6 answers a relative or non-http URL with a TypeError before any request (replay
-    told a tester to stub the host 'not-a-url'). Each input's answer was read from node-fetch 2.6.0
-    itself (npm) when this was written; the harness mirrors it with Node's legacy url.parse."""
-    source = """
-async def f(x):
-    try:
-        res = await fetch(x)
-    except TypeError as e:
-        return "TypeError: " + str(e)
-    return res.status
-"""
-    probe.check(source, ["not-a-url", "/v1/track", "ftp://files.example/x", "mailto:a@b.example", "javascript:x",
-                         "http:///path", "https://user@/x", "http:host.example", " https://api.example.com/ ",
-                         "https://api.example.com/ok", "HTTP://API.EXAMPLE.COM/", "https://[::1]:8080/x",
-                         "localhost:8080/x", "http://"],
-                transport=Recorder([(200, "{}")]))
-
-
-@pytest.mark.node
 def test_fetch_status_retry_error(probe):
     source = """
 async def f(x):
