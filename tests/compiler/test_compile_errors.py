@@ -81,6 +81,19 @@ def position(path: Path, anchor: str) -> tuple[int, int]:
     return line, col
 
 
+def assert_refused(tmp_path: Path, code: str, message: str, anchor: str) -> None:
+    """``code`` does not compile, with an error saying ``message`` at the position of ``anchor``."""
+    from segfn.compiler import CompileError, compile_module
+
+    path = write(tmp_path, code)
+    with pytest.raises(CompileError) as info:
+        compile_module(path)
+    line, col = position(path, anchor)
+    match = [p for p in info.value.items if message in p.message]
+    assert match, [p.render() for p in info.value.items]
+    assert (match[0].line, match[0].col) == (line, col), match[0].render()
+
+
 @pytest.mark.parametrize("code,message,anchor", [c for c in REJECTED if c[1]], ids=lambda v: None)
 def test_rejected_construct(tmp_path, code, message, anchor):
     path = write(tmp_path, code)

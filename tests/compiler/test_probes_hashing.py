@@ -106,13 +106,6 @@ REFUSED = [
 
 @pytest.mark.parametrize("code,message,anchor", REFUSED, ids=[r[1][:40] for r in REFUSED])
 def test_refused_hashing_neighbours(tmp_path, code, message, anchor):
-    from segfn.compiler import CompileError, compile_module
-    from tests.compiler.test_compile_errors import position, write
+    from tests.compiler.test_compile_errors import assert_refused
 
-    path = write(tmp_path, code)
-    with pytest.raises(CompileError) as info:
-        compile_module(path)
-    line, col = position(path, anchor)
-    match = [p for p in info.value.items if message in p.message]
-    assert match, [p.render() for p in info.value.items]
-    assert (match[0].line, match[0].col) == (line, col), match[0].render()
+    assert_refused(tmp_path, code, message, anchor)
