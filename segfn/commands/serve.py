@@ -18,6 +18,7 @@ from segfn.emulator.faults import HostFaults
 
 from .options import FAULTS_HELP, Duration, FaultsOption, say_warnings
 
+
 def lock_db(db: Path) -> IO[str] | None:
     """Hold ``<db>.lock`` exclusively (``fcntl.flock``) for this process's life, so a second ``segfn
     serve`` on the same ``--db`` refuses to start instead of sharing the store silently (each would
