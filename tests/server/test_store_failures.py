@@ -34,11 +34,65 @@ def track(url: str, message_id: str) -> requests.Response:
 
 
 def serve_cli(args: list[str], user: int | None = None) -> list[str]:
-    """``segfn serve`` with ``args``, run as ``user`` (a uid) when given."""
+    """``segfn serve`` with ``args``, run as ``user`` (a uid) when given (with ``env_for(user)``)."""
     command = [sys.executable, "-m", "segfn.cli", "serve", *args]
     if user is not None:
         command = [SETPRIV, f"--reuid={user}", f"--regid={user}", "--clear-groups", *command]
     return command
+
+
+@pytest.fixture(scope="module")
+def readable_segfn():
+    """A folder any user may read holding ``segfn`` and the distributions it needs, as imported here.
+
+    ``nobody`` cannot read root's interpreter prefix when it lives under ``/root`` (CI's does): its
+    Python falls back to the system's standard library and sees neither root's site-packages, nor
+    the editable install's finder, nor the checkout. So the code under test is copied where this
+    process imported it from: the ``segfn`` package laid out as the wheel lays it out, and every
+    distribution its requirements name (their markers evaluated, without extras), file by file."""
+    import segfn
+    import segfn.compiler
+    import segfn.emulator
+    root = Path(tempfile.mkdtemp(prefix="segfn-code-"))
+    skip = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(Path(segfn.__file__).parent, root / "segfn", ignore=skip)
+    for name, module in (("emulator", segfn.emulator), ("compiler", segfn.compiler)):
+        shutil.copytree(Path(module.__file__).parent, root / "segfn" / name, ignore=skip, dirs_exist_ok=True)
+    _copy_requirements("segfn", root, {"segfn"})
+    for path in [root, *root.rglob("*")]:
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def _copy_requirements(name: str, into: Path, seen: set[str]) -> None:
+    """Copy the installed files of each distribution ``name`` requires (recursively) into ``into``."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    for text in metadata.distribution(name).requires or []:
+        requirement = Requirement(text)
+        if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
+            continue
+        key = canonicalize_name(requirement.name)
+        if key in seen:
+            continue
+        seen.add(key)
+        for file in metadata.distribution(requirement.name).files or []:
+            source = Path(file.locate())
+            if ".." in file.parts or "__pycache__" in file.parts or not source.is_file():
+                continue  # scripts beside the interpreter, byte code
+            (into / file).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, into / file)
+        _copy_requirements(requirement.name, into, seen)
+
+
+def env_for(readable: Path, home: Path | str) -> dict[str, str]:
+    """The environment of a ``serve_cli(..., NOBODY)`` run: ``readable_segfn`` first on the path."""
+    path = os.pathsep.join(p for p in (str(readable), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "HOME": str(home), "PYTHONPATH": path}
 
 
 @pytest.mark.parametrize("name, db, says", [
@@ -69,7 +123,7 @@ def test_a_db_path_no_database_can_live_at_is_one_line_and_exit_2(tmp_path, name
     assert "Traceback" not in err + out and len(err.strip().splitlines()) in (1, 4), err  # ours, or click's usage
 
 
-def test_an_unwritable_db_folder_is_one_line_and_exit_2(tmp_path):
+def test_an_unwritable_db_folder_is_one_line_and_exit_2(tmp_path, readable_segfn):
     folder = Path(tempfile.mkdtemp(prefix="segfn-ro-"))
     try:
         write_workspace(folder, [SPRIG_LIKE])
@@ -80,7 +134,7 @@ def test_an_unwritable_db_folder_is_one_line_and_exit_2(tmp_path):
         if user is not None and SETPRIV is None:
             pytest.skip("running as root without setpriv: root writes anywhere, so nothing is unwritable")
         done = subprocess.run(serve_cli(["--port", "0", "--db", str(folder / "locked" / "serve.sqlite")], user),
-                              cwd=folder, capture_output=True, text=True, timeout=60, env={**os.environ, "HOME": "/tmp"})
+                              cwd=folder, capture_output=True, text=True, timeout=60, env=env_for(readable_segfn, "/tmp"))
         assert done.returncode == 2, done.stderr
         assert done.stderr.count("\n") == 1 and "not writable" in done.stderr, done.stderr
     finally:
@@ -132,7 +186,7 @@ def test_a_db_replaced_while_serving_is_seen(serve, tmp_path, replacement):
 
 
 @pytest.mark.skipif(SETPRIV is None or os.geteuid() != 0, reason="needs root and setpriv to run serve as nobody")
-def test_a_db_made_read_only_while_serving_is_refused_and_recovers_when_writable_again():
+def test_a_db_made_read_only_while_serving_is_refused_and_recovers_when_writable_again(readable_segfn):
     folder = Path(tempfile.mkdtemp(prefix="segfn-ro-"))
     os.chmod(folder, 0o777)
     port, db = free_port(), folder / "serve.sqlite"
@@ -141,7 +195,7 @@ def test_a_db_made_read_only_while_serving_is_refused_and_recovers_when_writable
         write_workspace(folder, [SPRIG_LIKE])
         process = subprocess.Popen(serve_cli(["--port", str(port), "--db", str(db)], NOBODY), cwd=folder,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                                   env={**os.environ, "HOME": str(folder)})
+                                   env=env_for(readable_segfn, folder))
         try:
             wait_for(lambda: _up(url, process), 30)
             assert track(url, "before").status_code == 200
