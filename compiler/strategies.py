@@ -239,7 +239,10 @@ def realistic_messages(constants=(), keys=(), user_ids=("user-1", "42", 90210)):
         }
         if kind == "track":
             parts["event"] = opt(draw, events)
-            parts["properties"] = opt(draw, value={**draw(bag), **draw(commerce)})
+            properties = {**draw(bag), **draw(commerce)}
+            if draw(st.booleans()):  # an e-commerce event with its cart (v2 spec: properties.products)
+                properties["products"] = draw(st.lists(product, min_size=1, max_size=4))
+            parts["properties"] = opt(draw, value=properties)
         elif kind in ("identify", "group"):
             traits = draw(bag)
             if draw(st.booleans()):

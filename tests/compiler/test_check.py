@@ -282,6 +282,29 @@ def test_generated_messages_are_realistic():
     assert any(m.get("userId") is None for m in messages) and any("userId" not in m for m in messages)
 
 
+DRAW = """
+import hashlib, json, sys
+sys.path.insert(0, sys.argv[1])
+if len(sys.argv) > 2:
+    import many_constants  # a local module, as a test or the user's folder imports
+from segfn.compiler import strategies
+from segfn.compiler.steering import draw_many
+drawn = draw_many(strategies.realistic_messages(["pro"], ["plan"]), 200, seed=5)
+print(hashlib.sha256(json.dumps(drawn, sort_keys=True, default=str).encode()).hexdigest())
+"""
+
+
+def test_a_seed_draws_the_same_messages_whatever_the_process_imported_before(tmp_path):
+    import subprocess
+    import sys
+    literals = [f"constant-{i}" for i in range(300)] + [10 ** 6 + i for i in range(300)] + [0.5 + i for i in range(50)]
+    (tmp_path / "many_constants.py").write_text("VALUES = " + repr(literals) + "\n")
+    runs = [subprocess.run([sys.executable, "-c", DRAW, str(tmp_path), *extra], capture_output=True, text=True,
+                           cwd=REPO, timeout=120) for extra in ([], ["import"])]
+    assert all(run.returncode == 0 for run in runs), [run.stderr for run in runs]
+    assert runs[0].stdout == runs[1].stdout
+
+
 def test_numeric_string_keys_reach_their_branch(harness):
     module = sample("numeric_keys")
     assert reached(harness, module, [line_of(module, 'out["item_" + key]')]) == set()
