@@ -192,7 +192,11 @@ def test_a_db_made_read_only_while_serving_is_refused_and_recovers_when_writable
     port, db = free_port(), folder / "serve.sqlite"
     url = f"http://127.0.0.1:{port}"
     try:
-        write_workspace(folder, [SPRIG_LIKE])
+        # the function too is read by nobody: a copy beside the workspace, not the checkout's
+        (folder / "functions").mkdir(mode=0o755)
+        function = Path(shutil.copy(SPRIG_LIKE["function"], folder / "functions"))
+        os.chmod(function, 0o644)
+        write_workspace(folder, [{**SPRIG_LIKE, "function": str(function)}])
         process = subprocess.Popen(serve_cli(["--port", str(port), "--db", str(db)], NOBODY), cwd=folder,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                    env=env_for(readable_segfn, folder))
