@@ -26,6 +26,7 @@
 const vm = require("vm");
 const nodeCrypto = require("crypto");
 const readline = require("readline");
+const legacyUrl = require("url");
 const util = require("util");
 const { AsyncLocalStorage } = require("async_hooks");
 
@@ -82,16 +83,30 @@ function makeFetch(context) {
     init = init || {};
     const call = current.getStore();
     const headers = {};
+    const ContextTypeError = vm.runInContext("TypeError", context);
+    // node-fetch 2.6 (Segment's fetch) reads the URL with Node's legacy url.parse (new Request) ...
+    let where;
+    const warns = process.noDeprecation;
+    process.noDeprecation = true;  // not DEP0170 ('https://a:b' is lenient for now) on the harness's stderr
+    try {
+      where = legacyUrl.parse(String(url));
+    } catch (e) {  // 'Invalid URL'; a URIError too (Python has none: both sides say TypeError)
+      throw new ContextTypeError(e.message);
+    } finally {
+      process.noDeprecation = warns;
+    }
     if (init.headers) {
-      // node-fetch 2.x (Segment's fetch) validates names and values before sending anything.
+      // ... validates header names and values ...
       for (const [k, v] of Object.entries(init.headers)) {
-        const ContextTypeError = vm.runInContext("TypeError", context);
         if (/[^\^_`a-zA-Z\-0-9!#$%&'*+.|~]/.test(k) || k === "") throw new ContextTypeError(`${k} is not a legal HTTP header name`);
         if (/[^\t\x20-\x7e\x80-\xff]/.test(String(v))) throw new ContextTypeError(`${v} is not a legal HTTP header value`);
       }
       const h = new Headers(init.headers);
       for (const [k, v] of Object.entries(init.headers)) if (h.has(k)) headers[k] = String(v);
     }
+    // ... and sends only to an absolute http(s) URL (getNodeRequestOptions)
+    if (!where.protocol || !where.hostname) throw new ContextTypeError("Only absolute URLs are supported");
+    if (!/^https?:$/.test(where.protocol)) throw new ContextTypeError("Only HTTP(S) protocols are supported");
     const request = {
       method: String(init.method || "GET").toUpperCase(),
       url: String(url),

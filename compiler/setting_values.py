@@ -1,7 +1,7 @@
 """Settings for the check's cases, generated from a function's ``SETTINGS``.
 
 Every declared type gets values of that type (Segment's settings dialog allows no other): strings
-(harvested constants, empty and unicode strings, URLs), booleans, arrays (of harvested constants,
+(harvested constants, empty and unicode strings; URLs and hosts for settings named for them), booleans, arrays (of harvested constants,
 empty) and maps; an optional setting is sometimes absent; a required one is always set and never
 empty (Segment refuses to save it otherwise). The workspace's values for the function and a user's
 ``--settings FILE`` are variants of their own, tried first.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -21,14 +22,30 @@ PLAIN_STRINGS = ["test-{name}", "", "ünïcödé ✓", "a,b,c", " spaced ", "0",
 # every user agent with an "a" in it, and hide what the function does with the rest).
 SAMPLE = {"string": "test-{name}", "boolean": True, "array": ["test-{name}-1", "test-{name}-2"],
           "map": {"test-{name}-key": "test-{name}-value"}}
+# A string setting named for a URL or a host holds one (fetch refuses what is not an absolute http(s)
+# URL, as node-fetch does: 'test-webhookUrl' would never reach the answer's branches); its first value
+# is the plain one, then ends, paths and queries that joins trip over, and now and then a plain string.
+URL_NAME = re.compile(r"(url|uri|endpoint|webhook)s?$", re.IGNORECASE)  # webhookUrl, apiEndpoint, callbackURI
+HOST_NAME = re.compile(r"(?<!sub)(host|hostname|domain)$", re.IGNORECASE)  # apiHost, customDomain; not subdomain
+URLS = ["https://{slug}.example.com", "https://{slug}.example.com/", "https://{slug}.example.com/v1/",
+        "https://{slug}.example.com/hook?token=t&x=1", "http://localhost:8080"]
+HOSTS = ["{slug}.example.com", "api.example.com", "localhost:8080"]
 
 
 class SettingsError(ValueError):
     """A ``--settings`` file that is not a JSON object (or list of objects) of the declared types."""
 
 
+def _shaped(name: str) -> list[str]:
+    """The values a string (or array) setting's name asks for, a URL's or a host's, or [] for any."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "setting"
+    pool = URLS if URL_NAME.search(name) else HOSTS if HOST_NAME.search(name) else []
+    return [v.format(slug=slug) for v in pool]
+
+
 def sample_settings(declared: Iterable[Setting]) -> dict[str, Any]:
-    """One value of the declared type for every setting (the check's first, plain variant)."""
+    """One value of the declared type for every setting (the check's first, plain variant): a URL for
+    a setting named for one (``_shaped``), ``test-<name>`` for other strings."""
     def filled(value: Any, name: str) -> Any:
         if isinstance(value, str):
             return value.format(name=name)
@@ -38,7 +55,13 @@ def sample_settings(declared: Iterable[Setting]) -> dict[str, Any]:
             return {filled(k, name): filled(v, name) for k, v in value.items()}
         return value
 
-    return {s.name: filled(SAMPLE[s.type], s.name) for s in declared}
+    def first(setting: Setting) -> Any:
+        shaped = _shaped(setting.name) if setting.type in ("string", "array") else []
+        if shaped:
+            return shaped[0] if setting.type == "string" else shaped[:2]
+        return filled(SAMPLE[setting.type], setting.name)
+
+    return {s.name: first(s) for s in declared}
 
 
 def _strings(constants: Iterable[Any]) -> list[str]:
@@ -51,8 +74,12 @@ def random_value(setting: Setting, rng: random.Random, constants: Iterable[Any],
     strings = _strings(constants)
     mine = _strings(own)
     plain = [v.format(name=setting.name) for v in PLAIN_STRINGS]
+    shaped = _shaped(setting.name) if setting.type in ("string", "array") else []  # webhookUrls: a list
 
     def one_string() -> str:
+        roll = rng.random()
+        if shaped and roll < 0.6:
+            return rng.choice(shaped)
         roll = rng.random()
         pool = mine if mine and roll < 0.5 else strings if strings and roll < 0.75 else plain
         value = rng.choice(pool)

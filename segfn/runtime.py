@@ -31,6 +31,8 @@ import time as _time
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Mapping
 
+from segfn import node_url as _node_url
+
 __all__ = [
     "DropEvent",
     "EventNotSupported",
@@ -260,16 +262,23 @@ async def fetch(
     Options may be given as JavaScript's second argument (``{"method": ..., "headers": ...,
     "body": ...}``) or as keywords. ``json=`` serialises the value like ``JSON.stringify`` and sets
     ``Content-Type: application/json`` unless a content type is already set. A 4xx or 5xx answer is
-    returned, not raised; a network failure raises ``FetchError``.
+    returned, not raised; a network failure raises ``FetchError``. What node-fetch 2.6 refuses before
+    sending raises its ``TypeError``: a URL that is not absolute http(s) (``segfn.node_url``), a header
+    name or value HTTP does not allow.
     """
     opts = dict(options or {})
     method = (method or opts.get("method") or "GET").upper()
+    refused = _node_url.refusal(str(url))  # new Request(): url.parse, then the headers...
+    if refused and refused[1] in (_node_url.INVALID, _node_url.URI_MALFORMED):
+        raise TypeError(refused[1])  # (a URIError in Node: Python has none, the bundle says TypeError too)
     given = headers if headers is not None else opts.get("headers")
     for name, value in (given or {}).items():  # node-fetch 2.x's Headers: validateName, validateValue
         if _BAD_HEADER_NAME.search(name) or name == "":
             raise TypeError(f"{name} is not a legal HTTP header name")
         if _BAD_HEADER_VALUE.search(str(value)):
             raise TypeError(f"{value} is not a legal HTTP header value")
+    if refused:  # ... then getNodeRequestOptions: an absolute http(s) URL
+        raise TypeError(refused[1])
     header_map = Headers(given)
     if body is None:
         body = opts.get("body")

@@ -86,6 +86,29 @@ def test_generated_settings_cover_every_type_absent_empty_unicode_and_the_harves
     assert any(s.get("map") for s in seen)
 
 
+@hsettings(max_examples=30)
+@given(seed=st.integers(0, 2 ** 32))
+def test_a_setting_named_for_a_url_or_a_host_holds_one_fetch_takes(seed):
+    """fetch refuses what is not an absolute http(s) URL, as node-fetch 2.6 does: a 'test-webhookUrl'
+    would never reach the branches behind the answer."""
+    from segfn import node_url
+    from segfn.compiler.setting_values import sample_settings
+
+    declared = [Setting("webhookUrl", required=True), Setting("apiEndpoint"), Setting("callbackURIs", type="array"),
+                Setting("apiHost", required=True), Setting("subdomain", required=True), Setting("apiKey", required=True)]
+    first = sample_settings(declared)
+    assert node_url.refusal(first["webhookUrl"]) is None and node_url.refusal(first["apiEndpoint"]) is None
+    assert all(node_url.refusal(url) is None for url in first["callbackURIs"])
+    assert node_url.refusal("https://" + first["apiHost"] + "/v1") is None
+    assert first["subdomain"] == "test-subdomain" and first["apiKey"] == "test-apiKey"
+    rng = random.Random(seed)
+    values = [random_settings(declared, rng, ["https://", "eu"]) for _ in range(40)]
+    urls = [v["webhookUrl"] for v in values]
+    assert sum(node_url.refusal(u) is None for u in urls) >= 10  # mostly URLs...
+    assert any(u.endswith("/") for u in urls) or any("?" in u for u in urls)  # ... with ends joins trip over
+    assert not all(node_url.refusal(u) is None for u in urls + [v["apiKey"] for v in values])  # and plain strings
+
+
 def test_constants_the_module_compares_against_are_harvested():
     harvest = harvest_source(textwrap.dedent('''
         LIMIT = 255

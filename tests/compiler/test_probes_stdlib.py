@@ -105,6 +105,42 @@ async def f(x):
 
 
 @pytest.mark.node
+def test_fetch_refuses_what_node_fetch_refuses(probe):
+    """node-fetch 2.6 answers a relative or non-http URL with a TypeError before any request (replay
+    told a tester to stub the host 'not-a-url'). Each input's answer was read from node-fetch 2.6.0
+    itself (npm) when this was written; the harness mirrors it with Node's legacy url.parse."""
+    source = """
+async def f(x):
+    try:
+        res = await fetch(x)
+    except TypeError as e:
+        return "TypeError: " + str(e)
+    return res.status
+"""
+    probe.check(source, ["not-a-url", "/v1/track", "ftp://files.example/x", "mailto:a@b.example", "javascript:x",
+                         "http:///path", "https://user@/x", "http:host.example", " https://api.example.com/ ",
+                         "https://api.example.com/ok", "HTTP://API.EXAMPLE.COM/", "https://[::1]:8080/x",
+                         "localhost:8080/x", "http://", "https://[a", "https://xn--/x", "https://%E9@h.example/",
+                         "https://:80/", "Https:host.example"],
+                transport=Recorder([(200, "{}")]))
+
+
+@pytest.mark.node
+def test_fetch_reads_the_url_then_the_headers_then_asks_for_an_absolute_url(probe):
+    """node-fetch 2.6's order: url.parse's own refusal (new Request), the headers' names and values
+    (new Headers), then an absolute http(s) URL (getNodeRequestOptions)."""
+    source = """
+async def f(x):
+    try:
+        await fetch(x, {"headers": {"Bad Name": "v"}})
+    except TypeError as e:
+        return str(e)
+"""
+    probe.check(source, ["https://[a", "not-a-url", "https://api.example.com/", "ftp://x.example"],
+                transport=Recorder([(200, "{}")]))
+
+
+@pytest.mark.node
 def test_fetch_status_retry_error(probe):
     source = """
 async def f(x):
