@@ -681,6 +681,13 @@ class ExpressionMixin:
             raise Reject(node, f"the attribute {node.attr} is not supported")
         return f"$attr({obj}, {js_str(self.attr_js(node.attr))})"
 
+    def x_Yield(self, node) -> str:
+        raise Reject(node, "'yield' is only supported as a statement ('yield value' or 'yield from "
+                           "iterable' on a line of its own): the value a yield expression receives (send()) "
+                           "is not supported")
+
+    x_YieldFrom = x_Yield
+
     def x_Await(self, node: ast.Await) -> str:
         if not self.frame.is_async:
             raise Reject(node, "'await' outside an async function")

@@ -171,6 +171,8 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, PatternMixin, N
                 frame = None
                 break
             if name in frame.scope.locals:
+                if not store and name in frame.imports:
+                    return frame.imports[name]
                 if not store and name in frame.funcs and frame.scope.defs.get(name) == 1:
                     return Symbol("func", frame.funcs[name].js, frame.funcs[name], frame)
                 return Symbol("local", js_name(name), frame=frame)
@@ -380,14 +382,21 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, PatternMixin, N
         self.unit.imports.append(dotted)
         return dotted
 
-    def _import_module(self, name: str, asname: str | None, node: ast.AST) -> None:
-        symbols = self.unit.symbols
+    def _import_module(self, name: str, asname: str | None, node: ast.AST, symbols: dict | None = None) -> None:
+        """Bind what ``import name [as asname]`` binds in ``symbols`` (the module's, or a function's own
+        imports, compiler/statements.py's s_Import)."""
+        symbols = self.unit.symbols if symbols is None else symbols
         local = asname or name.split(".")[0]
+        local_import = symbols is not self.unit.symbols
         if name in IGNORED_MODULES:
             symbols[asname or name] = Symbol("ignored", "", name)
             return
         if name in RUNTIME_MODULES:
-            self._reject_import(local, node, f"import names from {name}: from segfn.runtime import fetch, ...")
+            self._reject_import(local, node, f"import names from {name}: from segfn.runtime import fetch, ...",
+                                symbols)
+        if name.startswith("functions.") and local_import:
+            self._reject_import(local, node, f"import your module {name} at the top of the file: a helper module "
+                                             "is bundled from the module-level imports", symbols)
         if name.startswith("functions."):
             dotted = self._helper_unit(name, node)
             if asname is None:
@@ -403,15 +412,16 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, PatternMixin, N
             return
         hint = MODULE_HINTS.get(name.split(".")[0], "")
         self._reject_import(local, node, f"the module {name!r} is not supported{hint} (allowed: segfn.runtime, your "
-                                         "modules in functions/, and the standard library subset in docs/python-subset.md)")
+                                         "modules in functions/, and the standard library subset in docs/python-subset.md)",
+                            symbols)
 
-    def _reject_import(self, local: str, node: ast.AST, message: str) -> None:
+    def _reject_import(self, local: str, node: ast.AST, message: str, symbols: dict | None = None) -> None:
         """Report an import, and bind its name so that its uses add no errors of their own."""
-        self.unit.symbols[local] = Symbol("rejected", "", local)
+        (self.unit.symbols if symbols is None else symbols)[local] = Symbol("rejected", "", local)
         raise Reject(node, message)
 
-    def _import_from(self, node: ast.ImportFrom) -> None:
-        symbols = self.unit.symbols
+    def _import_from(self, node: ast.ImportFrom, symbols: dict | None = None) -> None:
+        symbols = self.unit.symbols if symbols is None else symbols
         module = node.module or ""
         if node.level:
             package = self.unit.dotted.rsplit(".", node.level)[0]
@@ -422,13 +432,12 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, PatternMixin, N
             return
         for alias in node.names:  # each name on its own: every bad one is reported
             try:
-                self._import_name(node, module, alias)
+                self._import_name(node, module, alias, symbols)
             except Reject as exc:
-                self.unit.symbols[alias.asname or alias.name] = Symbol("rejected", "", alias.asname or alias.name)
+                symbols[alias.asname or alias.name] = Symbol("rejected", "", alias.asname or alias.name)
                 self.report(exc)
 
-    def _import_name(self, node: ast.ImportFrom, module: str, alias: ast.alias) -> None:
-        symbols = self.unit.symbols
+    def _import_name(self, node: ast.ImportFrom, module: str, alias: ast.alias, symbols: dict) -> None:
         if alias.name == "*":
             raise Reject(node, "'import *' is not supported: name what you import")
         local = alias.asname or alias.name
@@ -436,6 +445,9 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, PatternMixin, N
             if alias.name not in RUNTIME_NAMES:
                 raise Reject(node, f"{module} has no {alias.name!r}")
             symbols[local] = Symbol("runtime", alias.name)
+        elif (module == "functions" or module.startswith("functions.")) and symbols is not self.unit.symbols:
+            raise Reject(node, f"import from your module {module} at the top of the file: a helper module is "
+                               "bundled from the module-level imports")
         elif module == "functions":
             if alias.name == "runtime":
                 raise Reject(node, "import names from segfn.runtime: from segfn.runtime import fetch, ...")

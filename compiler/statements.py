@@ -22,6 +22,30 @@ AUG = {ast.Add: "$iadd", ast.Sub: "$isub", ast.Mult: "$imul", ast.Div: "$idiv", 
        ast.Mod: "$imod", ast.Pow: "$ipow"}  # each names the augmented operator in its TypeError, as CPython
 
 
+STD_EXCEPTIONS = {"json.JSONDecodeError": "$JSONDecodeError", "dataclasses.FrozenInstanceError": "$FrozenInstanceError"}
+
+
+def own_nodes(node: ast.AST):
+    """The nodes of a def's own body, not those of a def, lambda or class nested in it."""
+    todo = list(reversed(node.body))
+    while todo:
+        sub = todo.pop()
+        yield sub
+        if not isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            todo.extend(reversed(list(ast.iter_child_nodes(sub))))
+
+
+def is_generator(node: ast.AST) -> bool:
+    """A def whose own body (not a nested def, lambda or class) holds ``yield`` or ``yield from``."""
+    todo = list(node.body)
+    while todo:
+        sub = todo.pop()
+        if isinstance(sub, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            todo.extend(ast.iter_child_nodes(sub))
+    return False
+
 class StatementMixin:
     frame: Frame
 
@@ -105,9 +129,21 @@ class StatementMixin:
     def s_Expr(self, node: ast.Expr) -> list[str]:
         if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
             return []  # a docstring or a bare string
+        if isinstance(node.value, (ast.Yield, ast.YieldFrom)):
+            return [self.yield_js(node.value)]
         if isinstance(node.value, ast.Await):
             return [self.code(node.value) + ";"]
         return [self.code(node.value) + ";"]
+
+    def yield_js(self, node) -> str:
+        """``yield value`` / ``yield from iterable`` as a statement of a generator function (a JavaScript
+        ``function*``: lazy like CPython's, and an iterator the runtime's ``for``, ``next``, ``list``
+        ... take as they take a generator expression)."""
+        if not self.frame.generator:
+            raise Reject(node, "'yield' is only supported in the body of a def (a generator function)")
+        if isinstance(node, ast.YieldFrom):
+            return f"yield* $iter({self.code(node.value)});"
+        return f"yield {'null' if node.value is None else self.code(node.value)};"
 
     def s_Pass(self, node) -> list[str]:
         return []
@@ -399,7 +435,8 @@ class StatementMixin:
                 self.frame.assigned = self.merge(self.frame.assigned, saved)
             return lines
         var, unpack = self.loop_target(node.target)
-        source = iterable if self.infer(it) in SELF_ITERATING else f"$iter({iterable})"
+        temporary = isinstance(it, (ast.Call, ast.GeneratorExp))  # CPython closes it when the loop leaves
+        source = iterable if self.infer(it) in SELF_ITERATING else f"${'iterTemp' if temporary else 'iter'}({iterable})"
         loop = f"for ({var} of {source}) {{"
         lines = self._loop([], loop, [unpack] if unpack else [], node, node.orelse)
         if saved is not None:
@@ -525,12 +562,12 @@ class StatementMixin:
             if sym.kind == "runtime" and sym.js in ("RetryError", "ValidationError", "InvalidEventPayload",
                                                     "EventNotSupported", "DropEvent"):
                 return "$" + sym.js
+            if sym.kind == "std" and sym.info in STD_EXCEPTIONS:  # from json import JSONDecodeError
+                return STD_EXCEPTIONS[sym.info]
         elif isinstance(node, ast.Attribute):
             qual = self.std_name(node)
-            if qual == "json.JSONDecodeError":
-                return "$JSONDecodeError"
-            if qual == "dataclasses.FrozenInstanceError":
-                return "$FrozenInstanceError"
+            if qual in STD_EXCEPTIONS:
+                return STD_EXCEPTIONS[qual]
             target = self.module_callable(node)
             if target is not None and target[0] == "class":
                 return target[1].js
@@ -556,6 +593,12 @@ class StatementMixin:
         is_async = isinstance(node, ast.AsyncFunctionDef)
         scope = function_scope(node)
         frame = self.child_frame("method" if cls else "function", scope, is_async)
+        frame.generator = is_generator(node)
+        with self.in_frame(frame):
+            self.function_imports(node)
+        if frame.generator and is_async:
+            raise Reject(node, "async generators (an 'async def' with 'yield') are not supported: collect the "
+                               "values in a list and return it")
         frame.cls = cls
         frame.method_kind = method_kind if cls is not None else ""
         frame.generated = getattr(node, "generated", False)
@@ -620,12 +663,20 @@ class StatementMixin:
             head.append(f"  let {', '.join(names)};")
         if not body or not body[-1].strip().startswith(("return", "throw")):
             body.append("  return null;")
-        if is_async and self.module.stop_iteration:
-            body = ["  try {", *[f"  {line}" for line in body], '  } catch ($e) { throw $stopGuard($e, "coroutine"); }']
+        if (is_async or frame.generator) and self.module.stop_iteration:
+            kind = "generator" if frame.generator else "coroutine"
+            body = ["  try {", *[f"  {line}" for line in body], f'  }} catch ($e) {{ throw $stopGuard($e, "{kind}"); }}']
         asyn = "async " if is_async else ""
+        if frame.generator:  # calling it makes a generator object; its body runs as it is iterated
+            frame.returns = ["any"]
+            falls_off = False
+            if cls is not None:
+                js = f"*{js}"
         signature = f"({', '.join(params)})"
         if cls is not None:
             lines = [f"{asyn}{js}{signature} {{", *head, *body, "}"]
+        elif frame.generator:
+            lines = [f"function* {js if declaration else ''}{signature} {{", *head, *body, "}"]
         elif declaration:
             lines = [f"{asyn}function {js}{signature} {{", *head, *body, "}"]
         else:
@@ -675,8 +726,46 @@ class StatementMixin:
     def s_ClassDef(self, node) -> list[str]:
         raise Reject(node, "classes are only supported at module level")
 
+    def function_imports(self, node) -> None:
+        """The imports of a def's own body, resolved before its body (and the defs nested in it, which
+        may run after the import) is compiled: an import inside a function binds its names for that
+        function and the functions nested in it, the same modules and names as at module level. A name
+        the function also binds otherwise (assigned, imported twice) is refused: the compiler resolves
+        an imported name statically."""
+        for sub in own_nodes(node):
+            if isinstance(sub, (ast.Import, ast.ImportFrom)):
+                try:
+                    self.bind_import(sub)
+                except Reject as exc:
+                    self.report(exc)
+
     def s_Import(self, node) -> list[str]:
-        raise Reject(node, "imports are only supported at module level")
+        if self.frame.kind == "module":
+            raise Reject(node, "imports inside a module-level block are not supported: import at the top of the module")
+        names = [alias.asname or (alias.name.split(".")[0] if isinstance(node, ast.Import) else alias.name)
+                 for alias in node.names]
+        if self.frame.assigned is not None:
+            self.frame.assigned.update(names)
+        return []  # bound when the def was entered (function_imports)
+
+    def bind_import(self, node) -> None:
+        frame = self.frame
+        names = [alias.asname or (alias.name.split(".")[0] if isinstance(node, ast.Import) else alias.name)
+                 for alias in node.names]
+        for name in names:
+            if frame.scope.defs.get(name, 0) != 1:
+                raise Reject(node, f"{name!r} is imported here and bound elsewhere in {frame.qualname or 'this function'}: "
+                                   "import it once (or at the top of the module)")
+        found: dict = {}
+        if isinstance(node, ast.Import):
+            for alias in node.names:  # each module on its own: every bad one is reported
+                try:
+                    self._import_module(alias.name, alias.asname, node, found)
+                except Reject as exc:
+                    self.report(exc)
+        else:
+            self._import_from(node, found)
+        frame.imports.update(found)
 
     s_ImportFrom = s_Import
 

@@ -158,6 +158,8 @@ class Frame:
     narrowed: dict[str, str] = field(default_factory=dict)  # types guards proved for the rest of a block
     rebound_by_nested: frozenset[str] = frozenset()  # names a nested def (or, for the module, a function) may rebind
     funcs: dict[str, FuncInfo] = field(default_factory=dict)  # local defs bound once
+    imports: dict[str, "Symbol"] = field(default_factory=dict)  # what its own import statements bound
+    generator: bool = False  # a def whose own body holds a yield: a JavaScript function*
     catch: list[str] = field(default_factory=list)  # innermost caught exception variable last
     loops: list[str | None] = field(default_factory=list)  # for/while: the else-flag variable, if any
     counter: list[int] = field(default_factory=lambda: [0])

@@ -373,9 +373,19 @@ function $dataclass(C, fields, opts) {
   return C;
 }
 
+// @helper $classOfValue
+// The class of an instance from its prototype, never its "constructor" property: a dict is a plain
+// object, and its key "constructor" (an event's {"constructor": null}) would shadow it.
+function $classOfValue(x) {
+  const p = $Object.getPrototypeOf(x);
+  return p === null ? undefined : p.constructor;
+}
+
 // @helper $isDataclass
 function $isDataclass(x) {
-  return x !== null && (typeof x === "object" || typeof x === "function") && (typeof x === "function" ? x : x.constructor).$fields !== undefined;
+  if (x === null || (typeof x !== "object" && typeof x !== "function")) return false;
+  const C = typeof x === "function" ? x : $classOfValue(x);
+  return C !== undefined && C !== null && C.$fields !== undefined;
 }
 
 // @helper $asdict
@@ -386,7 +396,7 @@ function $asdict(x, tuple) {
   }
   const inner = (v) => {
     if ($isDataclass(v) && typeof v !== "function") {
-      const fs = v.constructor.$fields;
+      const fs = $classOfValue(v).$fields;
       if (tuple) return $Object.freeze(fs.map((f) => inner(v[f[1]])));
       const out = {};
       for (const f of fs) $dictSet(out, f[0], inner(v[f[1]]));
@@ -403,7 +413,7 @@ function $asdict(x, tuple) {
 // dataclasses.replace(obj, **changes): a new instance, its __init__ called with the fields and the changes.
 function $dcReplace(x, changes) {
   if (!$isDataclass(x) || typeof x === "function") throw new TypeError("replace() should be called on dataclass instances");
-  const C = x.constructor, kw = {};
+  const C = $classOfValue(x), kw = {};
   const params = C.prototype.__init__.$sig;
   for (const f of C.$fields) if (params[1].includes(f[0]) || params[5].includes(f[0])) kw[f[0]] = x[f[1]];
   for (const k of $Object.keys(changes)) kw[k] = changes[k];
@@ -414,7 +424,7 @@ function $dcReplace(x, changes) {
 // dataclasses.fields(x): objects with the fields' name.
 function $dcFields(x) {
   if (!$isDataclass(x)) throw new TypeError("must be called with a dataclass type or instance");
-  const C = typeof x === "function" ? x : x.constructor;
+  const C = typeof x === "function" ? x : $classOfValue(x);
   return $Object.freeze(C.$fields.map((f) => new $Field(f[0])));
 }
 

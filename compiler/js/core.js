@@ -247,7 +247,7 @@ function $contains(container, x) {
   if (container instanceof $Set) return $setHas(container, $hashable(x));
   if (container !== null && typeof container === "object" && typeof container.$contains === "function") return container.$contains(x);
   if (container !== null && typeof container === "object" && typeof container[Symbol.iterator] === "function" && !(container instanceof $Uint8Array)) {
-    for (const v of container) if ($eq(v, x)) return true;
+    for (const v of $iter(container)) if ($eq(v, x)) return true;  // an iterator stays open where it matched
     return false;
   }
   if (container instanceof $Uint8Array) return container.includes(x);
@@ -279,15 +279,30 @@ function $setElem(v) {
 }
 
 // @helper $iter
+// What a JavaScript for-of walks for a Python iteration of x. An iterator (a generator, map(), zip(),
+// iter(x)...) is walked through a view without return(): leaving the loop early (break, return, an
+// exception, any() deciding) leaves it open where it stopped, as CPython does (`for v in it: break`
+// then `list(it)` goes on), where a bare for-of would close it for good.
 function $iter(x) {
   if ($Array.isArray(x) || typeof x === "string" || x instanceof $Set) return x;
   if ($isDict(x)) return $Object.keys(x);
   if (x !== null && typeof x === "object") {
     if (x instanceof $Uint8Array) return $Array.from(x);
+    if (typeof x.next === "function" && typeof x.return === "function") {
+      return { [Symbol.iterator]() { return { next() { return x.next(); } }; } };
+    }
     if (typeof x[Symbol.iterator] === "function") return x;
   }
   if (typeof x === "function" && x.$members !== undefined) return x.$members;
   throw new TypeError(`'${$typeName(x)}' object is not iterable`);
+}
+
+// @helper $iterTemp
+// A for loop over a call's result (`for v in gen():`): nothing else holds that iterator, so CPython
+// closes it when the loop leaves early (a generator's finally runs then); a bare for-of does the same.
+function $iterTemp(x) {
+  return x !== null && typeof x === "object" && typeof x.next === "function" && typeof x.return === "function"
+    ? x : $iter(x);
 }
 
 // @helper $list

@@ -217,12 +217,25 @@ function $islice(it, ...rest) {
   if (!$isIntLike(step) || +step <= 0) throw new $ValueError("Step for islice() must be a positive integer or None.");
   if (start === null) start = 0;
   start = +start; step = +step;
+  // CPython's islice_next: skip to the next index, stop at `stop` without reading past it, so an
+  // iterator passed in gives up exactly the items islice consumed (and is not closed)
+  const source = $iter(it)[Symbol.iterator]();
   const out = [];
-  let i = 0;
-  for (const v of $iter(it)) {
-    if (stop !== null && i >= +stop) break;
-    if (i >= start && (i - start) % step === 0) out.push(v);
-    i++;
+  let cnt = 0, next = start;
+  stop = stop === null ? null : +stop;
+  for (;;) {
+    let ended = false;
+    while (cnt < next) {
+      if (source.next().done) { ended = true; break; }
+      cnt++;
+    }
+    if (ended || (stop !== null && cnt >= stop)) break;
+    const r = source.next();
+    if (r.done) break;
+    cnt++;
+    out.push(r.value);
+    next += step;
+    if (stop !== null && next > stop) next = stop;
   }
   return out;
 }

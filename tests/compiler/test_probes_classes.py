@@ -405,6 +405,20 @@ def to_payload(event: dict[str, Any], extra: Optional[List[str]] = None) -> Payl
 def f(x):
     return [to_payload(x, ["a", "b"]), to_payload(x), Payload(x)]
 ''', [{"userId": 1, "a": "x"}, {"userId": "u"}]),
+    # a dict is a plain object: its keys "constructor", "$fields" must not be taken for its class
+    # (segfn check drew {"constructor": null} in an event's traits, and asdict() threw in Node)
+    "dataclass_fields_holding_dicts_with_magic_keys": ('''
+from dataclasses import dataclass, field, asdict, astuple, replace, fields, is_dataclass
+
+@dataclass
+class Event:
+    name: str
+    props: dict = field(default_factory=dict)
+
+def f(x):
+    e = Event("e", x)
+    return [asdict(e), astuple(e), asdict(replace(e, name="r")), [f.name for f in fields(e)], is_dataclass(x), e == Event("e", x)]
+''', [{"constructor": None}, {"constructor": {"$fields": [1]}, "__proto__x": 1}, {"$fields": "x", "prototype": None}, {}]),
 }
 
 

@@ -1,0 +1,183 @@
+"""Probes of generator functions (``yield``, ``yield from``) and of iterators left open by an early exit,
+and of imports inside a function (CPython vs Node).
+
+A ``for`` that leaves early (``break``, ``return``, ``any()`` deciding, ``x in it`` matching, ``islice``
+reaching its stop) leaves a named iterator open where it stopped, as CPython does: a bare JavaScript
+for-of would call the iterator's ``return()`` and close it for good; a loop over a call's result
+(``for v in gen(): break``) closes it, as CPython's reference counting does.
+"""
+
+import pytest
+
+PROBES = {
+    "generator_chunks": ("""
+def chunks(items, size):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+def f(x):
+    return [list(chunks(x, 2)), [c for c in chunks(x, 3)]]
+""", [[1,2,3,4,5], []]),
+    "generators": ("""
+from itertools import islice
+log = []
+def naturals(start=0):
+    n = start
+    while True:
+        log.append(n)
+        yield n
+        n += 1
+def walk(node, path=()):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from walk(v, (*path, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from walk(v, (*path, str(i)))
+    else:
+        yield ".".join(path), node
+class Bag:
+    def __init__(self, items):
+        self.items = items
+    def __iter__(self):
+        for item in self.items:
+            if item is not None:
+                yield item
+    def pairs(self, *, sep="="):
+        for i, item in enumerate(self):
+            yield f"{i}{sep}{item}"
+def failing(x):
+    yield 1
+    next(iter([]))
+    yield 2
+def guarded(x):
+    try:
+        yield "a"
+        yield "b"
+    finally:
+        log.append("closed")
+def f(x):
+    log.clear()
+    out = [list(islice(naturals(x if isinstance(x, int) else 0), 3)), dict(walk(x)), sorted(Bag([3, None, 1, 2])), list(Bag(["p", None]).pairs(sep=":")),
+           sum(n for n in Bag([1, 2, None])), any(v > 1 for v in naturals(0)), list(log)]
+    g = naturals(5)
+    out.append([next(g), next(g), bool(g)])
+    for v in guarded(x):
+        break
+    out.append(list(log))
+    try:
+        list(failing(x))
+    except RuntimeError as e:
+        out.append(str(e))
+    try:
+        len(naturals())
+    except TypeError as e:
+        out.append(str(e))
+    return out
+""", [{"a": {"b": [1, {"c": None}], "d": "x"}}, 3, [], "s"]),
+    "iterator_left_open_by_break": ("""
+def f(x):
+    it = map(str, x)
+    for v in it:
+        if v == "2":
+            break
+    rest = list(it)
+    it2 = iter(x)
+    for v in it2:
+        break
+    z = zip(x, x)
+    first = next(z, None)
+    for pair in z:
+        break
+    return [rest, list(it2), list(z), first]
+""", [[1, 2, 3, 4], [], [2]]),
+    "iterators_left_open_by_helpers": ("""
+from itertools import islice, chain
+def gen(n):
+    for i in range(n):
+        yield i
+def f(x):
+    out = []
+    it = iter(x)
+    for i, v in enumerate(it):
+        if i == 1:
+            break
+    out.append(list(it))
+    g = gen(6)
+    out.append([3 in g, list(g)])
+    g = gen(6)
+    out.append([any(v > 2 for v in g), next(g, None)])
+    g = gen(6)
+    out.append([all(v < 2 for v in g), list(g)])
+    g = gen(7)
+    out.append([list(islice(g, 1, 5, 2)), list(g)])
+    g = gen(7)
+    out.append([list(islice(g, 4, 2)), list(g)])
+    a, b = iter(x), iter(x[1:])
+    out.append([list(zip(a, b)), list(a), list(b)])
+    c = iter(list(chain(x, gen(2))))
+    out.append([next(c, None), list(c)])
+    g = map(str, x)
+    first = [s for s in islice(g, 2)]
+    out.append([first, list(g)])
+    w = filter(None, x)
+    for v in w:
+        break
+    out.append(list(w))
+    r = reversed(x)
+    for v in r:
+        break
+    out.append(list(r))
+    return out
+""", [[1, 2, 3, 4], [], [0, 5, 0, 7, 8]]),
+    "import_inside_function": ("""
+def parse(text):
+    import json
+    from json import JSONDecodeError as Bad
+    from urllib.parse import parse_qs, urlsplit
+    try:
+        return json.loads(text)
+    except Bad as e:
+        return [str(e), {k: v for k, v in parse_qs(urlsplit(text).query).items()}]
+def f(x):
+    def inner():
+        return json.dumps(x, sort_keys=True)
+    import json
+    return [parse(x if isinstance(x, str) else inner()), inner()]
+""", ['{"a": 1}', "https://a.b/?q=1&q=2&r=", {"b": 1, "a": [2]}]),
+}
+
+
+@pytest.mark.node
+@pytest.mark.parametrize("name", sorted(PROBES))
+def test_probe(probe, name):
+    source, inputs = PROBES[name]
+    probe.check(source, inputs)
+
+
+REFUSED = [
+    ("def g(x):\n    v = yield x\n    return v", "'yield' is only supported as a statement", "yield x"),
+    ("async def g(x):\n    yield x", "async generators", "async def g"),
+    ("def g(x):\n    import json\n    json = 1\n    return json", "'json' is imported here and bound elsewhere", "import json"),
+    ("def g(x):\n    import functions.util as u\n    return u", "import your module functions.util at the top", "import functions"),
+    ("def g(x):\n    from functions import util\n    return util", "at the top of the file", "from functions"),
+    ("def g(x):\n    import os\n    return os.getcwd()", "the module 'os' is not supported", "import os"),
+]
+
+
+@pytest.mark.parametrize("code,message,anchor", REFUSED)
+def test_refused(tmp_path, code, message, anchor):
+    from tests.compiler.test_compile_errors import assert_refused
+
+    assert_refused(tmp_path, code, message, anchor)
+
+
+def test_a_refused_import_in_a_function_is_one_error(tmp_path):
+    """Its uses add no errors of their own (as at module level)."""
+    from segfn.compiler import CompileError, compile_module
+    from tests.compiler.test_compile_errors import write
+
+    path = write(tmp_path, "def g(x):\n    import requests\n    return requests.get(x).json()")
+    with pytest.raises(CompileError) as info:
+        compile_module(path)
+    (problem,) = info.value.items
+    assert problem.message.startswith("the module 'requests' is not supported") and problem.line == 5, problem.render()
