@@ -266,6 +266,13 @@ class CallMixin:
                 return f"$maketrans({self.code_table(node.args[0])})"
             vals = self.bind(node, ("x", "y", "z"), "maketrans", required=1, keywords_ok=False)
             return f"$maketrans({self.args_js(vals)})"
+        if isinstance(f, ast.Attribute) and f.attr == "fromkeys" and isinstance(f.value, ast.Name) \
+                and f.value.id == "dict" and self.lookup("dict", quiet=True).kind == "builtin":
+            if node.args and isinstance(node.args[0], (ast.List, ast.Tuple, ast.Set)):
+                for elt in node.args[0].elts:  # keys the compiler can see
+                    self.check_dict_key(elt)
+            vals = self.bind(node, ("iterable", "value"), "fromkeys", required=1, keywords_ok=False)
+            return f"$fromkeys({self.args_js(vals)})"
         if isinstance(f, ast.Name):
             sym = self.lookup(f.id, node=f)
             if sym.kind == "builtin":

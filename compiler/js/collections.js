@@ -261,6 +261,14 @@ function $any(xs) { for (const v of $iter(xs)) if ($truthy(v)) return true; retu
 // @helper $all
 function $all(xs) { for (const v of $iter(xs)) if (!$truthy(v)) return false; return true; }
 
+// @helper $fromkeys
+// dict.fromkeys(iterable, value=None): every key bound to the same value (one object, as in CPython).
+function $fromkeys(it, value) {
+  const out = {};
+  for (const k of $iter(it)) $dictSet(out, k, value === undefined ? null : value);
+  return out;
+}
+
 // @helper $tupleOf
 function $tupleOf(x) { if (x === undefined) return $Object.freeze([]); return $Array.isArray(x) && $Object.isFrozen(x) ? x : $Object.freeze($list(x)); }
 

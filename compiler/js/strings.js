@@ -6,12 +6,52 @@
 // (args: the helper's own arguments, receiver first, or the method's arguments as an array), or
 // AttributeError.
 function $noMethod(o, name, args) {
+  if (o instanceof $Uint8Array && $BYTES_METHODS.has(name)) {
+    return $bytesMethod(o, name, $Array.isArray(args) ? args.slice() : $Array.prototype.slice.call(args, 1));
+  }
   if (o !== null && typeof o === "object" && (o.$user === true || o.$pytype !== undefined) && typeof o[name] === "function") {
     const list = $Array.isArray(args) ? args.slice() : $Array.prototype.slice.call(args, 1);
     while (list.length && list[list.length - 1] === undefined) list.pop();
     return $callMethod(o, name, list);
   }
   throw $attrError(o, name);
+}
+
+// @helper $BYTES_METHODS
+const $BYTES_METHODS = new Set(["strip", "lstrip", "rstrip", "startswith", "endswith", "replace"]);
+
+// @helper $bytesMethod
+// The bytes methods of the subset (bytes.strip/lstrip/rstrip/startswith/endswith/replace), as
+// CPython's: arguments must be bytes (CPython's TypeErrors otherwise), whitespace is ASCII's.
+function $bytesMethod(b, name, args) {
+  while (args.length && args[args.length - 1] === undefined) args.pop();
+  const latin = (x) => $String.fromCharCode(...x);
+  const need = (x) => {
+    if (x instanceof $Uint8Array) return latin(x);
+    throw new TypeError(`a bytes-like object is required, not '${$typeName(x)}'`);
+  };
+  const s = latin(b);
+  if (name === "startswith" || name === "endswith") {
+    const [p, start, end] = args;
+    const tuple = $Array.isArray(p) && $Object.isFrozen(p);
+    const list = tuple ? p : [p];
+    for (const a of list) {
+      if (!(a instanceof $Uint8Array)) {
+        throw new TypeError(tuple ? `a bytes-like object is required, not '${$typeName(a)}'`
+          : `${name} first arg must be bytes or a tuple of bytes, not ${$typeName(a)}`);
+      }
+    }
+    return $affix(s, tuple ? $Object.freeze(list.map(latin)) : latin(p), start, end, name);
+  }
+  let out;
+  if (name === "replace") {
+    if (args.length < 2) throw new TypeError(`replace expected at least 2 arguments, got ${args.length}`);
+    out = $m_replace(s, need(args[0]), need(args[1]), args[2]);
+  } else {  // strip, lstrip, rstrip: ASCII whitespace by default
+    const chars = args.length && args[0] !== null ? need(args[0]) : " \t\n\r\x0b\x0c";
+    out = $stripChars(s, chars, name !== "rstrip", name !== "lstrip");
+  }
+  return Uint8Array.from(out, (c) => c.charCodeAt(0));
 }
 
 // @helper $needStr

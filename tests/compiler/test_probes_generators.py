@@ -1,4 +1,5 @@
-"""Probes of generator functions (``yield``, ``yield from``) and of iterators left open by an early exit,
+"""Probes of what porting real functions met: bytes literals and bytes methods, dict.fromkeys, generator
+functions (``yield``, ``yield from``) and of iterators left open by an early exit,
 and of imports inside a function (CPython vs Node).
 
 A ``for`` that leaves early (``break``, ``return``, ``any()`` deciding, ``x in it`` matching, ``islice``
@@ -129,6 +130,27 @@ def f(x):
     out.append(list(r))
     return out
 """, [[1, 2, 3, 4], [], [0, 5, 0, 7, 8]]),
+    # a signed webhook: b"." separators, .rstrip(b"=") of a urlsafe digest, keys from dict.fromkeys
+    "bytes_literals_methods_and_fromkeys": (r"""
+import base64, hashlib, hmac
+SEP = b"."
+def f(x):
+    raw = x.encode()
+    out = [b"abc" == "abc".encode(), b"" == b"", len(b"\x00\xff"), b"a\tb\\" + raw, repr(b"q'\"\x7f"), raw.strip(), raw.lstrip(b"- "), raw.rstrip(b"=\n"),
+           raw.startswith(b"a"), raw.endswith((b"=", b"x")), raw.startswith(b"-", 1), raw.replace(b"=", b""), raw.replace(b"a", b"A", 1),
+           base64.urlsafe_b64encode(hashlib.sha1(raw).digest()).rstrip(b"=").decode(), hmac.new(b"key", SEP + raw, "sha256").hexdigest(),
+           raw[:2], list(b"hi"), b"h" in raw, bool(b""), dict.fromkeys(x, 0), dict.fromkeys(["a", "b"]), dict.fromkeys([])]
+    shared = dict.fromkeys(["p", "q"], [])
+    shared["p"].append(1)
+    out.append(shared)
+    out = [list(v) if isinstance(v, bytes) else v for v in out]
+    for bad in (lambda: raw.strip("="), lambda: raw.startswith("a"), lambda: raw.replace("a", b""), lambda: raw.endswith(("a",))):
+        try:
+            out.append(bad())
+        except TypeError as e:
+            out.append(str(e))
+    return out
+""", [" -abc==\n", "x", "", "\x0b\x85data\xa0 ", "é=="]),
     "import_inside_function": ("""
 def parse(text):
     import json
@@ -155,6 +177,8 @@ def test_probe(probe, name):
 
 
 REFUSED = [
+    ("def g(x):\n    return dict.fromkeys(['a', 2])", "dict keys must be str", "2])"),
+    ("def g(x):\n    return dict.fromkeys(x, value=1)", "fromkeys", "value=1"),
     ("def g(x):\n    v = yield x\n    return v", "'yield' is only supported as a statement", "yield x"),
     ("async def g(x):\n    yield x", "async generators", "async def g"),
     ("def g(x):\n    import json\n    json = 1\n    return json", "'json' is imported here and bound elsewhere", "import json"),
