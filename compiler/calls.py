@@ -365,6 +365,16 @@ class CallMixin:
             sym = self.lookup(f.value.id, quiet=True)
             if sym is not None and sym.kind == "class":
                 return self.object_method_call(node, cls=sym.info)
+        if name == "is_integer":
+            # float.is_integer(): JavaScript has one number type, so only a value the compiler knows is a
+            # float (float(...), a float literal, '/', isinstance(x, float) before it) has the method;
+            # int.is_integer() is 3.12's, and 3.11 raises AttributeError for it
+            if recv_t != "float":
+                raise Reject(f, "x.is_integer() needs a value the compiler knows is a float (CPython 3.11 has "
+                                "no int.is_integer()): test isinstance(x, float) first, or write float(x).is_integer()")
+            if node.args or node.keywords:
+                raise Reject(node, "is_integer() takes no arguments")
+            return f"$Number.isInteger({self.code(f.value)})"
         recv = self.code(f.value)
         if (name == "get" and recv_t == "dict" and simple(f.value) and not node.keywords and 1 <= len(node.args) <= 2
                 and isinstance(node.args[0], ast.Constant) and type(node.args[0].value) is str

@@ -84,6 +84,10 @@ class ClassMixin:
         if not node.bases:
             return "object", "object"
         if len(node.bases) > 1:
+            if any(self.qualified(b) in ("enum.Enum", "enum.IntEnum", "enum.StrEnum") for b in node.bases):
+                raise Reject(node.bases[0], "a mixed-in Enum (class X(str, Enum)) is not supported: its members would "
+                                            "be strs or ints too, which JavaScript values cannot be; use "
+                                            "class X(Enum) and compare or send X.MEMBER.value")
             raise Reject(node.bases[1], "a class may have only one base class: multiple inheritance is not supported")
         b = node.bases[0]
         if isinstance(b, ast.Name):
@@ -117,6 +121,9 @@ class ClassMixin:
             target = self.module_callable(b)
             if target is not None and target[0] == "class":
                 return target[1], target[1].kind
+        if self.qualified(b) in ("typing.NamedTuple", "typing_extensions.NamedTuple"):
+            raise Reject(b, "typing.NamedTuple is not supported: use @dataclass(frozen=True) for named fields (or a "
+                            "plain tuple)")
         raise Reject(b, "the base class must be object, a class of your functions, an exception class, enum.Enum "
                         "or typing.TypedDict")
 

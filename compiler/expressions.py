@@ -518,15 +518,20 @@ class ExpressionMixin:
 
     def x_BoolOp(self, node: ast.BoolOp) -> str:
         values = node.values
-        if all(self.infer(v) == "bool" for v in values):
+        codes, types = [], []
+        for i, value in enumerate(values):  # `isinstance(x, float) and x.is_integer()`: a term knows what
+            with self.narrowed_by(values[:i] if isinstance(node.op, ast.And) else [], values[i:]):
+                codes.append(self.code(value))  # the isinstance terms before it in an `and` proved
+                types.append(self.infer(value))
+        if all(t == "bool" for t in types):
             op = " && " if isinstance(node.op, ast.And) else " || "
-            return "(" + op.join(self.code(v) for v in values) + ")"
-        result = self.code(values[-1])
-        for value in reversed(values[:-1]):
+            return "(" + op.join(codes) + ")"
+        result = codes[-1]
+        for i in range(len(values) - 2, -1, -1):
             t = self.frame.temp()
-            test = f"$truthy({t} = {self.code(value)})"
-            if self.infer(value) == "bool":
-                test = f"({t} = {self.code(value)})"
+            test = f"$truthy({t} = {codes[i]})"
+            if types[i] == "bool":
+                test = f"({t} = {codes[i]})"
             if isinstance(node.op, ast.And):
                 result = f"({test} ? {result} : {t})"
             else:

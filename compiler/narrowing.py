@@ -11,9 +11,10 @@ function (``nonlocal``), may rebind ``x``.
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 
-GUARD_TYPES = {"dict": "dict", "str": "str", "list": "list"}
+GUARD_TYPES = {"dict": "dict", "str": "str", "list": "list", "float": "float"}
 EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 
 
@@ -72,6 +73,22 @@ class NarrowingMixin:
         if name in bound_names(node.orelse if negated else node.body) | self.frame.rebound_by_nested:
             return {}, {}
         return ({}, {name: t}) if negated else ({name: t}, {})
+
+    @contextlib.contextmanager
+    def narrowed_by(self, held: list[ast.AST], rest: list[ast.AST]):
+        """While compiling a term of an ``and``: the ``isinstance`` terms before it (``held``) held, for
+        the names no term from it on (``rest``) rebinds."""
+        found = [f for f in map(self._isinstance_term, held) if f is not None and not f[2]]
+        if not found:
+            yield
+            return
+        unsafe = bound_names(rest) | self.frame.rebound_by_nested
+        outer = self.frame.narrowed
+        self.frame.narrowed = {**outer, **{name: t for name, t, _ in found if name not in unsafe}}
+        try:
+            yield
+        finally:
+            self.frame.narrowed = outer
 
     def _isinstance_term(self, term: ast.AST) -> tuple[str, str, bool] | None:
         """``[not] isinstance(NAME, dict|str|list)`` on a local of this function: (NAME, type, negated)."""

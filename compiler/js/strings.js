@@ -6,9 +6,6 @@
 // (args: the helper's own arguments, receiver first, or the method's arguments as an array), or
 // AttributeError.
 function $noMethod(o, name, args) {
-  if (o instanceof $Uint8Array && $BYTES_METHODS.has(name)) {
-    return $bytesMethod(o, name, $Array.isArray(args) ? args.slice() : $Array.prototype.slice.call(args, 1));
-  }
   if (o !== null && typeof o === "object" && (o.$user === true || o.$pytype !== undefined) && typeof o[name] === "function") {
     const list = $Array.isArray(args) ? args.slice() : $Array.prototype.slice.call(args, 1);
     while (list.length && list[list.length - 1] === undefined) list.pop();
@@ -17,13 +14,12 @@ function $noMethod(o, name, args) {
   throw $attrError(o, name);
 }
 
-// @helper $BYTES_METHODS
-const $BYTES_METHODS = new Set(["strip", "lstrip", "rstrip", "startswith", "endswith", "replace"]);
-
 // @helper $bytesMethod
 // The bytes methods of the subset (bytes.strip/lstrip/rstrip/startswith/endswith/replace), as
-// CPython's: arguments must be bytes (CPython's TypeErrors otherwise), whitespace is ASCII's.
+// CPython's: arguments must be bytes (CPython's TypeErrors otherwise), whitespace is ASCII's. The
+// str helpers of those names hand it a bytes receiver (args: the method's arguments).
 function $bytesMethod(b, name, args) {
+  args = $Array.from(args);
   while (args.length && args[args.length - 1] === undefined) args.pop();
   const latin = (x) => $String.fromCharCode(...x);
   const need = (x) => {
@@ -41,7 +37,10 @@ function $bytesMethod(b, name, args) {
           : `${name} first arg must be bytes or a tuple of bytes, not ${$typeName(a)}`);
       }
     }
-    return $affix(s, tuple ? $Object.freeze(list.map(latin)) : latin(p), start, end, name);
+    const n = s.length, at = (v, d) => (v === undefined || v === null ? d : +v < 0 ? $Math.max(0, +v + n) : $Math.min(+v, n));
+    if (start !== undefined && start !== null && +start > n) return false;
+    const a = at(start, 0), sub = s.slice(a, $Math.max(a, at(end, n)));
+    return list.some((x) => (name === "startswith" ? sub.startsWith(latin(x)) : sub.endsWith(latin(x))));
   }
   let out;
   if (name === "replace") {
@@ -140,11 +139,20 @@ function $stripChars(s, chars, left, right) {
   return cps.slice(a, b).join("");
 }
 // @helper $m_strip
-function $m_strip(s, chars) { return typeof s === "string" ? $stripChars(s, chars, true, true) : $noMethod(s, "strip", arguments); }
+function $m_strip(s, chars) {
+  if (typeof s === "string") return $stripChars(s, chars, true, true);
+  return s instanceof $Uint8Array ? $bytesMethod(s, "strip", [chars]) : $noMethod(s, "strip", arguments);
+}
 // @helper $m_lstrip
-function $m_lstrip(s, chars) { return typeof s === "string" ? $stripChars(s, chars, true, false) : $noMethod(s, "lstrip", arguments); }
+function $m_lstrip(s, chars) {
+  if (typeof s === "string") return $stripChars(s, chars, true, false);
+  return s instanceof $Uint8Array ? $bytesMethod(s, "lstrip", [chars]) : $noMethod(s, "lstrip", arguments);
+}
 // @helper $m_rstrip
-function $m_rstrip(s, chars) { return typeof s === "string" ? $stripChars(s, chars, false, true) : $noMethod(s, "rstrip", arguments); }
+function $m_rstrip(s, chars) {
+  if (typeof s === "string") return $stripChars(s, chars, false, true);
+  return s instanceof $Uint8Array ? $bytesMethod(s, "rstrip", [chars]) : $noMethod(s, "rstrip", arguments);
+}
 
 // @helper $m_split
 function $m_split(s, sep, maxsplit) {
@@ -242,6 +250,7 @@ function $m_join(sep, items) {
 
 // @helper $m_replace
 function $m_replace(s, old, repl, count) {
+  if (s instanceof $Uint8Array) return $bytesMethod(s, "replace", [old, repl, count]);
   if (typeof s !== "string") {
     if (s !== null && typeof s === "object" && typeof s.replace === "function" && s.$pytype) return s.replace(old, repl, count);
     return $noMethod(s, "replace", arguments);
@@ -272,7 +281,9 @@ function $m_replace(s, old, repl, count) {
 
 // @helper $affix
 function $affix(s, affix, start, end, name) {
-  if (typeof s !== "string") return $noMethod(s, name, [affix, start, end]);
+  if (typeof s !== "string") {
+    return s instanceof $Uint8Array ? $bytesMethod(s, name, [affix, start, end]) : $noMethod(s, name, [affix, start, end]);
+  }
   if (typeof affix === "string" && start === undefined && end === undefined) {
     return name === "startswith" ? s.startsWith(affix) : s.endsWith(affix);
   }
@@ -292,7 +303,7 @@ function $affix(s, affix, start, end, name) {
 // @helper $affixStr
 // s.startswith(p) / s.endswith(p) with one constant str p, without the (start, end) and tuple work.
 function $affixStr(s, p, name) {
-  if (typeof s !== "string") return $noMethod(s, name, [p]);
+  if (typeof s !== "string") return s instanceof $Uint8Array ? $bytesMethod(s, name, [p]) : $noMethod(s, name, [p]);
   return name === "startswith" ? s.startsWith(p) : s.endsWith(p);
 }
 // @helper $m_startswith

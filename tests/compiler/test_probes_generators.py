@@ -1,5 +1,5 @@
-"""Probes of what porting real functions met: bytes literals and bytes methods, dict.fromkeys, generator
-functions (``yield``, ``yield from``) and of iterators left open by an early exit,
+"""Probes of what porting real functions met: bytes literals and bytes methods, dict.fromkeys,
+float.is_integer() after isinstance, generator functions (``yield``, ``yield from``) and of iterators left open by an early exit,
 and of imports inside a function (CPython vs Node).
 
 A ``for`` that leaves early (``break``, ``return``, ``any()`` deciding, ``x in it`` matching, ``islice``
@@ -151,6 +151,19 @@ def f(x):
             out.append(str(e))
     return out
 """, [" -abc==\n", "x", "", "\x0b\x85data\xa0 ", "é=="]),
+    # a tracking plan's coercion: an isinstance term of an `and` types the terms after it
+    "float_is_integer_after_isinstance": ("""
+def f(x):
+    out = []
+    for v in x:
+        if isinstance(v, float) and v.is_integer():
+            out.append(["int-valued", int(v)])
+        elif isinstance(v, float):
+            out.append(["float", v])
+        else:
+            out.append(["other", v])
+    return [out, float(len(x)).is_integer(), (len(x) / 4).is_integer(), float("nan").is_integer(), float("inf").is_integer()]
+""", [[1.5, 2, "3", None, True], [], [1e300, -0.5, 3]]),
     "import_inside_function": ("""
 def parse(text):
     import json
@@ -177,6 +190,9 @@ def test_probe(probe, name):
 
 
 REFUSED = [
+    ("def g(x):\n    return x.is_integer()", "needs a value the compiler knows is a float", "x.is_integer"),
+    ("from enum import Enum\nclass R(str, Enum):\n    A = 'a'", "a mixed-in Enum (class X(str, Enum)) is not supported", "str, Enum"),
+    ("from typing import NamedTuple\nclass P(NamedTuple):\n    a: int", "use @dataclass(frozen=True)", "NamedTuple):"),
     ("def g(x):\n    return dict.fromkeys(['a', 2])", "dict keys must be str", "2])"),
     ("def g(x):\n    return dict.fromkeys(x, value=1)", "fromkeys", "value=1"),
     ("def g(x):\n    v = yield x\n    return v", "'yield' is only supported as a statement", "yield x"),
