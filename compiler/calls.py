@@ -943,6 +943,15 @@ class CallMixin:
             vals = self.bind(node, params, qual.split(".")[1], required=3 if qual == "hmac.digest" else 1)
             helper = "new $Hmac" if qual == "hmac.new" else "$hmacDigest"
             return f"{helper}({', '.join(v or 'null' for v in vals)})"
+        if qual == "html.escape":
+            vals = self.bind(node, ("s", "quote"), "escape", required=1)
+            return f"$htmlEscape({self.args_js(vals)})"
+        if qual == "operator.itemgetter":
+            if node.keywords or not node.args:
+                raise Reject(node, "itemgetter() takes one or more keys, positionally")
+            if any(isinstance(a, ast.Starred) for a in node.args):
+                raise Reject(node, "itemgetter(*keys) is not supported: name the keys")
+            return f"$itemgetter([{', '.join(self.code(a) for a in node.args)}])"
         if qual == "hmac.compare_digest":
             a, b = self.bind(node, ("a", "b"), "compare_digest", required=2)
             return f"$compareDigest({a}, {b})"

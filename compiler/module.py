@@ -26,7 +26,7 @@ from .symbols import BUILTIN_EXCEPTIONS, RUNTIME_MODULES, RUNTIME_NAMES, ClassIn
 
 STD_MODULES = {"copy", "json", "re", "datetime", "base64", "hashlib", "hmac", "urllib", "urllib.parse", "math", "time",
                "collections", "itertools", "functools", "logging", "uuid", "random",
-               "enum", "dataclasses"}
+               "enum", "dataclasses", "html", "operator"}
 STD_NAMES = {
     "copy.deepcopy", "copy.copy", "json.dumps", "json.loads", "json.JSONDecodeError",
     "re.compile", "re.match", "re.search", "re.fullmatch", "re.sub", "re.subn", "re.split", "re.findall",
@@ -52,6 +52,7 @@ STD_NAMES = {
     "enum.Enum", "enum.auto", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag",
     "dataclasses.dataclass", "dataclasses.field", "dataclasses.asdict", "dataclasses.astuple", "dataclasses.replace",
     "dataclasses.fields", "dataclasses.is_dataclass", "dataclasses.FrozenInstanceError",
+    "html.escape", "operator.itemgetter",
 } | {f"re.{f}" for f in FLAG_NAMES}
 STD_MODULES.add("asyncio")  # asyncio.gather (compiler/calls.py gather_call)
 STD_NAMES.add("asyncio.gather")

@@ -410,7 +410,10 @@ function $parseInt(s, base) {
   else if (b === 0) { b = 10; if (/^0+[1-9]/.test(body.replace(/_/g, ""))) body = "!"; }
   body = $asciiDigits(body);
   const ok = b <= 10 ? new RegExp(`^[0-${b - 1}]+(_[0-${b - 1}]+)*$`) : new RegExp(`^[0-9a-${$String.fromCharCode(86 + b)}]+(_[0-9a-${$String.fromCharCode(86 + b)}]+)*$`, "i");
-  if (!ok.test(body)) throw new $ValueError(`invalid literal for int() with base ${base}: ${$repr(s)}`);
+  if (!ok.test(body)) {  // CPython's "%.200R": the repr cut to 200 code points
+    const shown = $repr(s);
+    throw new $ValueError(`invalid literal for int() with base ${base}: ${shown.length > 200 ? $Array.from(shown).slice(0, 200).join("") : shown}`);
+  }
   const digits = body.replace(/_/g, "");
   const v = b === 10 ? Number(digits) : parseInt(digits, b);
   return sign * v + 0;

@@ -722,3 +722,21 @@ function $cacheTtl(ttl) {
   if (typeof ttl !== "number") throw new TypeError(`cache ttl_ms must be a number or None, not ${$typeName(ttl)}`);
   return ttl;
 }
+
+// @helper $htmlEscape
+// html.escape(s, quote=True): CPython's Lib/html/__init__.py (& first, then < >, then " and ' if quote).
+function $htmlEscape(s, quote) {
+  if (typeof s !== "string") throw $attrError(s, "replace");
+  s = s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  if (quote === undefined || $truthy(quote)) s = s.replace(/"/g, "&quot;").replace(/'/g, "&#x27;");
+  return s;
+}
+
+// @helper $itemgetter
+// operator.itemgetter(*keys): a callable taking one object; one key gives obj[key], several a tuple.
+function $itemgetter(keys) {
+  return function itemgetter(obj, ...rest) {
+    if (arguments.length !== 1) throw new TypeError(`itemgetter expected 1 argument, got ${arguments.length}`);
+    return keys.length === 1 ? $getitem(obj, keys[0]) : $Object.freeze(keys.map((k) => $getitem(obj, k)));
+  };
+}

@@ -1,5 +1,6 @@
 """Probes of what porting real functions met: bytes literals and bytes methods, dict.fromkeys,
-float.is_integer() after isinstance, generator functions (``yield``, ``yield from``) and of iterators left open by an early exit,
+float.is_integer() after isinstance, html.escape, operator.itemgetter, int()'s message, generator
+functions (``yield``, ``yield from``) and of iterators left open by an early exit,
 and of imports inside a function (CPython vs Node).
 
 A ``for`` that leaves early (``break``, ``return``, ``any()`` deciding, ``x in it`` matching, ``islice``
@@ -164,6 +165,39 @@ def f(x):
             out.append(["other", v])
     return [out, float(len(x)).is_integer(), (len(x) / 4).is_integer(), float("nan").is_integer(), float("inf").is_integer()]
 """, [[1.5, 2, "3", None, True], [], [1e300, -0.5, 3]]),
+    # an Intercom port: html.escape of trait values, errors sorted with operator.itemgetter
+    "html_escape_and_itemgetter": ("""
+import html
+from operator import itemgetter
+import operator
+def f(x):
+    rows = x.get("rows") or []
+    by_code = sorted(rows, key=itemgetter("code"))
+    pairs = sorted(rows, key=operator.itemgetter("code", "n"), reverse=True)
+    first = itemgetter(0)
+    out = [html.escape(x.get("s", "")), html.escape(x.get("s", ""), quote=False), html.escape(x.get("s", ""), False),
+           [r["code"] for r in by_code], [r["n"] for r in pairs], first(x.get("s") or "?"), list(map(itemgetter(1), [[1, 2], (3, 4)]))]
+    try:
+        out.append(itemgetter("missing")(x))
+    except KeyError as e:
+        out.append(["KeyError", str(e)])
+    try:
+        out.append(html.escape(x.get("n")))
+    except AttributeError as e:
+        out.append(str(e))
+    return out
+""", [{"s": "<a href=\"x\">Tom & Jerry's</a>", "rows": [{"code": "b", "n": 1}, {"code": "a", "n": 2}, {"code": "b", "n": 0}], "n": 5}, {"s": "", "n": None}]),
+    # CPython's 'invalid literal for int()' shows the repr cut to 200 code points (%.200R); segfn check found it on a long 'employees' trait
+    "int_error_message_cut_to_200": ("""
+def f(x):
+    out = []
+    for base in (10, 16, 0):
+        try:
+            out.append(int(x, base) if base != 10 else int(x))
+        except ValueError as e:
+            out.append(str(e))
+    return out
+""", ['xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', '😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀', "ééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé'", '1111111111a', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx😀😀', '12']),
     "import_inside_function": ("""
 def parse(text):
     import json
@@ -190,6 +224,8 @@ def test_probe(probe, name):
 
 
 REFUSED = [
+    ("import html\ndef g(x):\n    return html.unescape(x)", "html.unescape is not in the supported standard library subset", "html.unescape"),
+    ("from operator import itemgetter\ndef g(x):\n    return itemgetter()", "itemgetter() takes one or more keys", "itemgetter()"),
     ("def g(x):\n    return x.is_integer()", "needs a value the compiler knows is a float", "x.is_integer"),
     ("from enum import Enum\nclass R(str, Enum):\n    A = 'a'", "a mixed-in Enum (class X(str, Enum)) is not supported", "str, Enum"),
     ("from typing import NamedTuple\nclass P(NamedTuple):\n    a: int", "use @dataclass(frozen=True)", "NamedTuple):"),
