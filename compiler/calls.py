@@ -1032,7 +1032,7 @@ class CallMixin:
             return f"$chain([{self.element_args(node.args)}])"
         if qual == "itertools.chain.from_iterable":
             (it,) = self._n(node, 1, 1, "from_iterable")
-            return f"$chain($list({it}))"
+            return f"$chainFrom({it})"
         if qual == "itertools.islice":
             if node.keywords:
                 raise Reject(node, "islice() takes no keyword arguments")

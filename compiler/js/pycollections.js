@@ -195,15 +195,30 @@ function $m_move_to_end(o, key, last) {
 }
 
 // @helper $chain
-// itertools.chain(*iterables) and chain.from_iterable(iterable), as a list.
+// itertools.chain(*iterables): an iterator; each iterable is made an iterator when reached, as CPython does.
 function $chain(iterables) {
-  const out = [];
-  for (const it of iterables) for (const v of $iter(it)) out.push(v);
-  return out;
+  return $itertool((function* () { for (const it of iterables) yield* $iter(it); })(), "itertools.chain");
+}
+
+// @helper $chainFrom
+// chain.from_iterable(iterable): the outer iterable is made an iterator at once, each inner one when reached.
+function $chainFrom(x) {
+  const outer = $iter(x)[Symbol.iterator]();
+  return $itertool((function* () {
+    for (let r = outer.next(); !r.done; r = outer.next()) yield* $iter(r.value);
+  })(), "itertools.chain");
+}
+
+// @helper $itertool
+// An itertools object: a generator (lazy, used up once, next() goes on where it is) named as CPython
+// names its type, for len()/subscript errors.
+function $itertool(gen, name) {
+  $Object.defineProperty(gen, "$pytype", { value: name });
+  return gen;
 }
 
 // @helper $islice
-// itertools.islice(iterable, stop) / islice(iterable, start, stop[, step]), as a list.
+// itertools.islice(iterable, stop) / islice(iterable, start, stop[, step]): an iterator.
 function $islice(it, ...rest) {
   if (rest.length < 1 || rest.length > 3) throw new TypeError(`islice expected at most 4 arguments, got ${rest.length + 1}`);
   const [a, b, c] = rest, nargs = rest.length;
@@ -218,43 +233,54 @@ function $islice(it, ...rest) {
   if (start === null) start = 0;
   start = +start; step = +step;
   // CPython's islice_next: skip to the next index, stop at `stop` without reading past it, so an
-  // iterator passed in gives up exactly the items islice consumed (and is not closed)
+  // iterator passed in gives up exactly the items islice consumed (and is not closed); lazy, as
+  // CPython's islice is (the iterable is made an iterator at once)
   const source = $iter(it)[Symbol.iterator]();
-  const out = [];
-  let cnt = 0, next = start;
   stop = stop === null ? null : +stop;
-  for (;;) {
-    let ended = false;
-    while (cnt < next) {
-      if (source.next().done) { ended = true; break; }
+  return $itertool((function* () {
+    let cnt = 0, next = start;
+    for (;;) {
+      while (cnt < next) {
+        if (source.next().done) return;
+        cnt++;
+      }
+      if (stop !== null && cnt >= stop) return;
+      const r = source.next();
+      if (r.done) return;
       cnt++;
+      next += step;
+      if (stop !== null && next > stop) next = stop;
+      yield r.value;
     }
-    if (ended || (stop !== null && cnt >= stop)) break;
-    const r = source.next();
-    if (r.done) break;
-    cnt++;
-    out.push(r.value);
-    next += step;
-    if (stop !== null && next > stop) next = stop;
-  }
-  return out;
+  })(), "itertools.islice");
 }
 
 // @helper $groupby
-// itertools.groupby(iterable, key=None): a list of (key, list of the group's items).
+// itertools.groupby(iterable, key=None): an iterator of (key, list of the group's items).
 function $groupby(it, key) {
-  const out = [];
-  let cur, group = null;
-  for (const v of $iter(it)) {
-    const k = key === undefined || key === null ? v : $call(key, [v]);
-    if (group === null || !$eq(k, cur)) { group = []; cur = k; out.push($Object.freeze([k, group])); }
-    group.push(v);
-  }
-  return out;
+  const source = $iter(it)[Symbol.iterator]();
+  const keyOf = (v) => (key === undefined || key === null ? v : $call(key, [v]));
+  return $itertool((function* () {
+    let r = source.next();
+    if (r.done) return;
+    let v = r.value, k = keyOf(v);
+    for (;;) {
+      const cur = k, group = [v];
+      for (;;) {
+        r = source.next();
+        if (r.done) { yield $Object.freeze([cur, group]); return; }
+        v = r.value;
+        k = keyOf(v);
+        if (!$eq(k, cur)) break;
+        group.push(v);
+      }
+      yield $Object.freeze([cur, group]);
+    }
+  })(), "itertools.groupby");
 }
 
 // @helper $product
-// itertools.product(*iterables, repeat=1): a list of tuples.
+// itertools.product(*iterables, repeat=1): an iterator of tuples (the iterables read at once, as CPython does).
 function $product(iterables, repeat) {
   if (repeat === undefined) repeat = 1;
   if (!$isIntLike(repeat)) throw new TypeError(`'${$typeName(repeat)}' object cannot be interpreted as an integer`);
@@ -268,7 +294,8 @@ function $product(iterables, repeat) {
     for (const x of result) for (const y of pool) next.push([...x, y]);
     result = next;
   }
-  return result.map((t) => $Object.freeze(t));
+  const tuples = result.map((t) => $Object.freeze(t));
+  return $itertool((function* () { yield* tuples; })(), "itertools.product");
 }
 
 // @helper $reduce

@@ -198,6 +198,58 @@ def f(x):
             out.append(str(e))
     return out
 """, ['xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', '😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀', "ééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé'", '1111111111a', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx😀😀', '12']),
+    # itertools' results are lazy iterators (next() on a chain threw "'list' object is not an iterator")
+    "itertools_are_lazy_iterators": ("""
+from itertools import chain, islice, groupby, product
+def f(x):
+    out = []
+    c = chain(x, ["z"])
+    out.append(next(c))
+    out.append(list(c))
+    it = islice(x, 2)
+    out.append(next(it, None))
+    out.append(list(it))
+    g = groupby(sorted(x))
+    k, grp = next(g)
+    out.append([k, list(grp)])
+    p = product(x[:2], repeat=2)
+    out.append(next(p, None))
+    out.append(sum(1 for _ in p))
+    try:
+        out.append(len(chain(x)))
+    except TypeError as e:
+        out.append(str(e))
+    try:
+        out.append(chain(x)[0])
+    except TypeError as e:
+        out.append(str(e))
+    out.append(bool(chain([])))
+    log = []
+    def gen(n):
+        for i in range(n):
+            log.append(i)
+            yield i
+    g = gen(10)
+    s = islice(g, 2, 8, 3)
+    out.append([next(s), list(log), next(g), list(s), list(log)])
+    log.clear()
+    c = chain(gen(2), gen(3))
+    out.append([next(c), list(log), list(c), list(log)])
+    log.clear()
+    gb = groupby(gen(5), key=lambda v: v // 2)
+    out.append([[k, list(v)] for k, v in islice(gb, 1)] + [list(log)])
+    try:
+        chain.from_iterable(5)
+    except TypeError as e:
+        out.append(str(e))
+    bad = chain([1], 5)
+    out.append(next(bad))
+    try:
+        next(bad)
+    except TypeError as e:
+        out.append(str(e))
+    return out
+""", [["b", "a", "a"], ["q"]]),
     "import_inside_function": ("""
 def parse(text):
     import json
