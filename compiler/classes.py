@@ -228,6 +228,8 @@ class ClassMixin:
                 raise Reject(deco, "the decorators supported on methods are @staticmethod, @classmethod, @property "
                                    "and @<property>.setter")
         name = item.name
+        if name == "__hash__" and kind == "method":
+            return  # nothing in the subset hashes an instance (no set of them, no dict key): never called
         if name.startswith("__") and name.endswith("__") and name not in SPECIAL_METHODS:
             raise Reject(item, f"the special method {name} is not supported")
         if kind in ("getter", "setter") and isinstance(item, ast.AsyncFunctionDef):
@@ -376,7 +378,9 @@ class ClassMixin:
 
     def _class_item(self, node, info: ClassInfo, item, out: list[str], after: list[str], sigs: list[str]) -> None:
         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            method = next(m for m in info.methods.values() if m.node is item)
+            method = next((m for m in info.methods.values() if m.node is item), None)
+            if method is None:  # __hash__, or a method whose declaration was already reported
+                return
             self._class_method(node, info, method, out, after, sigs)
         elif isinstance(item, (ast.Assign, ast.AnnAssign)):
             name = item.targets[0].id if isinstance(item, ast.Assign) else item.target.id

@@ -250,6 +250,37 @@ def f(x):
         out.append(str(e))
     return out
 """, [["b", "a", "a"], ["q"]]),
+    # a value class with __hash__ (accepted, never called: nothing in the subset hashes an instance),
+    # NotImplemented and __radd__ for sum()
+    "value_class_with_hash_and_radd": ("""
+import json
+from datetime import datetime, timezone, timedelta
+class Money:
+    def __init__(self, cents, currency="USD"):
+        self.cents = cents
+        self.currency = currency
+    def __add__(self, other):
+        if not isinstance(other, Money):
+            return NotImplemented
+        return Money(self.cents + other.cents, self.currency)
+    def __radd__(self, other):
+        return self if other == 0 else self.__add__(other)
+    def __str__(self):
+        return f"{self.cents / 100:,.2f} {self.currency}"
+    def __repr__(self):
+        return f"Money({self.cents!r}, {self.currency!r})"
+    def __eq__(self, other):
+        return isinstance(other, Money) and (self.cents, self.currency) == (other.cents, other.currency)
+    def __lt__(self, other):
+        return self.cents < other.cents
+    def __hash__(self):
+        return hash((self.cents, self.currency))
+def f(x):
+    items = [Money(int(v)) for v in x]
+    total = sum(items)
+    return [str(total), repr(total), [str(m) for m in sorted(items)], str(max(items, default=Money(0))), total == Money(sum(int(v) for v in x)),
+            "{:>12}".format(str(total)), f"{total!s:^20}", json.dumps({"t": str(total)}), str(sum(items, Money(5)))]
+""", [[100, 250, 99999], [], [5]]),
     "import_inside_function": ("""
 def parse(text):
     import json
@@ -276,6 +307,8 @@ def test_probe(probe, name):
 
 
 REFUSED = [
+    # a refused special method was reported, then the class's compilation crashed (StopIteration)
+    ("class C:\n    def __getattr__(self, name):\n        return name", "the special method __getattr__ is not supported", "def __getattr__"),
     ("import html\ndef g(x):\n    return html.unescape(x)", "html.unescape is not in the supported standard library subset", "html.unescape"),
     ("from operator import itemgetter\ndef g(x):\n    return itemgetter()", "itemgetter() takes one or more keys", "itemgetter()"),
     ("def g(x):\n    return x.is_integer()", "needs a value the compiler knows is a float", "x.is_integer"),
