@@ -57,6 +57,13 @@ STD_NAMES = {
 STD_MODULES.add("asyncio")  # asyncio.gather (compiler/calls.py gather_call)
 STD_NAMES.add("asyncio.gather")
 IGNORED_MODULES = {"__future__", "typing", "typing_extensions"}
+# what to write instead of a standard-library name people reach for
+STD_HINTS = {
+    "asyncio.sleep": ": to wait and try again, raise RetryError (Segment retries the event later); "
+                     "a function that sleeps holds Segment's invocation for nothing",
+    "asyncio.run": ": Segment awaits your handlers itself (a local test belongs in tests/, or under "
+                   "'if __name__ == \"__main__\":', which the bundle leaves out)",
+}
 # what a module people reach for is in Segment's runtime
 MODULE_HINTS = {
     "requests": ": Segment's runtime has fetch: res = await fetch(url, method=\"POST\", json=body) from segfn.runtime",
@@ -239,7 +246,8 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, PatternMixin, N
                 return None
             qual = f"{base}.{node.attr}"
             if qual not in STD_NAMES and qual not in STD_MODULES:
-                raise Reject(node, f"{qual} is not in the supported standard library subset (docs/python-subset.md)")
+                raise Reject(node, f"{qual} is not in the supported standard library subset (docs/python-subset.md)"
+                                   f"{STD_HINTS.get(qual, '')}")
             return qual
         return None
 
@@ -468,7 +476,8 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, PatternMixin, N
         elif module in STD_MODULES:
             qual = f"{module}.{alias.name}"
             if qual not in STD_NAMES and qual not in STD_MODULES:
-                raise Reject(node, f"{qual} is not in the supported standard library subset (docs/python-subset.md)")
+                raise Reject(node, f"{qual} is not in the supported standard library subset (docs/python-subset.md)"
+                                   f"{STD_HINTS.get(qual, '')}")
             symbols[local] = Symbol("std", "", qual)
         else:
             hint = MODULE_HINTS.get(module.split(".")[0], "")
@@ -507,6 +516,8 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, PatternMixin, N
         return head + out
 
     def module_stmt(self, stmt: ast.stmt) -> list[str]:
+        if is_main_guard(stmt):
+            return []  # a local test run: never runs where a function runs (its __name__ is not "__main__")
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
             return self.import_lines(stmt)
         if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id in self.handler_aliases
@@ -548,3 +559,13 @@ class ModuleCompiler(ExpressionMixin, CallMixin, StatementMixin, PatternMixin, N
         if self.unit.main and node.name in HANDLERS:
             out += handler_wrapper(HANDLERS[node.name], info.js)
         return out
+
+
+def is_main_guard(stmt: ast.stmt) -> bool:
+    """``if __name__ == "__main__":`` (either way round, no ``else``): the module run as a script."""
+    if not (isinstance(stmt, ast.If) and not stmt.orelse and isinstance(stmt.test, ast.Compare)
+            and len(stmt.test.ops) == 1 and isinstance(stmt.test.ops[0], ast.Eq)):
+        return False
+    sides = [stmt.test.left, stmt.test.comparators[0]]
+    return (any(isinstance(n, ast.Name) and n.id == "__name__" for n in sides)
+            and any(isinstance(n, ast.Constant) and n.value == "__main__" for n in sides))

@@ -281,6 +281,17 @@ def f(x):
     return [str(total), repr(total), [str(m) for m in sorted(items)], str(max(items, default=Money(0))), total == Money(sum(int(v) for v in x)),
             "{:>12}".format(str(total)), f"{total!s:^20}", json.dumps({"t": str(total)}), str(sum(items, Money(5)))]
 """, [[100, 250, 99999], [], [5]]),
+    # a local test run under the main guard: never runs where a function runs, so the bundle leaves it out
+    "main_guard_is_left_out": ("""
+def f(x):
+    return [x, __name__ == "__main__"]
+
+if __name__ == "__main__":
+    import asyncio
+    import json
+    print(json.dumps(asyncio.run(on_track({"x": 1}, {}))))
+    raise SystemExit(0)
+""", [1, "a"]),
     "import_inside_function": ("""
 def parse(text):
     import json
@@ -307,6 +318,7 @@ def test_probe(probe, name):
 
 
 REFUSED = [
+    ("import asyncio\nasync def g(x):\n    await asyncio.sleep(1)", "raise RetryError (Segment retries the event later)", "asyncio.sleep"),
     # a refused special method was reported, then the class's compilation crashed (StopIteration)
     ("class C:\n    def __getattr__(self, name):\n        return name", "the special method __getattr__ is not supported", "def __getattr__"),
     ("import html\ndef g(x):\n    return html.unescape(x)", "html.unescape is not in the supported standard library subset", "html.unescape"),
