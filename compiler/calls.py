@@ -981,9 +981,21 @@ class CallMixin:
                     node.keywords.append(ast.keyword(arg="$via", value=ast.Constant(via_name.endswith(".quote"))))
             return self.std_bound(node, helper, tuple(p for p in params if p not in ("encoding", "errors")), required,
                                   qual.rsplit(".", 1)[1])
+        if qual == "math.isclose":
+            if len(node.args) != 2 or any(isinstance(a, ast.Starred) for a in node.args):
+                raise Reject(node, "isclose() takes a and b positionally, and rel_tol=, abs_tol= by keyword")
+            tols = {"rel_tol": "undefined", "abs_tol": "undefined"}
+            for kw in node.keywords:
+                if kw.arg not in tols:
+                    raise Reject(kw, f"isclose() got an unexpected keyword argument {kw.arg!r}")
+                tols[kw.arg] = self.code(kw.value)
+            a, b = (self.code(v) for v in node.args)
+            return f"$isclose({a}, {b}, {tols['rel_tol']}, {tols['abs_tol']})"
         if qual.startswith("math."):
             fn = qual[5:]
             (x,) = self._n(node, 1, 1, fn)
+            if fn == "fabs":
+                return f"$mathFloat({x}, Math.abs)"
             if fn in ("floor", "ceil", "trunc"):
                 return f"$mathInt({x}, Math.{fn}, {js_str(fn)})"
             if fn == "sqrt":

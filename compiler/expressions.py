@@ -314,8 +314,10 @@ class ExpressionMixin:
                 return "str"
             if f.attr in ("floor", "ceil") and isinstance(f.value, ast.Name) and f.value.id == "math":
                 return "int"
-            if f.attr == "sqrt":
+            if f.attr in ("sqrt", "fabs") and isinstance(f.value, ast.Name) and f.value.id == "math":
                 return "float"
+            if f.attr == "isclose" and isinstance(f.value, ast.Name) and f.value.id == "math":
+                return "bool"
         return "any"
 
     # --- names ------------------------------------------------------------------------------

@@ -708,6 +708,21 @@ function $mathFloat(x, f, domain) {
   return f(x);
 }
 
+// @helper $isclose
+// math.isclose(a, b, *, rel_tol=1e-09, abs_tol=0.0), as CPython's math_isclose_impl.
+function $isclose(a, b, relTol, absTol) {
+  for (const v of [a, b, ...[relTol, absTol].filter((t) => t !== undefined)]) {
+    if (!$isNum(v)) throw new TypeError(`must be real number, not ${$typeName(v)}`);
+  }
+  a = +a; b = +b;
+  const rel = relTol === undefined ? 1e-9 : +relTol, abs = absTol === undefined ? 0 : +absTol;
+  if (rel < 0 || abs < 0) throw new $ValueError("tolerances must be non-negative");
+  if (a === b) return true;
+  if (!$Number.isFinite(a) && a === a || !$Number.isFinite(b) && b === b) return false;
+  const diff = $Math.abs(b - a);
+  return diff <= $Math.abs(rel * b) || diff <= $Math.abs(rel * a) || diff <= abs;
+}
+
 // @helper $cacheKey
 // Segment's cache takes string keys (segfn/runtime.py's Cache checks the same).
 function $cacheKey(k) {

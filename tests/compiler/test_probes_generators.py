@@ -292,6 +292,19 @@ if __name__ == "__main__":
     print(json.dumps(asyncio.run(on_track({"x": 1}, {}))))
     raise SystemExit(0)
 """, [1, "a"]),
+    # the exact math functions: fabs, isclose (CPython's math_isclose_impl)
+    "math_fabs_isclose": ("""
+import math
+def f(x):
+    a, b = x
+    out = [math.isclose(math.inf, math.inf), math.isclose(math.inf, a), math.isclose(math.nan, math.nan), str(math.fabs(-math.inf)), math.fabs(a), str(math.fabs(a)), math.isclose(a, b), math.isclose(a, b, rel_tol=0.1), math.isclose(a, b, abs_tol=1)]
+    for bad in (lambda: math.isclose(a, b, rel_tol=-1), lambda: math.isclose("a", b), lambda: math.fabs("x")):
+        try:
+            out.append(bad())
+        except (ValueError, TypeError) as e:
+            out.append([type(e).__name__, str(e)])
+    return out
+""", [[1.0, 1.0000000001], [-3, -3.2], [0, 1e-10], [1e308, 1.1e308], [5, 5], [-2.5, 2.5]]),
     "import_inside_function": ("""
 def parse(text):
     import json
@@ -318,6 +331,7 @@ def test_probe(probe, name):
 
 
 REFUSED = [
+    ("import math\ndef g(x):\n    return math.log10(x)", "JavaScript's Math.log10 differs from CPython's", "math.log10"),
     ("import asyncio\nasync def g(x):\n    await asyncio.sleep(1)", "raise RetryError (Segment retries the event later)", "asyncio.sleep"),
     # a refused special method was reported, then the class's compilation crashed (StopIteration)
     ("class C:\n    def __getattr__(self, name):\n        return name", "the special method __getattr__ is not supported", "def __getattr__"),
