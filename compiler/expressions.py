@@ -742,9 +742,8 @@ class ExpressionMixin:
             body = self.code(node.body)
         joined = ", ".join(params)
         fn = f"(({joined}) => {{ let {', '.join(frame.temps)}; return {body}; }})" if frame.temps else f"(({joined}) => {body})"
-        if defaults:
-            assigns = ", ".join(f"{h} = {self.code(d)}" for h, d in zip(holders, defaults))
-            fn = f"({assigns}, {fn})"
+        if defaults:  # each lambda made keeps its own defaults (`[lambda i=i: i for i in ...]`)
+            fn = f"(({', '.join(holders)}) => {fn})({', '.join(self.code(d) for d in defaults)})"
         info = FuncInfo(qualname, "", a, False, node)
         return f"$sig({fn}, {self.signature_js(info, 0)})"
 

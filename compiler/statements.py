@@ -708,9 +708,15 @@ class StatementMixin:
         pre, lines = self.function_js(node, "", info=info)
         target = self.assign_name(node.name, node)
         self.mark_assigned(node.name)
+        # the defaults are evaluated here, each time the def runs, and each function made keeps its own
+        # (a def in a loop, `def g(i=i)`): they are passed into an arrow function that makes it
+        holders = [line.split(" = ", 1) for line in pre]
+        if holders:
+            lines[0] = f"(({', '.join(h for h, _ in holders)}) => {lines[0]}"
+            lines[-1] = lines[-1] + f")({', '.join(v.rstrip().removesuffix(';') for _, v in holders)})"
         lines[0] = f"{target} = $sig({lines[0]}"
         lines[-1] = lines[-1] + f", {self.signature_js(info, 0)});"
-        return pre + lines
+        return lines
 
     def qualname_of(self, name: str) -> str:
         """The __qualname__ of a function named ``name`` defined here."""

@@ -305,6 +305,61 @@ def f(x):
             out.append([type(e).__name__, str(e)])
     return out
 """, [[1.0, 1.0000000001], [-3, -3.2], [0, 1e-10], [1e308, 1.1e308], [5, 5], [-2.5, 2.5]]),
+    # a def or lambda made in a loop keeps its own defaults (`lambda i=i: i`): all of them read the last one
+    "defaults_of_functions_made_in_a_loop": ("""
+def f(x):
+    gs = [lambda i=i: i for i in range(3)]
+    hs = []
+    for n in x:
+        def h(v=n, *, scale=len(hs) + 1, tags=[]):
+            tags.append(v)
+            return [v * scale, len(tags)]
+        hs.append(h)
+    ks = []
+    for n in x:
+        ks.append(lambda a, b=n * 2, *rest, c=n: [a, b, c, list(rest)])
+    return [[g() for g in gs], [h() for h in hs], [h() for h in hs], [k(0) for k in ks], [k(1, 2, 3, c=4) for k in ks]]
+""", [[1, 2, 3], []]),
+    # an everyday transform: late binding, divmod, strptime with try/else/finally, a global counter, a staticmethod key
+    "everyday_transform": ("""
+import uuid
+from datetime import datetime, timezone, timedelta
+COUNT = 0
+class Rank:
+    ORDER = {"gold": 0, "silver": 1}
+    @staticmethod
+    def rank(item):
+        return (Rank.ORDER.get(item.get("tier"), 9), item.get("name", ""))
+def bump():
+    global COUNT
+    COUNT += 1
+    return COUNT
+def f(x):
+    items = x.get("items") or []
+    fs = [lambda: i for i in range(3)]
+    gs = [lambda i=i: i for i in range(3)]
+    secs = int(x.get("secs") or 0)
+    m, s = divmod(secs, 60)
+    h, m = divmod(m, 60)
+    total = sum(p.get("price", 0) * p.get("quantity", 1) for p in items if isinstance(p.get("price"), (int, float)) and not isinstance(p.get("price"), bool))
+    stamp = x.get("ts") or "2024-01-02T03:04:05.678Z"
+    try:
+        dt = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    except ValueError as e:
+        dt = None
+        err = str(e)
+    else:
+        err = None
+    finally:
+        bump()
+    out = [[g() for g in fs], [g() for g in gs], f"{h:02d}:{m:02d}:{s:02d}", round(total, 2), "%.2f" % total, f"{total:,.1f}",
+           sorted(items, key=Rank.rank), [n for i, n in enumerate(reversed([p.get("name") for p in items]))],
+           dt.isoformat() if dt else err, f"{dt:%Y-%m-%d}" if dt else None, (dt + timedelta(days=45)).strftime("%b %d") if dt else None,
+           len(str(uuid.uuid4())), COUNT > 0, dict(sorted({"b": 1, "a": 2}.items())), int(float("3.7")), abs(-0.0), round(2.675, 2), str(round(12.5)),
+           [(a, b) for a in range(3) for b in "xy" if a != 1], x.get("missing") if x.get("missing") is not None else "dflt"]
+    assert isinstance(out, list), "never"
+    return out
+""", [{"items": [{"name": "a", "tier": "silver", "price": 10.5, "quantity": 3}, {"name": "b", "tier": "gold", "price": True}, {"name": "c", "price": 0.1, "quantity": 3}], "secs": 3725, "ts": "2024-02-29T23:59:59.999999Z"}, {"ts": "bad"}, {"secs": "61"}]),
     "import_inside_function": ("""
 def parse(text):
     import json
