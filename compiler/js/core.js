@@ -515,6 +515,8 @@ function $attr(o, name) {
       const v = o[name];
       if (v !== undefined) return typeof v === "function" && !$Object.hasOwn(o, name) ? $bound(o, v) : v;
     }
+    // a TypeError the runtime raised is JavaScript's own: its args are CPython's, (message,)
+    if (name === "args" && o instanceof Error) return $Object.freeze([o.message]);
   } else if (typeof o === "function" && o.$pyclass === true) return $classAttr(o, name);
   throw $attrError(o, name);
 }

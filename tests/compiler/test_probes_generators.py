@@ -360,6 +360,40 @@ def f(x):
     assert isinstance(out, list), "never"
     return out
 """, [{"items": [{"name": "a", "tier": "silver", "price": 10.5, "quantity": 3}, {"name": "b", "tier": "gold", "price": True}, {"name": "c", "price": 0.1, "quantity": 3}], "secs": 3725, "ts": "2024-02-29T23:59:59.999999Z"}, {"ts": "bad"}, {"secs": "61"}]),
+    # an error handler reading e.args of a TypeError the runtime raised (AttributeError in Node)
+    "exception_args_and_wrapping": ("""
+import json
+class ApiError(Exception):
+    def __init__(self, status, payload=None):
+        super().__init__(status, payload)
+        self.status = status
+        self.payload = payload or {}
+    def __str__(self):
+        return f"API {self.status}: {self.payload.get('message', 'unknown')}"
+def risky(x):
+    if isinstance(x, dict) and "status" in x:
+        raise ApiError(x["status"], x.get("body"))
+    return x["k"] + 1
+def f(x):
+    out = []
+    try:
+        out.append(risky(x))
+    except ApiError as e:
+        out.append([str(e), repr(e), e.args, e.status, type(e).__name__, isinstance(e, Exception)])
+    except (KeyError, TypeError) as e:
+        out.append([type(e).__name__, str(e), e.args, repr(e)])
+    except Exception as e:
+        out.append(["other", str(e)])
+    try:
+        try:
+            int(x)
+        except (TypeError, ValueError) as e:
+            raise RuntimeError(f"wrapped: {e}") from e
+    except RuntimeError as e:
+        out.append([str(e), e.args])
+    out.append(["%s|%r|%5.1f%%" % (x, x, 12.345), "%(a)s-%(b)d" % {"a": "A", "b": 3}, str({"f": 1.5, "n": None, "t": (1,)}), repr([1e-5, 2.5])])
+    return out
+""", [{"status": 404, "body": {"message": "nope"}}, {"status": 500}, {"k": 1}, {"k": "s"}, {}, "12", [1]]),
     "import_inside_function": ("""
 def parse(text):
     import json
