@@ -473,10 +473,21 @@ class ExpressionMixin:
         return "{" + ", ".join(f"{k}: {v}" for _, k, v in pairs) + "}"
 
     # --- operators --------------------------------------------------------------------------
+    def keys_view(self, node: ast.AST) -> bool:
+        """``d.keys()`` of a dict (or of a value of unknown type): a set-like view in CPython, which
+        ``- & | ^`` and comparisons treat as a set (``required.keys() - props.keys()``); the runtime
+        gives a list, so those operations make it a set first."""
+        return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "keys"
+                and not node.args and not node.keywords and self.infer(node.func.value) in ("dict", "any"))
+
     def x_BinOp(self, node: ast.BinOp) -> str:
         a, b = self.infer(node.left), self.infer(node.right)
         left, right = self.code(node.left), self.code(node.right)
         op = type(node.op)
+        if op in (ast.Sub, ast.BitAnd, ast.BitOr, ast.BitXor) and (self.keys_view(node.left) or self.keys_view(node.right)):
+            # CPython's dictviews_sub/and/or/xor: set(left) with the other side, any iterable
+            left, right = f"$setOf({left})", f"$setOf({right})"
+            a = b = "set"
         if op in BITOPS:
             return f"$bitop({js_str(BITOPS[op])}, {left}, {right})"
         if op is ast.MatMult:
@@ -572,6 +583,11 @@ class ExpressionMixin:
 
     def compare_one(self, op, left_node, right_node, left: str, right: str, node) -> str:
         lt, rt = self.infer(left_node), self.infer(right_node)
+        if isinstance(op, (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE)):
+            if self.keys_view(left_node):  # a keys view compares as a set
+                left, lt = f"$setOf({left})", "set"
+            if self.keys_view(right_node):
+                right, rt = f"$setOf({right})", "set"
         if isinstance(op, (ast.Is, ast.IsNot)):
             neg = isinstance(op, ast.IsNot)
             for n, other in ((right_node, left), (left_node, right)):

@@ -394,6 +394,18 @@ def f(x):
     out.append(["%s|%r|%5.1f%%" % (x, x, 12.345), "%(a)s-%(b)d" % {"a": "A", "b": 3}, str({"f": 1.5, "n": None, "t": (1,)}), repr([1e-5, 2.5])])
     return out
 """, [{"status": 404, "body": {"message": "nope"}}, {"status": 500}, {"k": 1}, {"k": "s"}, {}, "12", [1]]),
+    # required.keys() - props.keys(): a keys view is set-like (TypeError on two lists in Node)
+    "keys_views_are_set_like": ("""
+REQUIRED = {"email": str, "name": str}
+def f(x):
+    missing = REQUIRED.keys() - x.keys()
+    common = x.keys() & {"email", "phone"}
+    extra = sorted(x.keys() - REQUIRED.keys())
+    union = sorted(x.keys() | {"z"})
+    more = [sorted(x.keys() - ["age"]), sorted(["age", "q"] - x.keys()), sorted(x.keys() ^ {"email", "q"}), x.keys() == {"email", "age"}, x.keys() <= {"email", "age", "name"},
+            x.keys() != {"email"}, {"email"} == x.keys(), x.keys() == ["email", "age"], x.keys() == x.keys(), sorted({"q", "email"} & x.keys())]
+    return [more, sorted(missing), sorted(common), extra, union, "email" in x.keys(), len(x.keys()), x.keys() == {"email"}, list(x.values())[:1], [k for k in x.keys() if k.startswith("e")]]
+""", [{"email": "a", "age": 3}, {}, {"name": "n", "email": "e", "phone": "p"}]),
     "import_inside_function": ("""
 def parse(text):
     import json
