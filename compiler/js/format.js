@@ -105,8 +105,13 @@ function $parseSpec(spec) {
   const m = /^(?:([\s\S])?([<>=^]))?([+\- ])?(z)?(#)?(0)?(\d+)?([,_])?(?:\.(\d+))?([bcdeEfFgGnosxX%])?$/u.exec(spec);
   if (!m) throw new $ValueError("Invalid format specifier");
   const s = { fill: m[1] === undefined ? (m[6] && !m[2] ? "0" : " ") : m[1], align: m[2] || (m[6] && !m[2] ? "=" : null),
-    sign: m[3] || "-", z: !!m[4], alt: !!m[5], zero: !!m[6], width: m[7] ? +m[7] : 0, group: m[8] || "",
+    sign: m[3] || "-", signGiven: m[3] !== undefined, z: !!m[4], alt: !!m[5], zero: !!m[6], width: m[7] ? +m[7] : 0, group: m[8] || "",
     prec: m[9] === undefined ? null : +m[9], type: m[10] || "" };
+  // parse_internal_render_format_spec: a separator is checked against the type before any object's
+  // formatting (',' with d e f g %, '_' also with b o x)
+  if (s.group && !"deEfFgG%".includes(s.type) && !(s.group === "_" && "boxX".includes(s.type))) {
+    throw new $ValueError(`Cannot specify '${s.group}' with '${s.type}'.`);
+  }
   return s;
 }
 
@@ -142,7 +147,9 @@ function $format(x, spec, isFloat) {
   const s = $parseSpec(spec);
   if (typeof x === "string") {
     if (s.type !== "" && s.type !== "s") throw new $ValueError(`Unknown format code '${s.type}' for object of type 'str'`);
-    if (s.sign !== "-" || s.z) throw new $ValueError("Sign not allowed in string format specifier");
+    // CPython's format_string_internal, in its order
+    if (s.signGiven) throw new $ValueError(s.sign === " " ? "Space not allowed in string format specifier" : "Sign not allowed in string format specifier");
+    if (s.z) throw new $ValueError("Negative zero coercion (z) not allowed in string format specifier");
     if (s.alt) throw new $ValueError("Alternate form (#) not allowed in string format specifier");
     if (s.align === "=") throw new $ValueError("'=' alignment not allowed in string format specifier");
     if (s.group) throw new $ValueError(`Cannot specify '${s.group}' with 's'.`);
@@ -152,6 +159,9 @@ function $format(x, spec, isFloat) {
   }
   const v = +x;
   const asInt = !isFloat && $Number.isInteger(v) && typeof x !== "string";
+  if (s.type === "s") {
+    throw new $ValueError(`Unknown format code 's' for object of type '${typeof x === "boolean" ? "bool" : asInt ? "int" : "float"}'`);
+  }
   if (asInt && "bcdoxXn".includes(s.type || "d") && !(s.type === "" && false)) {
     if (s.type === "" || "bcdoxXn".includes(s.type)) return $formatInt(v, s);
   }
@@ -165,13 +175,14 @@ function $format(x, spec, isFloat) {
 function $formatInt(v, s) {
   const type = s.type || "d";
   if (s.prec !== null) throw new $ValueError("Precision not allowed in integer format specifier");
+  if (s.z) throw new $ValueError("Negative zero coercion (z) not allowed in integer format specifier");
   if (type === "c") {
-    if (s.sign !== "-") throw new $ValueError("Sign not allowed with integer format specifier 'c'");
+    if (s.signGiven) throw new $ValueError("Sign not allowed with integer format specifier 'c'");
+    if (s.alt) throw new $ValueError("Alternate form (#) not allowed with integer format specifier 'c'");
+    if (v >= 2 ** 63 || v < -(2 ** 63)) throw new $OverflowError("Python int too large to convert to C long");
     if (v < 0 || v > 0x10ffff) throw new $OverflowError("%c arg not in range(0x110000)");
     return $pad($String.fromCodePoint(v), s, "<");
   }
-  if (s.group && "bcoxXn".includes(type) && s.group === ",") throw new $ValueError(`Cannot specify ',' with '${type}'.`);
-  if (s.z) throw new $ValueError("Negative zero coercion (z) not allowed in integer format specifier");
   const neg = v < 0;
   const big = BigInt($Math.abs(v));
   const base = { b: 2, o: 8, x: 16, X: 16, d: 10, n: 10 }[type];

@@ -406,6 +406,19 @@ def f(x):
             x.keys() != {"email"}, {"email"} == x.keys(), x.keys() == ["email", "age"], x.keys() == x.keys(), sorted({"q", "email"} & x.keys())]
     return [more, sorted(missing), sorted(common), extra, union, "email" in x.keys(), len(x.keys()), x.keys() == {"email"}, list(x.values())[:1], [k for k in x.keys() if k.startswith("e")]]
 """, [{"email": "a", "age": 3}, {}, {"name": "n", "email": "e", "phone": "p"}]),
+    # format()'s errors in CPython's order and words: the separator checked against the type first, a
+    # space sign, z and # on strs and on 'c', a C long overflow, 's' on numbers
+    "format_spec_errors": ("""
+SPECS = [" ", "+", "z", " z", " c", "+c", "zc", "-c", "-", "c", "#c", ",c", "z,c", "z.2c", "+#c", "#,c", "_c", "z#c", "z#", "#", "=5", "+#", ",n", "_n", "_x", ",x", "_b", ",d", "_d", "n", "s", ",", "_"]
+def f(x):
+    out = []
+    for spec in SPECS:
+        try:
+            out.append(format(x, spec))
+        except (ValueError, TypeError, OverflowError) as e:
+            out.append([type(e).__name__, str(e)])
+    return out
+""", ["abc", 65, -1, 9223372036854775807, 1e21, -1e19, 1234567, 0, True, 2.5]),
     "import_inside_function": ("""
 def parse(text):
     import json
