@@ -25,6 +25,15 @@ SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 STR_METHODS_STR = {"lower", "upper", "strip", "lstrip", "rstrip", "replace", "title", "capitalize", "zfill",
                    "ljust", "rjust", "center", "format", "removeprefix", "removesuffix", "casefold", "swapcase",
                    "expandtabs", "join", "isoformat", "strftime", "hexdigest", "group"}
+UNBOUND_STR_METHODS = {
+    "lower", "upper", "strip", "lstrip", "rstrip", "title", "capitalize", "casefold", "swapcase", "isdigit", "isalpha",
+    "isalnum", "isspace", "isdecimal", "isnumeric", "islower", "isupper", "isascii", "istitle", "isidentifier",
+    "isprintable", "split", "rsplit", "splitlines", "startswith", "endswith", "replace", "join", "zfill", "center",
+    "ljust", "rjust", "find", "rfind", "index", "rindex", "count", "encode", "partition", "rpartition",
+    "removeprefix", "removesuffix", "expandtabs"}
+BOUND_METHOD_VALUES = UNBOUND_STR_METHODS | {
+    "get", "keys", "values", "items", "setdefault", "append", "extend", "insert", "remove", "count", "index", "add",
+    "discard", "union", "intersection", "difference", "issubset", "issuperset", "isdisjoint", "copy"}
 BOOL_METHODS = {"startswith", "endswith", "isdigit", "isdecimal", "isnumeric", "isalpha", "isalnum", "isspace",
                 "islower", "isupper", "isascii", "issubset", "issuperset"}
 INT_METHODS = {"find", "rfind", "index", "rindex", "count"}
@@ -682,6 +691,10 @@ class ExpressionMixin:
             sym = self.lookup(v.id, quiet=True)
             if sym is not None and sym.kind == "class":
                 return self.class_attribute(sym.info, node)
+            if sym is not None and sym.kind == "builtin" and v.id == "str" and node.attr in UNBOUND_STR_METHODS:
+                # str.lower as a value (sorted(words, key=str.lower), map(str.strip, parts)): the method
+                # of a str passed first, CPython's TypeError for anything else
+                return f"$unboundStr({js_str(node.attr)}, $m_{node.attr})"
         special = self.module_attribute(node)
         if special is not None:
             return special
@@ -702,6 +715,10 @@ class ExpressionMixin:
             return f"$attr({obj}, \"statusText\")"
         if node.attr.startswith("__") and node.attr.endswith("__"):
             raise Reject(node, f"the attribute {node.attr} is not supported")
+        if t != "obj" and node.attr in BOUND_METHOD_VALUES:
+            # a method of a str, list, dict or set as a value (max(d, key=d.get), parts.append
+            # passed on): bound to it, as CPython's bound method; a user object's attribute otherwise
+            return f"$methodValue({obj}, {js_str(self.attr_js(node.attr))}, $m_{node.attr})"
         return f"$attr({obj}, {js_str(self.attr_js(node.attr))})"
 
     def x_Yield(self, node) -> str:

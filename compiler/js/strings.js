@@ -566,3 +566,26 @@ function $ord(s) {
   if (n !== 1) throw new TypeError(`ord() expected a character, but string of length ${n} found`);
   return s.codePointAt(0);
 }
+
+// @helper $unboundStr
+// str.<method> as a value (a sort key, map's function): the str comes first; anything else is
+// CPython's TypeError for a method descriptor.
+function $unboundStr(name, f) {
+  return function (self, ...rest) {
+    if (arguments.length === 0) throw new TypeError(`unbound method str.${name}() needs an argument`);
+    if (typeof self !== "string") {
+      throw new TypeError(`descriptor '${name}' for 'str' objects doesn't apply to a '${$typeName(self)}' object`);
+    }
+    return f(self, ...rest);
+  };
+}
+
+// @helper $methodValue
+// o.name read, not called: for a str, list, dict or set, its method bound to it (max(d, key=d.get));
+// for anything else, the attribute.
+function $methodValue(o, name, f) {
+  if (typeof o === "string" || $Array.isArray(o) || o instanceof $Set || $isDict(o)) {
+    return function (...args) { return f(o, ...args); };
+  }
+  return $attr(o, name);
+}

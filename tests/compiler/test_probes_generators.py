@@ -419,6 +419,40 @@ def f(x):
             out.append([type(e).__name__, str(e)])
     return out
 """, ["abc", 65, -1, 9223372036854775807, 1e21, -1e19, 1234567, 0, True, 2.5]),
+    # methods as values: sorted(words, key=str.lower), max(d, key=d.get), add = seen.add (each raised
+    # AttributeError in Node); a user object's attribute of the same name stays its own
+    "methods_as_values": ("""
+class Box:
+    def __init__(self):
+        self.count = 7
+        self.items = []
+    def get(self, k):
+        return k * 2
+def g(x):
+    out = []
+    seen = set()
+    add = seen.add
+    for w in x.get("words") or []:
+        add(w.strip())
+    push = out.append
+    push(sorted(seen))
+    b = Box()
+    push([b.count, b.get(3), list(map(b.get, [1, 2]))])
+    lookup = (x.get("counts") or {}).get
+    push([lookup("x"), lookup("nope", 0)])
+    try:
+        push(list(map(str.lower, [1])))
+    except TypeError as e:
+        push(str(e))
+    parts = "a,b".split
+    push(parts(","))
+    return out
+def f(x):
+    words = x.get("words") or []
+    counts = x.get("counts") or {"a": 1}
+    return [sorted(words, key=str.lower), list(map(str.strip, words)), max(counts, key=counts.get), sorted(counts, key=counts.get, reverse=True),
+            "".join(map(str, [1, 2.5, None])), list(map(str.upper, words)), [w for w in filter(str.isdigit, words)], g(x)]
+""", [{"words": ["b ", " A", "c", "10"], "counts": {"x": 3, "y": 5, "z": 1}}, {}]),
     "import_inside_function": ("""
 def parse(text):
     import json
