@@ -118,8 +118,11 @@ BUILTIN_VALUES = {"len": "$len", "str": "$str", "int": "$int", "float": "$float"
 ISINSTANCE_TYPES = {"str", "int", "float", "bool", "list", "tuple", "dict", "set", "frozenset", "bytes"}
 REJECTED_BUILTINS = {
     "eval": "eval/exec run code the compiler cannot see", "exec": "eval/exec run code the compiler cannot see",
-    "getattr": "attributes must be named in the code", "setattr": "attributes must be named in the code",
-    "hasattr": "attributes must be named in the code", "type": "type() is only supported as type(x).__name__ and as type(None) in isinstance()",
+    "getattr": "attributes must be named in the code (getattr(o, \"name\", default) with the name written "
+               "as a literal or a module constant is supported)",
+    "setattr": "attributes must be named in the code (write o.name = value)",
+    "hasattr": "attributes must be named in the code (hasattr(o, \"name\") with the name written as a literal "
+               "or a module constant is supported)", "type": "type() is only supported as type(x).__name__ and as type(None) in isinstance()",
     "id": "object identity differs between Python and JavaScript", "hash": "hash values differ between runs",
     "open": "functions cannot use files in Segment", "input": "functions cannot read input",
     "vars": "not supported", "globals": "not supported", "locals": "not supported", "dir": "not supported",
@@ -526,12 +529,36 @@ class CallMixin:
     def builtin_call(self, name: str, node: ast.Call) -> str:
         if name in BUILTIN_EXCEPTIONS:
             return f"new {BUILTIN_EXCEPTIONS[name]}({self.exception_args(node, name, runtime=False)})"
+        if name in ("getattr", "hasattr") and len(node.args) >= 2 and not node.keywords:
+            found = self.named_attribute(name, node)
+            if found is not None:
+                return found
         if name in REJECTED_BUILTINS:
             raise Reject(node, f"{name}() is not supported: {REJECTED_BUILTINS[name]}")
         handler = getattr(self, "b_" + name, None)
         if handler is None:
             raise Reject(node, f"the builtin {name}() is not supported")
         return handler(node)
+
+    def named_attribute(self, name: str, node: ast.Call) -> str | None:
+        """getattr(o, "name"[, default]) and hasattr(o, "name") with a name the compiler can read (a literal
+        or a module constant): the attribute access ``o.name``, AttributeError giving the default or False
+        (getattr(e, "status", None) in an error handler). None when the name is computed at run time."""
+        attr = self.constant_str(node.args[1])
+        if attr is None or any(isinstance(a, ast.Starred) for a in node.args):
+            return None
+        if not attr.isidentifier():
+            raise Reject(node.args[1], f"{name}() of {attr!r}: an attribute the compiler can name is an identifier")
+        if len(node.args) > (3 if name == "getattr" else 2):
+            raise Reject(node, f"{name}() takes {'at most 3' if name == 'getattr' else '2'} arguments")
+        access = ast.copy_location(ast.Attribute(value=node.args[0], attr=attr, ctx=ast.Load()), node)
+        if name == "getattr" and len(node.args) == 2:
+            return self.code(access)
+        if not simple(node.args[0]):  # CPython evaluates the object before the default
+            raise Reject(node.args[0], f"{name}() of a computed object: assign it to a name first")
+        if name == "hasattr":
+            return f"$hasattr(() => {self.code(access)})"
+        return f"$getattrOr(() => {self.code(access)}, {self.code(node.args[2])})"
 
     def _n(self, node: ast.Call, lo: int, hi: int, name: str) -> list[str]:
         if node.keywords:

@@ -521,6 +521,18 @@ function $attr(o, name) {
   throw $attrError(o, name);
 }
 
+// @helper $getattrOr
+// getattr(o, "name", default): the attribute, or the default where reading it raises AttributeError.
+function $getattrOr(read, dflt) {
+  try { return read(); } catch (e) { if (e instanceof $AttributeError) return dflt; throw e; }
+}
+
+// @helper $hasattr
+// hasattr(o, "name"): whether reading the attribute raises no AttributeError (CPython reads it).
+function $hasattr(read) {
+  try { read(); return true; } catch (e) { if (e instanceof $AttributeError) return false; throw e; }
+}
+
 // @helper $setattr
 // o.name = v: a user object's attribute (or property setter), a class attribute; anything else has
 // none to set.

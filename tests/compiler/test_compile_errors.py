@@ -24,7 +24,7 @@ REJECTED = [
     ("import os", "the module 'os' is not supported", "import os"),
     ("from subprocess import run", "the module 'subprocess' is not supported", "from subprocess"),
     ("def g(x):\n    return eval(x)", "eval() is not supported", "eval(x)"),
-    ("def g(x):\n    return getattr(x, 'a')", "getattr() is not supported", "getattr("),
+    ("def g(x, name):\n    return getattr(x, name)", "getattr() is not supported", "getattr("),
     ("def g(x):\n    return type(x)", "type() is only supported as type(x).__name__", "type(x)"),
     ("def g(x):\n    return id(x)", "id() is not supported", "id(x)"),
     ("def g(x):\n    return open(x)", "open() is not supported", "open(x)"),

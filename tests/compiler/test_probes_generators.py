@@ -453,6 +453,34 @@ def f(x):
     return [sorted(words, key=str.lower), list(map(str.strip, words)), max(counts, key=counts.get), sorted(counts, key=counts.get, reverse=True),
             "".join(map(str, [1, 2.5, None])), list(map(str.upper, words)), [w for w in filter(str.isdigit, words)], g(x)]
 """, [{"words": ["b ", " A", "c", "10"], "counts": {"x": 3, "y": 5, "z": 1}}, {}]),
+    # getattr(e, "status", None) in an error handler, hasattr with a named attribute
+    "getattr_hasattr_with_named_attributes": ("""
+from datetime import datetime
+FIELD = "status"
+class ApiError(Exception):
+    def __init__(self, status):
+        super().__init__(f"status {status}")
+        self.status = status
+class Thing:
+    kind = "thing"
+    def __init__(self):
+        self.size = 3
+    @property
+    def double(self):
+        return self.size * 2
+def f(x):
+    errors = [ApiError(x.get("s", 500)), ValueError("v"), KeyError("k")]
+    t = Thing()
+    d = datetime(2024, 1, 2)
+    out = [[getattr(e, "status", None) for e in errors], [getattr(e, FIELD, -1) for e in errors], [hasattr(e, "status") for e in errors],
+           getattr(t, "size"), getattr(t, "double"), getattr(t, "kind"), hasattr(t, "missing"), getattr(t, "missing", "dflt"), getattr(d, "year"), hasattr(d, "year"),
+           hasattr(x, "get"), getattr(None, "x", 0), hasattr("s", "upper"), getattr(errors[0], "args")]
+    try:
+        out.append(getattr(t, "missing"))
+    except AttributeError as e:
+        out.append(str(e))
+    return out
+""", [{"s": 404}, {}]),
     "import_inside_function": ("""
 def parse(text):
     import json
@@ -479,6 +507,9 @@ def test_probe(probe, name):
 
 
 REFUSED = [
+    ("def g(x, name):\n    return getattr(x, name, None)", "getattr(o, \"name\", default) with the name written as a literal", "getattr("),
+    ("def g(x):\n    return getattr(x.get('a'), 'b', None)", "getattr() of a computed object: assign it to a name first", "x.get('a')"),
+    ("def g(x):\n    return hasattr(x, 'a-b')", "an attribute the compiler can name is an identifier", "'a-b'"),
     ("import math\ndef g(x):\n    return math.log10(x)", "JavaScript's Math.log10 differs from CPython's", "math.log10"),
     ("import asyncio\nasync def g(x):\n    await asyncio.sleep(1)", "raise RetryError (Segment retries the event later)", "asyncio.sleep"),
     # a refused special method was reported, then the class's compilation crashed (StopIteration)

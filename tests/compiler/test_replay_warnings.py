@@ -17,8 +17,8 @@ KIND = "destination"
 NAME = "Refused"
 
 
-def label(event):
-    return getattr(event, "type", "none")
+def label(event, field="type"):
+    return getattr(event, field, "none")
 
 
 def send(event, settings):
@@ -30,8 +30,8 @@ on_track = send
 on_identify = send
 '''
 HELPER = '''
-def label(event):
-    return getattr(event, "type", "none")
+def label(event, field="type"):
+    return getattr(event, field, "none")
 '''
 FINE = '''
 KIND = "destination"
@@ -83,7 +83,7 @@ def test_replay_warns_once_per_module_with_the_compilers_positions(tmp_path, cli
     assert "functions/refused.py:8:12: getattr() is not supported: attributes must be named in the code" in text
     assert "functions/refused.py:12:14: dict keys must be str" in text
     assert "functions/refused.py:13:67: hash() is not supported" in text
-    assert "    return getattr(event, \"type\", \"none\")\n               ^" in text  # the caret under the column
+    assert "    return getattr(event, field, \"none\")\n               ^" in text  # the caret under the column
     assert str(tmp_path) not in text
     assert "segfn build" not in result.stdout
     outcomes = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
@@ -102,5 +102,5 @@ def test_the_verdict_follows_the_modules_files_helpers_included(tmp_path):
     assert "(3 problems;" in warning and "helpers.py" not in warning  # a helper's fix is seen
     module.write_text(textwrap.dedent(REFUSED).replace('{1: "one"}', '{"1": "one"}').replace(
         'hash("x") is not None', "True").replace("codes.get(1)", 'codes.get("1")').replace(
-        'getattr(event, "type", "none")', 'event.get("type")').lstrip())
+        'getattr(event, field, "none")', 'event.get(field)').lstrip())
     assert build_warnings([module], root) == []
