@@ -3,7 +3,8 @@ fuzzers use one (AFL's ``-x``, libFuzzer's ``-dict``).
 
 Harvested, per line: string literals in ``==``/``!=``/``in``/``not in`` comparisons (and the items of
 a literal tuple, list or set on either side), the arguments of ``startswith``/``endswith``, the
-separators of ``split``, dict keys the module reads (``x.get("k")``, ``x["k"]``), numbers compared
+separators of ``split``, dict keys the module reads (``x.get("k")``, ``x["k"]``, and each string of
+a literal tuple a loop reads keys with), numbers compared
 against, and module-level constants (``MAX_LENGTH = 255``, a tuple of markers). Also the key paths
 read from ``await res.json()`` results, which shape generated HTTP answer bodies.
 """
@@ -81,6 +82,28 @@ def _key_of(node: ast.AST) -> str | None:
     return None
 
 
+def _loop_keys(tree: ast.AST) -> list[tuple[str, int]]:
+    """``(key, line)`` for each string a loop over a literal tuple or list reads as a key:
+    ``for key in ("timestamp", "receivedAt"): event.get(key)`` (and the same in a comprehension)."""
+    out = []
+    loops = [(n.target, n.iter, n.body) for n in ast.walk(tree) if isinstance(n, (ast.For, ast.AsyncFor))]
+    loops += [(g.target, g.iter, [n]) for n in ast.walk(tree)
+              if isinstance(n, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)) for g in n.generators]
+    for target, iterable, body in loops:
+        if not (isinstance(target, ast.Name) and isinstance(iterable, (ast.Tuple, ast.List, ast.Set))):
+            continue
+        names = [e.value for e in iterable.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        for node in (inner for statement in body for inner in ast.walk(statement)):
+            key = None
+            if isinstance(node, ast.Subscript):
+                key = node.slice
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
+                key = node.args[0]
+            if isinstance(key, ast.Name) and key.id == target.id:
+                out += [(name, node.lineno) for name in names]
+    return out
+
+
 def _base(node: ast.AST) -> ast.AST | None:
     if isinstance(node, ast.Subscript):
         return node.value
@@ -148,6 +171,10 @@ def harvest_source(source: str) -> Harvest:
                 inner = _base(inner)
             if isinstance(inner, ast.Name) and inner.id in json_names:
                 out.body_paths.add(tuple(path))
+    for key, line in _loop_keys(tree):
+        out.keys.add(key)
+        out.key_lines.setdefault(key, set()).add(line)
+        out.by_line.setdefault(line, set()).add(key)
     return out
 
 

@@ -55,8 +55,11 @@ def container(message: dict, where: tuple[str, ...]) -> dict:
 
 def put_everywhere(message: dict, names: list[str], value: Any) -> None:
     """Set ``names`` to (copies of) ``value`` at the top level and in every container of ``CONTAINERS``:
-    wherever the module reads the key, it finds the value."""
+    wherever the module reads the key, it finds the value. A container that is one of ``names``
+    (``traits`` = "x") is replaced, not then remade as an object to hold its own copy."""
     for where in CONTAINERS:
+        if any(part in names for part in where):
+            continue
         node = container(message, where)
         for name in names:
             node[name] = copy.deepcopy(value)
@@ -331,6 +334,32 @@ class Generator:
         self.count += len(out)
         return out
 
+    def required_only(self, settings: dict | None) -> dict | None:
+        """``settings`` without its optional settings."""
+        if settings is None:
+            return None
+        required = {s.name for s in self.declared if s.required}
+        return {name: value for name, value in settings.items() if name in required}
+
+    def borrowers(self, case: Case, per_setting: int = 3) -> list[Case]:
+        """A case that ended a new way, with each string or array setting given a string its message
+        has at a key the module reads (the whole string: a substring setting then matches it): an
+        allow list that rescues what a marker list caught, a trigger list that names the event."""
+        if case.batch or not isinstance(case.payload, dict):
+            return []
+        read = self.read_strings(case.payload)[:per_setting]
+        base = case.settings if case.settings is not None else self.settings() or {}
+        out = []
+        for setting in self.declared:
+            if setting.type not in ("string", "array"):
+                continue
+            for value in read:
+                settings = dict(base)
+                settings[setting.name] = value if setting.type == "string" else [value]
+                out.append(replace(case, origin=f"{case.origin}, {setting.name} = its own {value!r}", settings=settings))
+        self.count += len(out)
+        return out
+
     def tweak(self, settings: dict | None) -> dict | None:
         """One setting given another value of its type (or removed, when optional); the rest kept."""
         from .setting_values import random_value
@@ -416,7 +445,11 @@ class Generator:
                 message = copy.deepcopy(rng.choice(singles).payload)
                 parts = constant.split(".")
                 container(message, tuple(parts[:-1]))[parts[-1]] = rng.choice(["x", 1, None, {"inner": "y"}])
-                groups["paths"].append(self.wrap(js_normalise(message), f"sweep: path {constant}"))
+                case = self.wrap(js_normalise(message), f"sweep: path {constant}")
+                # and with only the required settings: a list of default paths (DEFAULT_FIELDS) applies
+                # when the setting that replaces it is absent
+                groups["paths"] += [case, replace(case, origin=f"{case.origin}, optional settings absent",
+                                                  settings=self.required_only(case.settings))]
             most = [k for k in keys if k not in ("type", "userId") and k not in CONTAINER_KEYS]
             if most:
                 groups["every key"].append(put(rng.choice(singles), most, constant, f"sweep: every key = {constant!r}"))
@@ -478,6 +511,7 @@ def pursue(checker: Checker, reach: Reach, generator: Generator, start_cases: li
     corpus: list[Case] = []
     pending: list[Case] = []  # neighbours of the cases that reached new code, run first in later rounds
     neighbours: set[int] = set()  # ids of those neighbours (not expanded again)
+    endings: set[tuple] = set()  # how the Python side of the cases so far ended
     seen = reach.snapshot()
 
     def run(cases: list[Case], timed: bool = True) -> bool:
@@ -502,6 +536,17 @@ def pursue(checker: Checker, reach: Reach, generator: Generator, start_cases: li
                     neighbours.update(id(c) for c in more)
                     pending.extend(more)
             seen = now_seen
+            # A case that ended a new way (another error, raised elsewhere, another number of requests)
+            # is tried with its own strings as settings: coverage cannot tell which case of a slice
+            # took the new path, its ending can.
+            for case, side in ran:
+                ending = (side.error[0] if side.error else None, side.where, len(side.requests),
+                          type(side.returned).__name__)
+                if ending not in endings and id(case) not in neighbours:
+                    endings.add(ending)
+                    more = generator.borrowers(case)
+                    neighbours.update(id(c) for c in more)
+                    pending.extend(more)
         return grew
 
     run(start_cases, timed=False)  # fixtures always run whole

@@ -254,9 +254,22 @@ def realistic_messages(constants=(), keys=(), user_ids=("user-1", "42", 90210)):
                 parts["groupId"] = opt(draw, words)
         elif kind in ("page", "screen"):
             parts["name"] = opt(draw, words)
-            parts["properties"] = opt(draw, bag)
             if kind == "page":
                 parts["category"] = opt(draw, words)
+            properties = dict(draw(bag))
+            page = parts["context"].get("page")
+            if kind == "page" and page and draw(st.booleans()):  # analytics.js: the page's own properties
+                properties.update({k: page[k] for k in ("path", "url", "search", "title", "referrer")})
+            for key in ("name", "category") if kind == "page" else ("name",):
+                # analytics.js copies name and category into properties; an HTTP API caller may send
+                # them there only
+                given = parts.get(key)
+                how = draw(st.sampled_from(["copy", "own", "none"]))
+                if how == "copy" and isinstance(given, str):
+                    properties[key] = given
+                elif how == "own":
+                    properties[key] = draw(words)
+            parts["properties"] = opt(draw, value=properties)
         elif kind == "alias":
             parts["previousId"] = opt(draw, words)
         return _assemble(parts)

@@ -328,6 +328,56 @@ def test_a_seed_draws_the_same_messages_whatever_the_process_imported_before(tmp
     assert runs[0].stdout == runs[1].stdout
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_an_allow_list_comes_to_hold_the_bots_own_user_agent(harness, seed):
+    """A case that ended a new way is tried with each string and array setting given its message's
+    own strings: how an allow list rescues what a marker caught (drop_bots' `allowPatterns` mutant
+    survived every check before; without it, 3 seeds in 8 never reached the rescue)."""
+    module = sample("allow_list")
+    assert reached(harness, module, [line_of(module, '"allowedBot": True')], seed=seed) == set()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_default_path_is_tried_with_the_setting_that_replaces_it_absent(harness, seed):
+    module = sample("default_paths")
+    assert reached(harness, module, [line_of(module, "return {**event, head:")], seed=seed) == set()
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_keys_a_loop_reads_from_a_literal_tuple_get_the_boundary_values(harness, seed):
+    module = sample("loop_keys")
+    assert reached(harness, module, [line_of(module, '"invalid": key')], seed=seed) == set()
+
+
+def test_keys_read_through_a_loop_over_a_literal_tuple_are_harvested():
+    harvest = harvest_source(textwrap.dedent('''
+        def f(event):
+            for key in ("timestamp", "receivedAt"):
+                event.get(key)
+            return [event[k] for k in ["a", "b"]], [x for x in ("not", "read")]
+    '''))
+    assert {"timestamp", "receivedAt", "a", "b"} <= harvest.keys and not {"not", "read"} & harvest.keys
+
+
+def test_a_container_key_given_a_scalar_keeps_it():
+    """``traits`` = "x" (an identify whose traits are not an object) stays "x", not remade as {}."""
+    from segfn.compiler.steering import put_everywhere
+
+    message = {"type": "identify", "traits": {"email": "a@b.example"}}
+    put_everywhere(message, ["traits"], "x")
+    assert message["traits"] == "x" and message["properties"]["traits"] == "x"
+
+
+def test_page_names_come_in_properties_too_and_sometimes_only_there():
+    """analytics.js copies a page's name and category into its properties; an HTTP API caller may
+    send them there only (sprig.py's fallback to properties.name survived every check before)."""
+    messages = draw_many(strategies.realistic_messages(["pro"], ["plan"]), 600, seed=4)
+    pages = [m for m in messages if m["type"] == "page" and isinstance(m.get("properties"), dict)]
+    assert any(m.get("name") and m["properties"].get("name") == m["name"] for m in pages)
+    assert any(not m.get("name") and isinstance(m["properties"].get("name"), str) for m in pages)
+    assert any("path" in m["properties"] and "url" in m["properties"] for m in pages)
+
+
 def test_numeric_string_keys_reach_their_branch(harness):
     module = sample("numeric_keys")
     assert reached(harness, module, [line_of(module, 'out["item_" + key]')]) == set()
