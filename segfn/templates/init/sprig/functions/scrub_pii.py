@@ -48,9 +48,8 @@ def holds(value, parts):
 
 
 def without(value, parts):
-    """``value`` with the field at ``parts`` removed; containers on the path are copied, not changed."""
-    if not isinstance(value, dict) or parts[0] not in value:
-        return value
+    """``value`` with the field at ``parts`` removed (``holds(value, parts)`` is true); containers on
+    the path are copied, not changed."""
     if len(parts) == 1:
         return {key: inner for key, inner in value.items() if key != parts[0]}
     return {**value, parts[0]: without(value[parts[0]], parts[1:])}
