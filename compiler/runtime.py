@@ -84,6 +84,11 @@ PATCHES = {
 }
 
 
+# Patches a bundle needs when it carries both helpers: a datetime formatted by format(), str.format or
+# an f-string whose value the compiler could not type (its __format__, strftime, is the patch's)
+PAIRED = {("$Date", "$format"): "$dt_strftime"}
+
+
 # Helpers that only run on a value of a kind few bundles make: carried only with one of that kind's
 # makers (a branch that can never be taken may name a function the bundle does not define). Hashing
 # needs bytes made by one of the others first.
@@ -114,6 +119,7 @@ def closure(code: str, methods: frozenset[str] | set[str] = frozenset()) -> list
         pending = [patch for method, (cls, patch) in PATCHES.items()
                    if method in methods and cls in needed and patch not in needed]
         pending += [name for name, makers in ONLY_WITH_MAKERS.items() if makers & needed and name not in needed]
+        pending += [patch for pair, patch in PAIRED.items() if set(pair) <= needed and patch not in needed]
         if not pending:
             break
     tables = sorted(n for n in needed if n not in by_name)

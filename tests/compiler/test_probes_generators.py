@@ -481,6 +481,29 @@ def f(x):
         out.append(str(e))
     return out
 """, [{"s": 404}, {}]),
+    # a message template filled by str.format, with a datetime's strftime spec ({when:%d %b}): the
+    # bundle lacked datetime's __format__ unless the module also called .strftime()
+    "str_format_templates_with_datetimes": ("""
+from datetime import datetime
+TEMPLATE = "Hi {name}, your order {order[id]} of {order[total]:.2f} {currency!s:>4} on {when:%d %b}"
+def f(x):
+    order = {"id": x.get("id", "o-1"), "total": x.get("total", 9.5)}
+    out = [TEMPLATE.format(name=x.get("name", "you"), order=order, currency="EUR", when=datetime(2024, 3, 5)),
+           "{0}/{1}/{0}".format("a", "b"), "{}-{}".format(1, 2), "{0[0]}{0[1]}".format(["x", "y"]), "{{literal}} {}".format(3),
+           "{:>{w}}".format("r", w=5)]
+    try:
+        out.append("{missing}".format(name="n"))
+    except KeyError as e:
+        out.append(["KeyError", str(e)])
+    try:
+        out.append("{} {}".format(1))
+    except IndexError as e:
+        out.append(["IndexError", str(e)])
+    when = datetime(2024, 3, 5, 14, 30) if x else x.get("when")
+    out.append(f"{when:%H:%M}" if when else None)
+    out.append(format(when, "%Y") if when else None)
+    return out
+""", [{"name": "Ada", "id": "o-9", "total": 12.345}, {}]),
     "import_inside_function": ("""
 def parse(text):
     import json
