@@ -11,7 +11,10 @@ from typing import Any, Callable
 import click
 
 from segfn.emulator.errors import ConfigError
-from segfn.emulator.filters import DestinationFilters, FilterError, RoutingRules, compile_fql, stringify
+from segfn.emulator.filters import (DestinationFilters, FilterError, RoutingRules, compile_fql, divergences,
+                                   filter_warnings, stringify)
+
+from .options import say_warnings
 
 
 def _fail(message: str) -> None:
@@ -27,6 +30,7 @@ def fql(expression: str) -> None:
         ir = compile_fql(expression)
     except FilterError as error:
         _fail(str(error))
+    say_warnings(tuple(str(d) for d in divergences(ir)))
     click.echo(json.dumps(ir, ensure_ascii=False, separators=(",", ":")))
 
 
@@ -44,6 +48,7 @@ def _load_rules(path: Path, destination: str | None, seed: int) -> Callable[[dic
     try:
         if rules and all(isinstance(r, dict) and "if" in r for r in rules):
             filters = DestinationFilters(rules)
+            say_warnings(tuple(f"{path}: {w}" for w in filter_warnings(rules, "$")))
             return lambda event: filters.apply(event, rng).event
         routing = RoutingRules(rules)
     except ConfigError as error:

@@ -63,3 +63,22 @@ def test_bad_rule_files_and_bad_lines_exit_2_saying_where(cli, tmp_path):
     result = cli.invoke(main, ["filter", "--rules", str(rules)], input='{"a": 1}\n{oops\n')
     assert result.exit_code == 2 and "<stdin>:2:" in result.stderr
     assert result.stdout.splitlines() == ['{"a":1}']  # what was already read is kept
+
+
+def test_fql_warns_of_a_construct_segments_docs_and_tsub_answer_differently(cli):
+    result = cli.invoke(main, ["fql", "length(userId) < 1"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == ["<", ["length", "userId"], {"value": 1}]  # stdout stays the IR
+    assert result.stderr.startswith("warning: length(userId) < 1: Segment's FQL docs say")
+    quiet = cli.invoke(main, ["fql", "event = 'A'"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def test_filter_warns_naming_the_filter_and_still_applies_tsubs_answer(cli, tmp_path):
+    rules = tmp_path / "filters.json"
+    rules.write_text(json.dumps([{"if": "event = 'A'", "actions": [{"type": "DROP"}]},
+                                 {"if": "'a' in tags", "actions": [{"type": "DROP"}]}]))
+    result = cli.invoke(main, ["filter", "--rules", str(rules)], input='{"type": "track", "event": "B", "tags": ["a"]}\n')
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"type": "track", "event": "B", "tags": ["a"]}  # tsub: not in
+    assert result.stderr.count("warning: ") == 1 and f"{rules}: $[1].if: \"a\" in tags" in result.stderr
