@@ -312,8 +312,12 @@ class StatementMixin:
         for target in node.targets:
             if isinstance(target, ast.Subscript) and not isinstance(target.slice, ast.Slice):
                 out.append(f"$delitem({self.code(target.value)}, {self.code(target.slice)});")
+            elif isinstance(target, ast.Subscript):  # del lst[a:b:c]
+                sl = target.slice
+                parts = [self.code(p) if p is not None else "null" for p in (sl.lower, sl.upper, sl.step)]
+                out.append(f"$delslice({self.code(target.value)}, {', '.join(parts)});")
             else:
-                raise Reject(target, "only 'del container[key]' is supported")
+                raise Reject(target, "only 'del container[key]' and 'del lst[a:b]' are supported")
         return out
 
     def s_Assert(self, node: ast.Assert) -> list[str]:

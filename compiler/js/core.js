@@ -437,6 +437,22 @@ function $setitem(o, k, v) {
   throw new TypeError(`'${$typeName(o)}' object does not support item assignment`);
 }
 
+// @helper $delslice
+// del lst[start:stop:step]: a list loses those items (extended slices included); a dict's key cannot be a
+// slice, and nothing else supports deletion (CPython's TypeErrors).
+function $delslice(o, start, stop, step) {
+  if ($isDict(o)) throw new TypeError("unhashable type: 'slice'");
+  // CPython words it so for a slice (PyObject_DelItem on a slice object), "doesn't" for an index
+  if (!$isList(o)) throw new TypeError(`'${$typeName(o)}' object does not support item deletion`);
+  const [a, b, s] = $sliceIndices(o.length, start, stop, step);
+  if (s === 1) { if (b > a) o.splice(a, b - a); return; }
+  const at = [];
+  if (s > 0) for (let i = a; i < b; i += s) at.push(i);
+  else for (let i = a; i > b; i += s) at.push(i);
+  at.sort((p, q) => q - p);
+  for (const i of at) o.splice(i, 1);
+}
+
 // @helper $delitem
 function $delitem(o, k) {
   if ($isDict(o)) {

@@ -504,6 +504,45 @@ def f(x):
     out.append(format(when, "%Y") if when else None)
     return out
 """, [{"name": "Ada", "id": "o-9", "total": 12.345}, {}]),
+    # loops and slices: del lst[a:b:c] (refused before), star targets, while/else, ranges, integer maths
+    "loops_slices_and_integer_maths": (r"""
+def f(x):
+    rows = x.get("rows") or [[1, 2, 3], [4], []]
+    out = []
+    for i, (k, v) in enumerate(sorted((x.get("d") or {"b": 2, "a": 2, "c": 5}).items(), key=lambda kv: (-kv[1], kv[0]))):
+        out.append(f"{i}:{k}={v}")
+    for row in rows:
+        if not row:
+            continue
+        first, *rest = row
+        out.append([first, rest])
+    n = 0
+    while n < 3:
+        n += 1
+        if n == 10:
+            break
+    else:
+        out.append("no break")
+    lst = list(range(10))
+    del lst[1:3]
+    del lst[::3]
+    out.append(lst)
+    for a, b, c in [(None, None, -2), (-3, None, None), (5, 1, None), (8, 1, -3), (None, None, None)]:
+        tmp = list(range(10))
+        del tmp[a:b:c]
+        out.append(tmp)
+    for thing in [(1, 2), "ab", {"a": 1}]:
+        try:
+            del thing[0:1]
+        except TypeError as e:
+            out.append(str(e))
+    out.append([list(range(10, 0, -3)), len(range(0, 10, 3)), 5 in range(0, 10, 2), range(1, 7, 2)[-1], list(range(10))[::-2]])
+    out.append([2 ** -1, -7 // 2, -7 % 3, round(-2.5), round(3.5), 7 % -3, divmod(-7, 2), 10 ** 15, 2 ** 0.5, (-8) ** (1 / 3) if False else 0, abs(-2 ** 53)])
+    out.append(dict(zip(["a", "b", "c"], [1, 2])))
+    out.append({k: v for k, v in zip("abc", range(3)) if v})
+    print(*out[:2], sep=", ", end="!\n")
+    return out
+""", [{}, {"rows": [[9, 8], [7]], "d": {"x": 1}}]),
     "import_inside_function": ("""
 def parse(text):
     import json
