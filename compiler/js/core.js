@@ -504,6 +504,7 @@ function $slice(o, start, stop, step) {
   } else if ($Array.isArray(o)) { items = o; kind = $Object.isFrozen(o) ? "tuple" : "list"; }
   else if (o instanceof $Uint8Array) { items = $Array.from(o); kind = "bytes"; }
   else if (o !== null && typeof o === "object" && typeof o.$getitem === "function") return o.$getitem({ $slice: [start, stop, step] });
+  else if ($isDict(o)) throw new TypeError("unhashable type: 'slice'");  // d[a:b] looks the slice up as a key (3.11)
   else throw new TypeError(`'${$typeName(o)}' object is not subscriptable`);
   const [a, b, s] = $sliceIndices(items.length, start, stop, step);
   let out;
