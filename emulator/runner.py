@@ -154,7 +154,9 @@ def _captured_print(*values: Any, sep: str | None = " ", end: str | None = "\n",
         builtins.print(*values, sep=sep, end=end, file=file, flush=flush)
         return
     text = (" " if sep is None else sep).join(str(v) for v in values)
-    capture.lines.append(text)
+    # one line per call, as each console.log is one: the text and its end, less one final newline
+    tail = "\n" if end is None else end
+    capture.lines.append(text + (tail[:-1] if tail.endswith("\n") else tail))
 
 
 def safe_text(exc: BaseException) -> str:

@@ -308,7 +308,9 @@ function $copy(x) {
 // @helper $print
 function $print(args, sep, end) {
   const text = args.map((a) => $str(a)).join(sep === undefined || sep === null ? " " : sep);
-  console.log(end === undefined || end === null || end === "\n" ? text : text + end);
+  // one console.log per print: its text and its end, less one final newline (as the runner keeps it)
+  const tail = end === undefined || end === null ? "\n" : end;
+  console.log(text + (tail.endsWith("\n") ? tail.slice(0, -1) : tail));
   return null;
 }
 

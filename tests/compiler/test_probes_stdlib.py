@@ -176,3 +176,21 @@ def test_print_writes_what_cpython_writes_for_floats(probe, capsys):
             assert list(node.logs) == python, x
     finally:
         probe.harness.unload(bundle_id)
+
+
+@pytest.mark.node
+def test_each_print_is_one_log_line_with_its_end_on_both_sides(probe, tmp_path):
+    """A print's end is part of its log line, less one final newline (each console.log in Segment is
+    one line): the runner dropped the end ('a-b' where the bundle logged 'a-b!')."""
+    from segfn.compiler.steering import Budget, check_bundle
+
+    source = ("def f(x):\n    print('a', x, sep='-', end='!\\n')\n    print(x, end='')\n"
+              "    print('two', end='\\n\\n')\n    print(x, end=None)\n    return 1")
+    path, _ = probe.module(source)
+    fixtures = tmp_path / "one.json"
+    fixtures.write_text('{"type": "track", "userId": "u", "x": "b"}')
+    run = check_bundle(compile_module(path), probe.harness, Budget(cases=0), fixtures=fixtures, record=True)
+    run.checker.close()
+    assert run.outcome.differences == []
+    ((case, python),) = run.outcome.ran
+    assert python.logs == ["a-b!", "b", "two\n", "b"]
