@@ -12,6 +12,10 @@ The rules kept (``tests/foundation/test_jsonio.py`` holds them against the json 
 - an integer of more than 4,300 digits (Python's limit for reading one, ``sys.int_info``) is a
   ``JSONDecodeError`` saying where; with ``unreadable=[]`` it is read as an ``Unreadable`` marker
   (and listed), so a caller can refuse only the message that holds it;
+- nesting: a value nested more than ``MAX_DEPTH`` (500) levels deep is refused with ``TooDeep`` (a
+  ``RecursionError``, what the parsers raise past their own limits, so callers have one case), naming
+  its JSON path: orjson reads 1,024 levels and json about 990, but segfn's own code after the parser
+  (json.dumps, jsonschema, the debugger's templates, a function's recursion) needs stack to spare;
 - errors are ``json.JSONDecodeError`` with a line and column, whichever parser found them;
 - sizes are the bytes of the compact UTF-8 serialisation (``separators=(",", ":")``,
   ``ensure_ascii=False``), as the Tracking API's limits are measured on parsed input.
@@ -38,6 +42,7 @@ _SAFE_SHARE = 0.5
 _STRICT = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
 
 
+MAX_DEPTH = 500  # levels of nesting read; the body itself is level 1
 MAX_INT_DIGITS = getattr(sys.int_info, "default_max_str_digits", 4300) or 4300
 _HUGE_INT = re.compile(rb"-?[0-9]{%d,}" % (MAX_INT_DIGITS + 1))
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -55,6 +60,43 @@ class Unreadable(str):
         digits = len(self.lstrip("-"))
         return (f"a number with {digits:,} digits (more than {MAX_INT_DIGITS:,}): no JSON reader downstream "
                 f"holds it exactly (JavaScript reads it as Infinity); send it as a string")
+
+
+class TooDeep(RecursionError):
+    """A JSON value nested more than ``MAX_DEPTH`` levels deep; ``path`` is where the limit is passed."""
+
+    def __init__(self, path: str) -> None:
+        shown = path if len(path) <= 80 else path[:60] + "..." + path[-16:]
+        super().__init__(f"nested too deeply: more than {MAX_DEPTH} levels of arrays and objects (at {shown}); "
+                         f"segfn reads at most {MAX_DEPTH}")
+        self.path = path
+
+
+def check_depth(value: Any, limit: int = MAX_DEPTH) -> None:
+    """Raise ``TooDeep`` when ``value`` holds arrays or objects nested more than ``limit`` levels
+    deep (``value`` itself, if a container, is level 1). Iterative: it never recurses itself."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            raise TooDeep(_path_to_depth(value, limit + 1))
+        for child in (item.values() if isinstance(item, dict) else item):
+            if isinstance(child, (dict, list)):
+                stack.append((child, depth + 1))
+
+
+def _path_to_depth(value: Any, depth: int) -> str:
+    """The JSON path of the first container found at ``depth`` levels (the root is level 1)."""
+    stack: list[tuple[Any, int, str]] = [(value, 1, "$")]
+    while stack:
+        item, level, path = stack.pop()
+        if level >= depth:
+            return path
+        pairs = item.items() if isinstance(item, dict) else enumerate(item)
+        for key, child in reversed(list(pairs)):
+            if isinstance(child, (dict, list)):
+                stack.append((child, level + 1, f"{path}[{key}]" if isinstance(item, list) else f"{path}.{key}"))
+    return "$"
 
 
 class _NotJson(ValueError):
@@ -78,11 +120,21 @@ def loads(data: str | bytes, *, unreadable: list[Unreadable] | None = None) -> A
 
     With ``unreadable`` (a list), the text is read as a server reads what a client sent: a lone
     surrogate becomes U+FFFD, and an integer past ``MAX_INT_DIGITS`` digits becomes an
-    ``Unreadable`` marker, appended to the list, instead of an error."""
+    ``Unreadable`` marker, appended to the list, instead of an error. Nesting past ``MAX_DEPTH``
+    raises ``TooDeep``, a ``RecursionError`` naming the JSON path."""
     raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
+    value, by_json = _parse(data, raw, unreadable)
+    if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH:  # else it cannot be that deep: nothing to walk
+        check_depth(value)
+    # only json reads lone surrogates (orjson refuses them): only its values may need cleaning
+    return well_formed(value) if by_json and unreadable is not None else value
+
+
+def _parse(data: str | bytes, raw: bytes, unreadable: list[Unreadable] | None) -> tuple[Any, bool]:
+    """The parsed value, and whether json (not orjson) read it."""
     if _LONG_RUN not in raw.translate(_DIGITS):
         try:
-            return orjson.loads(raw)
+            return orjson.loads(raw), False
         except orjson.JSONDecodeError:
             pass  # json decides: lone surrogates are valid, and its error says where
     parse_int = int if unreadable is None else _reader_of_ints(unreadable)
@@ -104,7 +156,7 @@ def loads(data: str | bytes, *, unreadable: list[Unreadable] | None = None) -> A
         text = raw.decode("utf-8", "replace")
         raise json.JSONDecodeError(Unreadable(found.group().decode() if found else "").reason(), text,
                                    len(raw[:pos].decode("utf-8", "replace"))) from None
-    return value if unreadable is None else well_formed(value)
+    return value, True
 
 
 def _reader_of_ints(found: list[Unreadable]) -> Any:

@@ -57,10 +57,13 @@ def utcnow() -> datetime:
 
 # --- dates ----------------------------------------------------------------------------------
 
+# ASCII digits only: in a str pattern \d also matches other scripts' digits ("٢٠٢٤"), which int()
+# reads but JavaScript's Date.parse, and so every destination, does not.
 _DATE = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})"
     r"(?:[Tt ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?"
-    r"\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$"
+    r"\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$",
+    re.ASCII,
 )
 
 
@@ -77,15 +80,18 @@ def _parse_date(text: str) -> datetime | None:
         return None
     year, month, day, hour, minute, second, fraction, zone = m.groups()
     micro = int((fraction or "0")[:6].ljust(6, "0"))
-    tz = timezone.utc
-    if zone and zone not in ("Z", "z"):
-        sign = 1 if zone[0] == "+" else -1
-        digits = zone[1:].replace(":", "")
-        tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))
     try:
+        tz = timezone.utc
+        if zone and zone not in ("Z", "z"):
+            sign = 1 if zone[0] == "+" else -1
+            digits = zone[1:].replace(":", "")
+            if int(digits[2:4] or 0) > 59:  # +05:99: JavaScript's Date.parse reads no such offset
+                return None
+            # an offset of 24 hours or more (+99:00) is no offset: timezone() raises ValueError
+            tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))
         return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
                         int(second or 0), micro, tzinfo=tz).astimezone(timezone.utc)
-    except (ValueError, OverflowError):  # no such day, or an offset that leaves years 1-9999
+    except (ValueError, OverflowError):  # no such day or offset, or an offset that leaves years 1-9999
         return None
 
 
@@ -257,6 +263,8 @@ def decode_body(raw: bytes, *, content_type: str | None = None, content_encoding
         return jsonio.loads(text, unreadable=unreadable)
     except json.JSONDecodeError as exc:
         raise BadRequestBody(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except jsonio.TooDeep as exc:
+        raise BadRequestBody(f"invalid JSON: {exc}", exc.path) from None
     except RecursionError:
         raise BadRequestBody("invalid JSON: nested too deeply") from None
 
@@ -264,34 +272,45 @@ def decode_body(raw: bytes, *, content_type: str | None = None, content_encoding
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
+_GZIP_CHUNK = 64 * 1024  # input fed to the inflater at a time: what is left after a member is at most this
+
+
 def _gunzip(raw: bytes) -> bytes:
     """Inflate a gzip body (RFC 1952): one member or several in a row, each ending with its CRC-32
     and length, which are checked. A body cut short, a wrong CRC or length, or bytes after the last
-    member that are not another member is a ``BadRequestBody``, as is inflating past the limit."""
-    out = b""
-    rest, offset, member = raw, 0, 1
+    member that are not another member is a ``BadRequestBody``, as is inflating past the limit.
+
+    Linear in the body's size whatever its number of members: the input is fed in chunks, so no
+    member end copies the rest of the body (``unused_data``), and the output grows in place."""
+    out = bytearray()
+    view = memoryview(raw)
+    pos, start, member = 0, 0, 1  # read so far; where the current member starts; its number
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     while True:
-        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        chunk = view[pos:pos + _GZIP_CHUNK]
         try:
-            out += inflater.decompress(rest, MAX_DECOMPRESSED_BYTES + 1 - len(out))
+            out += inflater.decompress(chunk, MAX_DECOMPRESSED_BYTES + 1 - len(out))
         except zlib.error as exc:
             what = {"incorrect data check": "its CRC-32 does not match the data",
                     "incorrect length check": "its length trailer does not match the data"}.get(
                         str(exc).rpartition(": ")[2], str(exc))
-            raise BadRequestBody(f"the gzip body is corrupt (member {member}, from byte {offset}): {what}") from None
+            raise BadRequestBody(f"the gzip body is corrupt (member {member}, from byte {start}): {what}") from None
         if len(out) > MAX_DECOMPRESSED_BYTES or inflater.unconsumed_tail:
             raise BadRequestBody(f"the gzip body inflates past {MAX_DECOMPRESSED_BYTES // 1024} KB")
         if not inflater.eof:
-            raise BadRequestBody(f"the gzip body is cut short (member {member}, from byte {offset}): it ends "
-                                 f"before its CRC-32 and length trailer")
-        used = len(rest) - len(inflater.unused_data)
-        offset, rest = offset + used, inflater.unused_data
-        if not rest:
-            return out
-        if not rest.startswith(_GZIP_MAGIC):
-            raise BadRequestBody(f"the gzip body has {len(rest)} byte(s) after its last member, from byte {offset}, "
+            pos += len(chunk)
+            if pos >= len(view):
+                raise BadRequestBody(f"the gzip body is cut short (member {member}, from byte {start}): it ends "
+                                     f"before its CRC-32 and length trailer")
+            continue
+        pos += len(chunk) - len(inflater.unused_data)
+        if pos == len(view):
+            return bytes(out)
+        if view[pos:pos + len(_GZIP_MAGIC)] != _GZIP_MAGIC:
+            raise BadRequestBody(f"the gzip body has {len(view) - pos} byte(s) after its last member, from byte {pos}, "
                                  f"that are not gzip")
-        member += 1
+        start, member = pos, member + 1
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
 
 
 def gzip_bytes(data: bytes) -> bytes:

@@ -69,6 +69,8 @@ def _json_body() -> Any:
         return jsonio.loads(raw)
     except json.JSONDecodeError as exc:
         raise ValueError(f"the body must be JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except jsonio.TooDeep as exc:
+        raise ValueError(f"the body must be JSON: {exc}") from None
     except RecursionError:
         raise ValueError("the body must be JSON: nested too deeply to read") from None
 

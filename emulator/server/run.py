@@ -12,6 +12,7 @@ import waitress
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.task import ErrorTask, ThreadedTaskDispatcher
+from waitress.utilities import BadRequest, ServerNotImplemented
 from flask import Flask
 
 from segfn.emulator.messages import MAX_BATCH_BYTES
@@ -23,12 +24,19 @@ JSON_PREFIXES = ("/v1/", "/__segfn__/", "/sprig/")  # where every answer is JSON
 
 class JsonErrorTask(ErrorTask):
     """waitress's own answers to a request it refuses before the app sees it (a body over
-    ``MAX_REQUEST_BODY``: 413; a malformed request line or header: 400), as JSON ``{"success": false,
+    ``MAX_REQUEST_BODY``: 413; a malformed request line or header, or a Transfer-Encoding other than
+    chunked: 400), as JSON ``{"success": false,
     "code", "message"}`` under the JSON paths, like every other answer there; text elsewhere. Under
     ``/v1/`` it carries the CORS header, so a page can read it."""
 
     def execute(self) -> None:
         path = getattr(self.request, "path", "") or ""
+        if isinstance(self.request.error, ServerNotImplemented):
+            # waitress answers 501 to a Transfer-Encoding other than chunked; RFC 9112 (6.3) says
+            # 400 when chunked is not the last coding, since the body's end cannot be found; and a
+            # client error is a 4xx in every case
+            self.request.error = BadRequest("a Transfer-Encoding other than chunked is not supported; send the "
+                                            "body with Content-Length or Transfer-Encoding: chunked")
         if not path.startswith(JSON_PREFIXES):
             return super().execute()
         error = self.request.error

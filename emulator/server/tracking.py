@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import re
 from typing import Any
 
@@ -46,9 +45,9 @@ def _write_key_from_header() -> str | None:
     scheme, _, credentials = header.partition(" ")
     if scheme.lower() != "basic":
         return None  # absent, or an OAuth Bearer token: the write key is in the body
-    try:
+    try:  # a header is latin-1 text: non-ASCII characters are no base64 (b64decode raises ValueError)
         decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors too
         raise Unauthorized("the Authorization header is not valid Basic auth; send base64(\"<writeKey>:\")",
                            "") from None
     user = decoded.partition(":")[0]

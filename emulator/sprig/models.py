@@ -9,13 +9,18 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
 def iso(epoch: float) -> str:
-    """Sprig's timestamps: ISO-8601 UTC with milliseconds."""
-    moment = datetime.fromtimestamp(epoch, timezone.utc)
+    """Sprig's timestamps: ISO-8601 UTC with milliseconds. The nearest millisecond, counted in whole
+    milliseconds (``fromtimestamp`` of a float lands 1 ms low near the year 9999, and raises past
+    what the platform's time_t holds)."""
+    moment = _EPOCH + timedelta(milliseconds=round(epoch * 1000))
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 

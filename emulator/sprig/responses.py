@@ -33,6 +33,8 @@ USERS_SCHEMA = _validator("users.json")
 PURGE_SCHEMA = _validator("purge.json")
 _EMAIL = re.compile(USERS_SCHEMA.schema["properties"]["emailAddress"]["pattern"])
 _USER_KEYS = frozenset(USERS_SCHEMA.schema["properties"])
+# the last millisecond of year 9999: a later event time is no date the mock (or a Segment timestamp) holds
+MAX_TIMESTAMP_MS = USERS_SCHEMA.schema["properties"]["events"]["items"]["properties"]["timestamp"]["maximum"]
 
 
 def _text(value: Any, low: int = 0) -> bool:
@@ -69,7 +71,7 @@ def plainly_valid_user(body: Any) -> bool:
         if not (isinstance(event, dict) and event.keys() == {"event", "timestamp"} and _text(event["event"], 1)):
             return False
         stamp = event["timestamp"]
-        if not (type(stamp) is int and stamp >= 0):
+        if not (type(stamp) is int and 0 <= stamp <= MAX_TIMESTAMP_MS):
             return False
     return True
 
@@ -144,6 +146,8 @@ class SprigResponses:
             raise BadRequest("Content-Type must be application/json")
         try:
             payload = jsonio.loads(body) if body else None
+        except jsonio.TooDeep as exc:
+            raise BadRequest(f"Body is not valid JSON: {exc}") from None
         except RecursionError:
             raise BadRequest("Body is not valid JSON: nested too deeply to read (at $)") from None
         except (ValueError, UnicodeDecodeError) as exc:

@@ -65,6 +65,17 @@ class Case:
     html: bool = False  # a debugger page: an HTML answer, not JSON
 
 
+def nested(levels: int) -> bytes:
+    """JSON of exactly ``levels`` levels of objects and arrays: ``{"a": {"a": ... [1] ...}}``."""
+    return b'{"a": ' * (levels - 1) + b"[1]" + b"}" * (levels - 1)
+
+
+def deep_track(levels: int, message_id: str = "deep") -> bytes:
+    """A track whose body is ``levels`` deep in all (the body is level 1, its properties level 2)."""
+    return b'{"userId": "u", "event": "Deep", "messageId": "' + message_id.encode() + b'", "properties": ' \
+        + nested(levels - 1) + b"}"
+
+
 BIG = "x" * (33 * 1024)
 CASES = [
     Case("invalid JSON", "/v1/track", b'{"userId": "u", "event": }', 400, "invalid JSON at line 1, column 26"),
@@ -267,6 +278,54 @@ CASES = [
          keep=("gz-2",), headers={**JSON, **auth(), "Content-Encoding": "gzip"}),
     Case("an empty gzip body", "/v1/track", b"", 400, "cut short",
          headers={**JSON, **auth(), "Content-Encoding": "gzip"}),
+    # --- found by attacking segfn serve (hostile-http): each was a 500 ---------------------------------------
+    Case("non-ASCII bytes in Basic auth", "/v1/track", body(track()), 401, "not valid Basic auth",
+         headers={**JSON, "Authorization": "Basic \xff\xfe\xe9"}),
+    Case("non-ASCII Basic auth on a batch", "/v1/batch", body({"batch": [track(type="track")]}), 401,
+         "not valid Basic auth", headers={**JSON, "Authorization": "Basic d2\xe9=="}),
+    Case("a timestamp offset of +99:99", "/v1/track", body(track(timestamp="2024-01-01T00:00:00+99:99")), 200,
+         "ISO-8601", code="invalid_timestamp", where="$.timestamp"),
+    Case("a sentAt offset of -24:00", "/v1/track", body(track(sentAt="2024-01-01T00:00:00-24:00")), 200,
+         "ISO-8601", code="invalid_timestamp", where="$.sentAt"),
+    Case("an offset of +05:99 minutes", "/v1/identify", body({"userId": "u", "timestamp": "2024-01-01T00:00:00+0599"}),
+         200, "ISO-8601", code="invalid_timestamp", where="$.timestamp"),
+    Case("an offset past 24 hours in one batch item keeps the others", "/v1/batch",
+         body({"batch": [track(type="track", messageId="off-a"),
+                         track(type="track", originalTimestamp="2024-01-01T00:00:00+99:00"),
+                         track(type="track", messageId="off-c", timestamp="2024-01-01T00:00:00+23:59")]}),
+         200, "ISO-8601", code="invalid_timestamp", where="$.batch[1].originalTimestamp", keep=("off-a", "off-c")),
+    Case("a date in Arabic-Indic digits", "/v1/track", body(track(timestamp="\u0662\u0660\u0662\u0664-\u0660\u0661-\u0660\u0661")),
+         200, "ISO-8601", code="invalid_timestamp", where="$.timestamp"),
+    Case("a date in full-width digits", "/v1/page", body({"userId": "u", "sentAt": "\uff12\uff10\uff12\uff14-01-01"}),
+         200, "ISO-8601", code="invalid_timestamp", where="$.sentAt"),
+    Case("1,000 levels deep", "/v1/track", deep_track(1000), 400, "nested too deeply: more than 500 levels",
+         where="$.properties" + ".a" * 499),
+    Case("1,023 levels deep (orjson's own limit is 1,024)", "/v1/batch",
+         b'{"batch": [{"type": "track", "userId": "u", "event": "A", "context": ' + nested(1020) + b"}]}", 400,
+         "nested too deeply", where="$.batch[0].context" + ".a" * 497),
+    Case("a userId 1,000 levels deep", "/v1/identify", b'{"userId": ' + nested(999) + b"}", 400,
+         "nested too deeply", where="$.userId" + ".a" * 499),
+    Case("an array 995 levels deep", "/v1/alias",
+         b'{"userId": "u", "previousId": "p", "traits": ' + b"[" * 994 + b"]" * 994 + b"}", 400,
+         "nested too deeply", where="$.traits" + "[0]" * 499),
+    Case("501 levels deep", "/v1/track", deep_track(501), 400, "more than 500 levels"),
+    Case("500 levels deep are kept", "/v1/track", deep_track(500, "deep-500"), 200, "", keep=("deep-500",)),
+    Case("a control body 600 levels deep", "/__segfn__/replay", nested(600), 400, "nested too deeply: more than 500",
+         headers=CONTROL),
+    Case("a Sprig body 600 levels deep", "/sprig/v2/users", b'{"userId": "u", "attributes": ' + nested(599) + b"}",
+         400, "nested too deeply: more than 500", headers=SPRIG),
+    Case("a Sprig purge delay of 10**40 seconds", "/sprig/v2/purge/visitors",
+         body({"userIds": ["u-1"], "delaySeconds": 10 ** 40}), 400, "$.delaySeconds", headers=SPRIG),
+    Case("a Sprig event after the year 9999", "/sprig/v2/users",
+         body({"userId": "sprig-late", "events": [{"event": "e", "timestamp": 10 ** 20}]}), 422,
+         "$.events[0].timestamp", headers=SPRIG),
+    Case("a Sprig event at 1e308", "/sprig/v2/users",
+         b'{"userId": "sprig-late", "events": [{"event": "e", "timestamp": 1e308}]}', 422, "$.events[0].timestamp",
+         headers=SPRIG),
+    Case("20,000 gzip members", "/v1/batch",
+         b"".join(gzip.compress(bytes([c]), mtime=0)
+                  for c in body({"batch": [track(type="track", messageId="gz-many")]})) + gzip.compress(b"", mtime=0) * 20000,
+         200, "", keep=("gz-many",), headers={**JSON, **auth(), "Content-Encoding": "gzip"}),
     # --- the control API and the debugger: ids, fixture paths --------------------------------------------
     Case("debugger page of a huge id", "/messages/" + "9" * 30, b"", 404, "Not Found", method="GET", html=True),
     Case("debugger page past 64 bits", "/messages/9223372036854775808", b"", 404, "Not Found", method="GET",

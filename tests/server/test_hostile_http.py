@@ -1,0 +1,103 @@
+"""HTTP that a client library never sends, over raw sockets: segfn serve answers each with a 4xx
+saying what is wrong (never a 5xx), keeps serving, and delivers the good message sent next.
+
+Found by attacking a running ``segfn serve`` (the cases test_bad_input.py's 80-odd did not hold)."""
+
+from __future__ import annotations
+
+import json
+import socket
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+
+from segfn.emulator.local import LocalSegment, ServeOptions
+from segfn.emulator.server import create_app
+from segfn.emulator.server.run import WebServer
+from tests.server.conftest import SPRIG_LIKE, WRITE_KEY, wait_for, write_workspace
+
+SPRIG = {"Content-Type": "application/json", "Authorization": "API-Key reader"}
+
+
+def track(**fields: Any) -> dict[str, Any]:
+    return {"userId": "u-1", "event": "Survey Shown", **fields}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile-http")
+    local = LocalSegment(ServeOptions(workspace=write_workspace(folder, [SPRIG_LIKE]), db=folder / "s.sqlite",
+                                      retry_window=timedelta(seconds=30), env={}))
+    web = WebServer(create_app(local=local), port=0).start()
+    yield web.url, local
+    web.stop()
+    local.close()
+
+
+def exchange(url: str, head: str, payload: bytes = b"") -> tuple[int, dict[str, str], bytes]:
+    """Send ``head`` (request line and headers, without the blank line) and ``payload`` on a new
+    connection; the status, headers and body of the answer, read until the server closes."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=20) as conn:
+        conn.sendall(head.replace("\n", "\r\n").encode("latin-1") + b"\r\n\r\n" + payload)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    top, _, rest = answer.partition(b"\r\n\r\n")
+    lines = top.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), headers, rest
+
+
+def still_serving(url: str, local, name: str) -> None:
+    canary = f"canary-hostile-{name}"
+    ok = requests.post(url + "/v1/track", json=track(messageId=canary), auth=(WRITE_KEY, ""), timeout=10)
+    assert ok.status_code == 200 and ok.json() == {"success": True}
+    wait_for(lambda: [m for m in local.store.messages(q=canary, outcome="delivered") if m["messageId"] == canary], 20,
+             lambda: f"{canary} not delivered: {local.store.messages(q=canary)}")
+
+
+BODY = json.dumps(track()).encode()
+
+
+@pytest.mark.parametrize("coding", ["foo", "gzip, chunked", "chunked, gzip", "identity", "deflate"])
+@pytest.mark.parametrize("path", ["/v1/track", "/__segfn__/flush", "/sprig/v2/users", "/"])
+def test_a_transfer_encoding_other_than_chunked_is_a_400(server, path, coding):
+    """waitress answers 501 to an unknown Transfer-Encoding. RFC 9112 (6.3) requires 400 when chunked
+    is not the last coding (the body's end cannot be found); segfn answers 400 to all, as JSON where
+    every answer is JSON, and says what to send instead."""
+    url, local = server
+    host = urlsplit(url).netloc
+    status, headers, payload = exchange(url, f"POST {path} HTTP/1.1\nHost: {host}\nContent-Type: application/json\n"
+                                             f"Authorization: Basic dGVzdC13cml0ZS1rZXk6\nTransfer-Encoding: {coding}",
+                                        b"0\r\n\r\n")
+    assert status == 400, payload
+    said = payload.decode()
+    assert "a Transfer-Encoding other than chunked is not supported" in said
+    if path != "/":
+        assert headers["content-type"] == "application/json"
+        assert json.loads(payload)["code"] == "bad_request"
+    still_serving(url, local, f"te-{coding}-{path}")
+
+
+def test_a_sprig_event_time_no_date_holds_is_refused_and_the_user_still_reads(server):
+    """An event timestamp past the year 9999 was stored, and every later read of that user was a 500
+    (the mock could not write its date): it is now 422 at the door, and the user reads back."""
+    url, local = server
+    ok = requests.post(url + "/sprig/v2/users", headers=SPRIG, timeout=10,
+                       json={"userId": "sprig-late", "events": [{"event": "e", "timestamp": 1_700_000_000_000}]})
+    assert ok.status_code == 202, ok.text
+    for stamp in (10 ** 20, 253402300800000, 10 ** 400):
+        late = requests.post(url + "/sprig/v2/users", headers=SPRIG, timeout=10,
+                             data=b'{"userId": "sprig-late", "events": [{"event": "e", "timestamp": %d}]}' % stamp)
+        assert late.status_code == 422 and "$.events[0].timestamp" in late.json()["error"], late.text
+    last = requests.post(url + "/sprig/v2/users", headers=SPRIG, timeout=10,
+                         json={"userId": "sprig-late", "events": [{"event": "e", "timestamp": 253402300799999}]})
+    assert last.status_code == 202, last.text
+    read = requests.get(url + "/sprig/v2/users/sprig-late", headers=SPRIG, timeout=10)
+    assert read.status_code == 200, read.text
+    assert read.json()["events"][0]["updatedAt"] == "9999-12-31T23:59:59.999Z"
+    still_serving(url, local, "sprig-late")
