@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import contextlib
 import contextvars
 import ctypes
 import hashlib
+import importlib.machinery
 import importlib.util
 import inspect
 import logging
@@ -220,41 +222,84 @@ def load_function(path: str | Path) -> FunctionModule:
         code = compile(source, str(path), "exec")
     except SyntaxError as exc:
         raise ConfigError(_syntax_error(path, exc)) from None
-    spec = importlib.util.spec_from_file_location(module_name, path)
+    # An explicit loader: a module whose name does not end in .py has no default one (spec None).
+    spec = importlib.util.spec_from_file_location(module_name, path,
+                                                  loader=importlib.machinery.SourceFileLoader(module_name, str(path)))
     module = importlib.util.module_from_spec(spec)
     module.print = _captured_print
     sys.modules[module_name] = module
     try:
-        exec(code, module.__dict__)
-    except Exception as exc:  # the module's own top-level code failed
+        # What the module prints while it loads is not a report line: stderr, so --format json stays JSON.
+        with contextlib.redirect_stdout(sys.stderr):
+            exec(code, module.__dict__)
+    except KeyboardInterrupt as exc:  # Ctrl-C (a module that never finishes loading): say where it was
+        sys.modules.pop(module_name, None)
+        exc.add_note(f"while importing {_import_where(path, exc)}")
+        raise
+    except BaseException as exc:  # the module's own top-level code failed, sys.exit() included
         sys.modules.pop(module_name, None)
         raise ConfigError(_import_error(path, exc)) from None
+    handlers = _handlers(path, module)  # checks KIND, NAME and SETTINGS first
     return FunctionModule(path=path, name=getattr(module, "NAME", ""), kind=getattr(module, "KIND", ""),
-                          settings=tuple(getattr(module, "SETTINGS", ())), handlers=_handlers(path, module),
+                          settings=tuple(getattr(module, "SETTINGS", ())), handlers=handlers,
                           module=module, digest=digest)
 
 
 def _handlers(path: Path, module: Any) -> dict[str, Callable[..., Any]]:
     problems = []
+    at = _assigned_at(path)
     kind, name, settings = getattr(module, "KIND", None), getattr(module, "NAME", None), getattr(module, "SETTINGS", [])
     if kind not in KINDS:
-        problems.append(f"{path}: KIND must be \"destination\" or \"insert\" (found {kind!r})")
+        problems.append(f"{at('KIND')}: KIND must be \"destination\" or \"insert\" (found {_shown(kind)})")
     if not isinstance(name, str) or not name.strip():
-        problems.append(f"{path}: NAME must be the function's display name, a non-empty string (found {name!r})")
-    if not isinstance(settings, (list, tuple)) or not all(isinstance(s, Setting) for s in settings):
-        problems.append(f"{path}: SETTINGS must be a list of segfn.runtime.Setting")
+        problems.append(f"{at('NAME')}: NAME must be the function's display name, a non-empty string "
+                        f"(found {_shown(name)})")
+    if not isinstance(settings, (list, tuple)):
+        problems.append(f"{at('SETTINGS')}: SETTINGS must be a list of segfn.runtime.Setting (found {_shown(settings)})")
+    elif not all(isinstance(s, Setting) for s in settings):
+        index = next(i for i, s in enumerate(settings) if not isinstance(s, Setting))
+        problems.append(f"{at('SETTINGS')}: SETTINGS must be a list of segfn.runtime.Setting (item {index} is "
+                        f"{_shown(settings[index])}; write Setting(\"name\", type=\"string\", ...))")
     handlers = {}
     for kind_name, attribute in HANDLERS.items():
         handler = getattr(module, attribute, None)
         if handler is None:
             continue
         if not callable(handler):
-            problems.append(f"{path}: {attribute} must be a function")
+            problems.append(f"{at(attribute)}: {attribute} must be a function (found {_shown(handler)})")
             continue
         handlers[kind_name] = handler
     if problems:
         raise ConfigError(problems)
     return handlers
+
+
+def _shown(value: Any) -> str:
+    """A declared value in a message: short, and by type when it is not a plain constant."""
+    if value is None or isinstance(value, (bool, int, float)) or (isinstance(value, str) and len(value) <= 60):
+        return repr(value)
+    return f"a {type(value).__name__}"
+
+
+def _assigned_at(path: Path) -> Callable[[str], str]:
+    """``name -> "file:line:col"`` of the module's last top-level assignment (or ``def``) of that name,
+    or ``file`` when it has none; read from the source only when a declaration is wrong."""
+    import ast
+
+    def at(name: str) -> str:
+        try:
+            tree = ast.parse(path.read_bytes(), str(path))
+        except (OSError, SyntaxError, ValueError):
+            return str(path)
+        found = None
+        for node in tree.body:
+            targets = node.targets if isinstance(node, ast.Assign) else \
+                [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else \
+                [node] if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name else []
+            if any(getattr(t, "id", None) == name or t is node for t in targets):
+                found = node
+        return f"{path}:{found.lineno}:{found.col_offset + 1}" if found else str(path)
+    return at
 
 
 def _syntax_error(path: Path, exc: SyntaxError) -> str:
@@ -263,10 +308,17 @@ def _syntax_error(path: Path, exc: SyntaxError) -> str:
     return f"{path}:{exc.lineno}:{col}: SyntaxError: {exc.msg}\n    {line}\n    {' ' * (col - 1)}^"
 
 
-def _import_error(path: Path, exc: Exception) -> str:
+def _import_where(path: Path, exc: BaseException) -> str:
+    """``file:line`` of the module's own line that was running when ``exc`` was raised."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == path]
-    where = f"{path}:{frames[-1].lineno}" if frames else str(path)
-    return f"{where}: {type(exc).__name__} while importing the function module: {exc}"
+    return f"{path}:{frames[-1].lineno}" if frames else str(path)
+
+
+def _import_error(path: Path, exc: BaseException) -> str:
+    if isinstance(exc, SystemExit):
+        return (f"{_import_where(path, exc)}: the function module called exit({exc.code!r}) while importing; "
+                f"a function module only defines its handlers")
+    return f"{_import_where(path, exc)}: {type(exc).__name__} while importing the function module: {safe_text(exc)}"
 
 
 # --- settings -------------------------------------------------------------------------------
