@@ -148,3 +148,34 @@ def unknown_key(where: str, key: str, known: "list[str] | tuple[str, ...]") -> s
     close = difflib.get_close_matches(key, known, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"{where}: unknown key{hint} (allowed keys: {', '.join(sorted(known))})"
+
+
+# --- Reading files ----------------------------------------------------------------------------
+
+
+class NotText(SegfnError, ValueError):
+    """Bytes that are not UTF-8 text, said by position: ``line`` and ``col`` (1-based, columns in
+    characters) of the first byte that cannot be decoded."""
+
+    def __init__(self, line: int, col: int, byte: int) -> None:
+        self.line, self.col, self.byte = line, col, byte
+        super().__init__(f"not UTF-8 text: byte 0x{byte:02x} at line {line}, column {col} cannot be decoded "
+                         f"(save the file as UTF-8)")
+
+    @property
+    def reason(self) -> str:
+        """The message without its position, for a caller that writes ``file:line:col:`` itself."""
+        return f"not UTF-8 text (byte 0x{self.byte:02x} cannot be decoded; save the file as UTF-8)"
+
+
+def utf8_text(data: bytes) -> str:
+    """``data`` decoded as UTF-8 (a leading byte-order mark dropped, as editors on Windows write one);
+    raises ``NotText`` saying where the first undecodable byte is."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        text = exc.object  # utf-8-sig reports positions in the bytes after the mark
+        before = text[:exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+        raise NotText(line, col, text[exc.start]) from None

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from . import jsonio
+from .errors import NotText, utf8_text
 from .messages import AS_CLIENT, AS_PROCESSED, MESSAGE_TYPES
 
 SUFFIXES = (".json", ".ndjson", ".gz")
@@ -93,9 +94,12 @@ def read_calls(path: Path | str, label: str) -> Iterator[Call | FixtureProblem]:
         yield from _archive(path, label)
         return
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        yield FixtureProblem(label, label, f"cannot read it: {exc}")
+        text = utf8_text(path.read_bytes())
+    except NotText as exc:
+        yield FixtureProblem(label, f"{label}:{exc.line}:{exc.col}", exc.reason)
+        return
+    except OSError as exc:
+        yield FixtureProblem(label, label, f"cannot read it: {exc.strerror or exc}")
         return
     try:
         data = jsonio.loads(text)

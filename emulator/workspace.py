@@ -21,7 +21,7 @@ from typing import Any, Mapping
 from jsonschema import Draft202012Validator
 
 from .batching import BatchPolicy, parse_batch
-from .errors import ConfigError, unknown_key
+from .errors import ConfigError, NotText, unknown_key, utf8_text
 from .stubs import StubSet, load_stub_files, parse_stubs
 
 MAX_FILTERS = 10  # "Segment supports 10 filters per destination" (destination-filters.md, FAQ)
@@ -237,7 +237,7 @@ def _load_functions(destinations: list[Destination], label: str, problems: list[
 
     functions: dict[Path, Any] = {}
     for path in dict.fromkeys(p for d in destinations for p in (d.function, d.insert_function) if p):
-        if not path.is_file():
+        if not path.is_file() or path.suffix != ".py":
             continue  # already a problem
         try:
             functions[path] = load_function(path)
@@ -300,12 +300,16 @@ def load_workspace(path: str | os.PathLike[str], env: Mapping[str, str] | None =
     ``functions``: import and check the function modules too (see ``parse_workspace``)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = utf8_text(path.read_bytes())
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such file (segfn looks for workspace.toml in the current "
                           f"folder; pass --workspace FILE)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read it: {exc}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder; the workspace is a file (pass --workspace FILE)") from None
+    except NotText as exc:
+        raise ConfigError(f"{path}:{exc.line}:{exc.col}: {exc.reason}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it: {exc.strerror or exc}") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -391,9 +395,16 @@ def _source(raw: dict[str, Any]) -> Source:
 
 
 def _existing(root: Path, relative: str, where: str, problems: list[str]) -> Path:
+    """A function module's path: an existing file whose name ends in ``.py`` (Python's and segfn
+    build's rule for a module), else a problem saying which of the three it is not."""
     target = (root / relative).resolve()
-    if not target.is_file():
+    if target.is_dir():
+        problems.append(f"{where}: {relative} is a folder; name a function module in it, such as "
+                        f"{relative.rstrip('/')}/my_function.py")
+    elif not target.is_file():
         problems.append(f"{where}: no such file: {relative}")
+    elif target.suffix != ".py":
+        problems.append(f"{where}: {relative} is not a Python file; a function module's name ends in .py")
     return target
 
 
