@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
+from .errors import NotText, utf8_text
 from .outcomes import Outcome
 
 GENERATED_ID = "<generated>"
@@ -72,11 +74,44 @@ def dumps(document: Any) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+class UnreadableGolden(ValueError):
+    """A golden file that exists but cannot be read as JSON: ``where`` is ``file:line:col`` (or the
+    file), ``reason`` what is wrong."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}")
+        self.where, self.reason = where, reason
+
+
 def load(path: Path) -> Any | None:
+    """The golden's document, or None when there is no golden file. Raises ``UnreadableGolden`` for a
+    file that is not UTF-8 JSON (a merge conflict left in it, an empty file) or a folder."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        text = utf8_text(path.read_bytes())
     except FileNotFoundError:
         return None
+    except NotText as exc:
+        raise UnreadableGolden(f"{path}:{exc.line}:{exc.col}", f"the golden is {exc.reason}") from None
+    except OSError as exc:
+        raise UnreadableGolden(str(path), f"cannot read the golden: {exc.strerror or exc}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UnreadableGolden(f"{path}:{exc.lineno}:{exc.colno}", f"the golden is not JSON ({exc.msg})") from None
+    except RecursionError:
+        raise UnreadableGolden(str(path), "the golden is JSON nested too deeply to read") from None
+
+
+def write(path: Path, document: Any) -> None:
+    """Write a golden whole: to a file beside it, then renamed over it, so an interrupted run (Ctrl-C)
+    leaves the old golden or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_text(dumps(document), encoding="utf-8")
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def diff(expected: Any, actual: Any, label: str) -> str:

@@ -214,12 +214,18 @@ class Replay:
             actual: Any = {"fixture": result.fixture, "summary": dict(sorted(result.summary.items()))}
         else:
             actual = {"fixture": result.fixture, "outcomes": [goldens.record(o, generated) for o in result.outcomes]}
-        expected = goldens.load(result.golden_path)
+        try:
+            expected = goldens.load(result.golden_path)
+        except goldens.UnreadableGolden as error:  # --update replaces a file; a folder stays a problem
+            if not self.update or result.golden_path.is_dir():
+                result.problems.append(FixtureProblem(result.fixture, error.where, f"{error.reason}; fix it, or "
+                                                       f"accept this run's outcomes with segfn replay --update"))
+                return
+            expected = None
         if expected == actual:
             result.golden = MATCH
         elif self.update:
-            result.golden_path.parent.mkdir(parents=True, exist_ok=True)
-            result.golden_path.write_text(goldens.dumps(actual), encoding="utf-8")
+            goldens.write(result.golden_path, actual)
             result.golden = UPDATED
         elif expected is None:
             result.golden = MISSING
