@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import sys
+from typing import Any
 
 import click
+
+INTERRUPTED = 130  # exit code after Ctrl-C: 128 + SIGINT, as a shell reports a process SIGINT ended
 
 # command name -> "module:attribute"; a command whose module is absent is simply not offered.
 COMMANDS = {
@@ -52,6 +56,19 @@ class LazyGroup(click.Group):
             if isinstance(param, click.Option) and param.envvar:
                 param.show_envvar = True
         return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the subcommand; Ctrl-C (SIGINT) ends it with one line on stderr and exit code 130
+        (128 + SIGINT, the shell's convention), not click's "Aborted!" and 1. Files a command writes
+        are replaced whole (written aside, then renamed), so an interrupted run leaves none half-written."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as interrupt:
+            notes = "; ".join(getattr(interrupt, "__notes__", ()))
+            name = f"segfn {ctx.invoked_subcommand}" if ctx.invoked_subcommand else "segfn"
+            fresh_line = "\n" if sys.stderr.isatty() else ""  # after the terminal's "^C"
+            click.echo(f"{fresh_line}{name}: interrupted (Ctrl-C)" + (f" {notes}" if notes else ""), err=True)
+            ctx.exit(INTERRUPTED)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
