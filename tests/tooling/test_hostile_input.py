@@ -1,0 +1,236 @@
+"""A new user who gets everything wrong, at the command line: each mistake is one clear error that says
+what and where (``file:line:col`` for code and config), exit code 2 (130 after Ctrl-C), never a Python
+traceback and never a silently wrong result. Each test runs a ``segfn init`` project with one thing
+broken, through the real command (click's runner, or a subprocess for signals)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from segfn.cli import main
+from segfn.scaffold import project_files
+
+DESTINATION = "functions/example_destination.py"
+GOLDEN = "fixtures/expected/messages/example.json"
+
+pytest_plugins = ["pytester"]
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``segfn init``'s project in a folder whose name has a space and non-ASCII letters, as the cwd."""
+    root = tmp_path / "my projé"
+    for relative, content in project_files().items():
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("SEGFN_WORKSPACE", raising=False)
+    return root
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def fails_cleanly(result, code: int = 2) -> str:
+    """The run ended with ``code`` on purpose (no exception escaped); returns what it printed."""
+    assert result.exit_code == code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    return result.output
+
+
+# --- function modules ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("function", "said"), [
+    ("functions", "destinations[0].function: functions is a folder; name a function module in it, such as "
+                  "functions/my_function.py"),
+    ("functions/notes.txt", "destinations[0].function: functions/notes.txt is not a Python file; a function "
+                            "module's name ends in .py"),
+])
+def test_a_function_that_is_a_folder_or_not_python_is_named_as_such(cli, project: Path, function: str, said: str):
+    """Before: a folder was "no such file"; a .txt file was imported and died with AttributeError on a
+    None spec (a traceback)."""
+    (project / "functions/notes.txt").write_text("hi\n")
+    edit(project / "workspace.toml", f'function = "{DESTINATION}"', f'function = "{function}"')
+    output = fails_cleanly(cli.invoke(main, ["replay"]))
+    assert f"error: workspace.toml: {said}" in output
+
+
+@pytest.mark.parametrize(("declared", "said"), [
+    ("SETTINGS = 5", ":18:1: SETTINGS must be a list of segfn.runtime.Setting (found 5)"),
+    ('SETTINGS = ["apiKey"]', ":18:1: SETTINGS must be a list of segfn.runtime.Setting (item 0 is 'apiKey'; "
+                              'write Setting("name", type="string", ...))'),
+    ("NAME = None\nSETTINGS = [", ":18:1: NAME must be the function's display name, a non-empty string (found None)"),
+    ("on_page = 5\nSETTINGS = [", ":18:1: on_page must be a function (found 5)"),
+])
+def test_a_wrong_declaration_says_its_file_line_and_column(cli, project: Path, declared: str, said: str):
+    """Before: ``SETTINGS = 5`` was a TypeError traceback; the others said only the file."""
+    module = project / DESTINATION
+    edit(module, "SETTINGS = [", declared if declared.endswith("[") else f"{declared}\n_UNUSED = [")
+    output = fails_cleanly(cli.invoke(main, ["replay"]))
+    assert f"error: {module.resolve()}{said}" in output
+
+
+@pytest.mark.parametrize(("code", "shown"), [("3", "3"), ('"bye"', "'bye'"), ("0", "0")])
+def test_a_module_that_exits_while_importing_is_an_error_saying_where(cli, project: Path, code: str, shown: str):
+    """Before: ``sys.exit(3)`` at a module's top level ended segfn replay with exit 3 and no word
+    (``sys.exit(0)``: exit 0, nothing replayed, a silent success)."""
+    module = project / DESTINATION
+    edit(module, "KIND = ", f"import sys\nsys.exit({code})\nKIND = ")
+    output = fails_cleanly(cli.invoke(main, ["replay"]))
+    assert f"error: {module.resolve()}:16: the function module called exit({shown}) while " \
+           f"importing; a function module only defines its handlers" in output
+
+
+def test_what_a_module_prints_while_importing_keeps_the_json_stream_json(cli, project: Path):
+    """Before: a module's top-level print (here 2 MB) went to stdout among replay's JSON lines."""
+    edit(project / DESTINATION, "KIND = ", 'print("x" * 2_000_000)\nKIND = ')
+    result = cli.invoke(main, ["replay", "--format", "json"])
+    assert result.exit_code == 0, result.stderr[-500:]
+    lines = result.stdout.splitlines()
+    assert len(lines) == 5 and all(json.loads(line)["fixture"] for line in lines)
+    assert "x" * 2_000_000 in result.stderr
+
+
+# --- files that are not UTF-8 -------------------------------------------------------------------
+
+
+def test_a_workspace_that_is_not_utf8_says_line_and_column(cli, project: Path):
+    (project / "workspace.toml").write_bytes(b'# Acme\nname = "Caf\xe9"\n')
+    output = fails_cleanly(cli.invoke(main, ["replay"]))
+    assert "error: workspace.toml:2:12: not UTF-8 text (byte 0xe9 cannot be decoded; save the file as UTF-8)" \
+        in output
+
+
+def test_a_fixture_that_is_not_utf8_says_line_and_column(cli, project: Path):
+    (project / "fixtures/messages/latin1.json").write_bytes(b'{"type": "track",\n "userId": "Jos\xe9", "event": "e"}')
+    output = fails_cleanly(cli.invoke(main, ["replay", "fixtures/messages/latin1.json"]))
+    assert "error: fixtures/messages/latin1.json:2:16: not UTF-8 text (byte 0xe9" in output
+
+
+def test_the_workspace_as_a_folder_says_so(cli, project: Path):
+    output = fails_cleanly(cli.invoke(main, ["replay", "--workspace", "functions"]))
+    assert output.strip() == "error: functions: is a folder; the workspace is a file (pass --workspace FILE)"
+
+
+# --- goldens ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    (b'{\n<<<<<<< HEAD\n', ":2:1: the golden is not JSON (Expecting property name enclosed in double quotes)"),
+    (b"", ":1:1: the golden is not JSON (Expecting value)"),
+    (b'{"fixture": "\xff"}', ":1:14: the golden is not UTF-8 text (byte 0xff"),
+])
+def test_a_golden_that_is_not_json_is_an_error_saying_where_and_update_replaces_it(cli, project: Path,
+                                                                                  content: bytes, said: str):
+    """Before: a merge conflict left in a golden (or an empty one) was a JSONDecodeError traceback."""
+    (project / GOLDEN).write_bytes(content)
+    output = fails_cleanly(cli.invoke(main, ["replay"]))
+    assert f"error: {GOLDEN}{said}" in output
+    assert "segfn replay --update" in output
+    assert (project / GOLDEN).read_bytes() == content  # nothing rewritten without --update
+    updated = cli.invoke(main, ["replay", "--update"])
+    assert updated.exit_code == 0, updated.output
+    assert json.loads((project / GOLDEN).read_text())["fixture"] == "fixtures/messages/example.json"
+    assert sorted(p.name for p in (project / GOLDEN).parent.iterdir()) == ["example.json"]  # no partial file left
+    assert cli.invoke(main, ["replay"]).exit_code == 0
+
+
+def test_a_golden_that_is_a_folder_is_an_error_even_with_update(cli, project: Path):
+    (project / GOLDEN).unlink()
+    (project / GOLDEN).mkdir()
+    for args in (["replay"], ["replay", "--update"]):
+        output = fails_cleanly(cli.invoke(main, args))
+        assert f"error: {GOLDEN}: cannot read the golden: Is a directory" in output
+
+
+@pytest.fixture
+def plugin_project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """``segfn init``'s project run by pytest as a user runs it (the plugin from its entry point)."""
+    monkeypatch.delenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", raising=False)
+    monkeypatch.delenv("SEGFN_WORKSPACE", raising=False)
+    for relative, content in project_files().items():
+        if not relative.startswith("tests/"):
+            target = pytester.path / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+    pytester.makepyfile(test_it='''
+        def test_replay(segfn_replay):
+            report = segfn_replay()
+            assert report.ok, report.explain()
+
+        def test_function(segfn_function):
+            segfn_function("functions/example_destination.py", {"type": "track", "userId": "u", "event": "e"})
+    ''')
+    return pytester
+
+
+def test_the_pytest_plugin_reports_a_bad_golden_where_it_is(plugin_project: pytest.Pytester):
+    """segfn_replay met a golden left with a merge conflict with a traceback into the json module."""
+    (plugin_project.path / GOLDEN).write_text("{\n<<<<<<< HEAD\n")
+    result = plugin_project.runpytest("-p", "no:cacheprovider", "-k", "test_replay")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([f"*{GOLDEN}:2:1: the golden is not JSON*"])
+    result.stdout.no_fnmatch_line("*JSONDecodeError*")
+
+
+@pytest.mark.parametrize(("old", "broken", "said"), [
+    ("KIND = ", "import sys\nsys.exit(0)\nKIND = ", ":16: the function module called exit(0) while importing"),
+    ("SETTINGS = [", "SETTINGS = 5\n_UNUSED = [", ":18:1: SETTINGS must be a list of segfn.runtime.Setting (found 5)"),
+])
+def test_the_pytest_plugin_says_where_a_function_module_is_broken(plugin_project: pytest.Pytester, old: str,
+                                                                  broken: str, said: str):
+    """Before: sys.exit(0) at import ended the test run's fixture with a SystemExit traceback, and
+    SETTINGS = 5 with a TypeError inside segfn."""
+    edit(plugin_project.path / DESTINATION, old, broken)
+    result = plugin_project.runpytest("-p", "no:cacheprovider")
+    assert result.ret != 0
+    result.stdout.fnmatch_lines([f"*segfn: */{DESTINATION}{said}*"])
+    result.stdout.no_fnmatch_line("*TypeError*")
+    result.stdout.no_fnmatch_line("*SystemExit*")
+
+
+# --- Ctrl-C -------------------------------------------------------------------------------------
+
+
+def _segfn(*args: str, cwd: Path) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen([sys.executable, "-m", "segfn.cli", *args], cwd=cwd, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _wait_for(path: Path, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.05)
+
+
+def test_ctrl_c_is_one_line_and_exit_130_naming_the_module_that_never_finished_loading(project: Path):
+    """A function module that loops at import: segfn replay hangs; Ctrl-C said "Aborted!", exit 1,
+    and nothing about where. Now one line with the module's file:line, and exit 130."""
+    module = project / DESTINATION
+    marker = project / "looping"
+    edit(module, "KIND = ", f"open({str(marker)!r}, 'w').close()\nwhile True:\n    pass\nKIND = ")
+    process = _segfn("replay", cwd=project)
+    _wait_for(marker, process)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    [line] = err.strip().splitlines()
+    assert line in (f"segfn replay: interrupted (Ctrl-C) while importing {module.resolve()}:{n}" for n in (16, 17)), err
+    assert out == ""
