@@ -21,7 +21,7 @@ from typing import Any, Mapping
 from jsonschema import Draft202012Validator
 
 from .batching import BatchPolicy, parse_batch
-from .errors import ConfigError, NotText, unknown_key, utf8_text
+from .errors import ConfigError, NotText, toml_error, unknown_key, utf8_text
 from .stubs import StubSet, load_stub_files, parse_stubs
 
 MAX_FILTERS = 10  # "Segment supports 10 filters per destination" (destination-filters.md, FAQ)
@@ -30,7 +30,6 @@ MAX_INSERT_NAME = 120  # an insert function's display name, in characters (inser
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)(\})?")  # any ${...}, well formed or not
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 @dataclass(frozen=True)
@@ -165,9 +164,11 @@ def parse_workspace(data: dict[str, Any], *, root: Path, env: Mapping[str, str] 
     problems = [f"{label}: {where}: {said}" for where, said in _shape_problems(data)]
     if not isinstance(data, dict):
         raise ConfigError(problems)
-    sources = tuple(_source(raw) for _, raw in _tables(data, "sources", "name", "write_key"))
+    indexed = [(index, _source(raw)) for index, raw in _tables(data, "sources", "name", "write_key")]
+    sources = tuple(source for _, source in indexed)
     _unique(problems, label, "sources", [s.name for s in sources], "source name")
     _unique(problems, label, "sources", [s.write_key for s in sources], "write key")
+    problems += _plan_problems(indexed, label)
     destinations = []
     warnings: list[str] = []
     for index, raw in _tables(data, "destinations", "name", "function"):
@@ -313,20 +314,8 @@ def load_workspace(path: str | os.PathLike[str], env: Mapping[str, str] | None =
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(_toml_error(path, text, exc)) from None
+        raise ConfigError(toml_error(path, text, exc)) from None
     return parse_workspace(data, root=path.parent, env=env, path=path, functions=functions)
-
-
-def _toml_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> str:
-    message = str(exc)
-    match = _TOML_POSITION.search(message)
-    if not match:
-        return f"{path}: {message}"
-    line, col = int(match.group(1)), int(match.group(2))
-    lines = text.splitlines()
-    source = lines[line - 1] if 0 < line <= len(lines) else ""
-    reason = _TOML_POSITION.sub("", message).strip()
-    return f"{path}:{line}:{col}: TOML syntax error: {reason}\n    {source}\n    {' ' * (col - 1)}^"
 
 
 def _shape_problems(data: Any) -> list[tuple[str, str]]:
@@ -382,16 +371,39 @@ def _in_document_order(problems: list[str], data: Any, label: str) -> list[str]:
 
 
 def _source(raw: dict[str, Any]) -> Source:
+    """A source from its table; values of the wrong shape (already problems of the schema's) are left
+    out, so that the checks after the schema's still run."""
     plan = raw.get("tracking_plan")
+    plan = plan if isinstance(plan, dict) else None
+    events = plan.get("events") if plan else None
+    blocked = raw.get("blocked_events")
+    integrations = raw.get("event_integrations")
     return Source(
         name=raw["name"], write_key=raw["write_key"],
-        blocked_events=frozenset(raw.get("blocked_events", [])),
-        event_integrations=dict(raw.get("event_integrations", {})),
+        blocked_events=frozenset(e for e in blocked if isinstance(e, str)) if isinstance(blocked, list) else frozenset(),
+        event_integrations=dict(integrations) if isinstance(integrations, dict) else {},
         tracking_plan=TrackingPlan(
-            events=dict(plan.get("events", {})), block_unplanned=plan.get("block_unplanned", False),
-            block_violations=plan.get("block_violations", True),
+            events={k: v for k, v in events.items() if isinstance(v, dict)} if isinstance(events, dict) else {},
+            block_unplanned=plan.get("block_unplanned", False) is True,
+            block_violations=plan.get("block_violations", True) is not False,
         ) if plan is not None else None,
     )
+
+
+def _plan_problems(sources: list[tuple[int, Source]], label: str) -> list[str]:
+    """Each tracking-plan event whose JSON Schema is not one (``type = "objekt"``): found here, at load,
+    rather than as a traceback when the first message of that event arrives."""
+    from jsonschema.exceptions import SchemaError
+
+    problems = []
+    for index, source in sources:
+        for event, schema in (source.tracking_plan.events.items() if source.tracking_plan else ()):
+            try:
+                Draft202012Validator.check_schema(schema)
+            except SchemaError as error:
+                where = key_path(["sources", index, "tracking_plan", "events", event, *error.absolute_path])
+                problems.append(f"{label}: {where}: not a valid JSON Schema (draft 2020-12): {error.message}")
+    return problems
 
 
 def _existing(root: Path, relative: str, where: str, problems: list[str]) -> Path:
