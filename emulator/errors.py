@@ -26,6 +26,9 @@ exception as ``__cause__``; the pipeline turns these into outcome records.
 
 from __future__ import annotations
 
+import os
+import re
+
 
 class SegfnError(Exception):
     """Base of everything segfn raises on purpose."""
@@ -179,3 +182,20 @@ def utf8_text(data: bytes) -> str:
         line = before.count(b"\n") + 1
         col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
         raise NotText(line, col, text[exc.start]) from None
+
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def toml_error(path: "os.PathLike[str] | str", text: str, exc: ValueError) -> str:
+    """A ``tomllib.TOMLDecodeError`` as ``file:line:col: TOML syntax error: reason``, then the line and a
+    caret under the column (tomllib says the position only inside its message)."""
+    message = str(exc)
+    match = _TOML_POSITION.search(message)
+    if not match:
+        return f"{path}: TOML syntax error: {message}"
+    line, col = int(match.group(1)), int(match.group(2))
+    lines = text.splitlines()
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    reason = _TOML_POSITION.sub("", message).strip()
+    return f"{path}:{line}:{col}: TOML syntax error: {reason}\n    {source}\n    {' ' * (col - 1)}^"

@@ -46,7 +46,7 @@ from urllib.parse import urlsplit
 from segfn.runtime import FetchError, Headers, Request, Response
 
 from .durations import parse_duration
-from .errors import unknown_key
+from .errors import NotText, toml_error, unknown_key, utf8_text
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 NETWORK_ERRORS = ("ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH")
@@ -201,12 +201,16 @@ def load_stub_files(root: Path) -> tuple[list[Stub], list[str]]:
     for path in sorted(folder.glob("*.toml")):
         label = str(STUB_FOLDER / path.name)
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(f"{label}: cannot read it: {exc}")
+            text = utf8_text(path.read_bytes())
+            data = tomllib.loads(text)
+        except NotText as exc:
+            problems.append(f"{label}:{exc.line}:{exc.col}: {exc.reason}")
+            continue
+        except OSError as exc:
+            problems.append(f"{label}: cannot read it: {exc.strerror or exc}")
             continue
         except tomllib.TOMLDecodeError as exc:
-            problems.append(f"{label}: TOML syntax error: {exc}")
+            problems.append(toml_error(label, text, exc))
             continue
         problems.extend(f"{label}: {key}: unknown key; a stub file holds [[stubs]] only" for key in data
                         if key != "stubs")
