@@ -110,6 +110,7 @@ def check(files: tuple[str, ...], examples: int, seconds: float, min_coverage: f
     paths = function_files(files)
     if not paths:
         raise click.UsageError("no function modules found (a function module in functions/ declares KIND)")
+    _check_inputs(workspace_file, Path(fixtures_dir))
     user_settings: list[dict] = []
     if settings_path is not None:
         try:
@@ -144,6 +145,32 @@ def check(files: tuple[str, ...], examples: int, seconds: float, min_coverage: f
             failed = failed or not report["stamped"]
     if failed:
         sys.exit(1)
+
+
+def _given(name: str) -> bool:
+    """Whether the user gave option ``name`` (on the command line or in its variable), not its default."""
+    source = click.get_current_context().get_parameter_source(name)
+    return source not in (None, click.core.ParameterSource.DEFAULT)
+
+
+def _check_inputs(workspace_file: Path, fixtures: Path) -> None:
+    """Refuse, with exit 2, what check would otherwise pass over in silence: a ``--workspace`` or
+    ``--fixtures`` given but absent, and a workspace that exists but does not load (the checks would
+    run without its settings and stubs, and stamp a bundle never run with them)."""
+    from segfn.emulator.errors import ConfigError
+    from segfn.emulator.workspace import load_workspace
+
+    if _given("workspace_file") and not workspace_file.exists():
+        raise click.BadParameter(f"no such file: {workspace_file}", param_hint="--workspace")
+    if _given("fixtures_dir") and not fixtures.exists():
+        raise click.BadParameter(f"no such file or folder: {fixtures}", param_hint="--fixtures")
+    if workspace_file.exists():
+        try:
+            load_workspace(workspace_file)
+        except ConfigError as error:
+            for problem in error.problems:
+                click.echo(f"error: {problem}", err=True)
+            sys.exit(2)
 
 
 def _check_one(bundle, harness, *, examples, seconds, min_coverage, user_settings, workspace_file, fixtures, out,
@@ -204,7 +231,9 @@ def _check_one(bundle, harness, *, examples, seconds, min_coverage, user_setting
                  "checked_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
                  "cases": outcome.cases, "coverage": summary.to_json(bundle.module),
                  "seconds": report["seconds"], "time_zone_differences": len(zone_diffs)}
-        stamp_path.write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
+        partial = stamp_path.with_name(f".{stamp_path.name}.partial")  # whole or absent, even after Ctrl-C
+        partial.write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
+        partial.replace(stamp_path)
         report["stamped"] = True
     if text:
         verdict = f"{len(diffs)} difference{'s' if len(diffs) != 1 else ''} in {outcome.cases} cases"

@@ -54,13 +54,14 @@ def test_replay_without_a_fixtures_folder_says_so_in_one_line(cli, tmp_path: Pat
         "error: no fixtures folder at ./fixtures; pass PATHS or create fixtures/messages/*.json"], result.output
 
 
-def test_check_says_each_unreadable_fixture_once_not_once_per_function(cli, tmp_path: Path):
+def test_check_says_each_unreadable_fixture_once_not_once_per_function(cli, tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no workspace.toml here
     fixtures = tmp_path / "messages"
     fixtures.mkdir()
     (fixtures / "broken.json").write_text("{not json")
     result = cli.invoke(main, ["check", str(REPO / "functions/drop_bots.py"), str(REPO / "functions/scrub_pii.py"),
                                "-n", "0", "--min-coverage", "0", "--fixtures", str(fixtures),
-                               "-o", str(tmp_path / "dist"), "--workspace", str(tmp_path / "none.toml")])
+                               "-o", str(tmp_path / "dist")])
     warnings = [line for line in result.output.splitlines() if line.startswith("warning:") and "broken.json" in line]
     assert len(warnings) == 1, result.output
     assert result.output.count("drop_bots.py: 0 differences") + result.output.count("scrub_pii.py: 0 differences") \
