@@ -10,7 +10,8 @@ from typing import Any, Callable
 
 import click
 
-from segfn.emulator.errors import ConfigError
+from segfn.emulator import jsonio
+from segfn.emulator.errors import ConfigError, NotText, utf8_text
 from segfn.emulator.filters import (DestinationFilters, FilterError, RoutingRules, compile_fql, divergences,
                                    filter_warnings, stringify)
 
@@ -37,11 +38,15 @@ def fql(expression: str) -> None:
 def _load_rules(path: Path, destination: str | None, seed: int) -> Callable[[dict], Any]:
     """FILE's rules as ``event -> event or None``: tsub routing rules, or Public API ``{if, actions}``."""
     try:
-        rules = json.loads(path.read_text("utf-8"))
+        rules = jsonio.loads(utf8_text(path.read_bytes()))
     except OSError as error:
         _fail(f"{path}: cannot read it ({error.strerror})")
-    except ValueError as error:
-        _fail(f"{path}:{getattr(error, 'lineno', 1)}:{getattr(error, 'colno', 1)}: not JSON: {error}")
+    except NotText as error:
+        _fail(f"{path}:{error.line}:{error.col}: {error.reason}")
+    except json.JSONDecodeError as error:
+        _fail(f"{path}:{error.lineno}:{error.colno}: not JSON: {error.msg}")
+    except RecursionError:
+        _fail(f"{path}: JSON nested too deeply to read")
     if not isinstance(rules, list):
         _fail(f"{path}: must hold a JSON list of routing rules or of {{if, actions}} filters")
     rng = random.Random(seed)
@@ -56,6 +61,11 @@ def _load_rules(path: Path, destination: str | None, seed: int) -> Callable[[dic
     except FilterError as error:
         _fail(f"{path}: {error}")
     return lambda event: routing.apply(event, rng, destination)
+
+
+def _kind(value: Any) -> str:
+    return {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), "a number")
 
 
 @click.command("filter")
@@ -75,9 +85,14 @@ def filter_events(rules_file: Path, destination: str | None, seed: int) -> None:
         if not line.strip():
             continue
         try:
-            event = json.loads(line)
-        except ValueError as error:
-            _fail(f"<stdin>:{number}:{getattr(error, 'colno', 1)}: not JSON: {error}")
+            event = jsonio.loads(line)
+        except json.JSONDecodeError as error:  # one event a line: the position is within this line
+            column = error.colno if error.lineno == 1 else len(line.rstrip("\r\n")) + 1
+            _fail(f"<stdin>:{number}:{column}: not JSON: {error.msg} (one JSON event a line)")
+        except RecursionError:
+            _fail(f"<stdin>:{number}: JSON nested too deeply to read")
+        if not isinstance(event, dict):  # rules would read no field of it: it is no event, not a pass
+            _fail(f"<stdin>:{number}: an event is a JSON object, not {_kind(event)}")
         try:
             result = apply(event)
         except FilterError as error:
