@@ -88,4 +88,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(prog_name="segfn")  # python -m segfn.cli (segfn watch's runs): usage lines still say "segfn"

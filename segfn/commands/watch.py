@@ -155,7 +155,7 @@ class Project:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--workspace", "workspace_file", type=click.Path(path_type=Path), default="workspace.toml",
               envvar="SEGFN_WORKSPACE", show_default=True, help="The workspace to emulate; it is watched too.")
-@click.option("--debounce", type=float, default=0.3, show_default=True,
+@click.option("--debounce", type=click.FloatRange(min=0), default=0.3, show_default=True,
               help="Seconds of quiet after a change before a run: a burst of changes gives one run.")
 @click.option("--max-runs", type=click.IntRange(1), default=None, hidden=True,
               help="Stop after this many runs (scripts and tests).")
@@ -168,6 +168,9 @@ def watch(paths: tuple[Path, ...], workspace_file: Path, debounce: float, max_ru
     """
     if not workspace_file.exists():
         raise click.BadParameter(f"no such file: {workspace_file}", param_hint="--workspace")
+    missing = [p for p in paths if not p.exists()]
+    if missing:  # as segfn replay says it, once, rather than at every run
+        raise click.BadParameter(f"no such file or folder: {', '.join(map(str, missing))}", param_hint="PATHS")
     workspace_file = workspace_file.absolute()
     root = workspace_file.parent
     watcher = Watcher(Project(root, workspace_file), [p.absolute() for p in paths])
