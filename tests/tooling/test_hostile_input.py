@@ -234,3 +234,98 @@ def test_ctrl_c_is_one_line_and_exit_130_naming_the_module_that_never_finished_l
     [line] = err.strip().splitlines()
     assert line in (f"segfn replay: interrupted (Ctrl-C) while importing {module.resolve()}:{n}" for n in (16, 17)), err
     assert out == ""
+
+
+# --- workspace.toml: shapes the schema reports, and what it cannot ---------------------------------
+
+
+def _plan(project: Path, table: str) -> None:
+    edit(project / "workspace.toml", 'write_key = "web-write-key"\n', f'write_key = "web-write-key"\n{table}\n')
+
+
+def test_a_tracking_plan_event_schema_that_is_no_json_schema_is_refused_at_load(cli, project: Path):
+    """Before: loaded, then a jsonschema UnknownType traceback at the first "Signed Up" message."""
+    _plan(project, '[sources.tracking_plan]\nevents = { "Signed Up" = { properties = { plan = { type = "strin" } } } }')
+    output = fails_cleanly(cli.invoke(main, ["replay"]))
+    assert output.strip().splitlines() == [
+        'error: workspace.toml: sources[0].tracking_plan.events."Signed Up".properties.plan.type: not a valid JSON '
+        "Schema (draft 2020-12): 'strin' is not valid under any of the given schemas"]
+
+
+def test_a_tracking_plan_of_the_wrong_shape_is_every_problem_not_a_traceback(cli, project: Path):
+    """Before: the schema's findings were lost to a TypeError traceback (dict(5))."""
+    _plan(project, "[sources.tracking_plan]\nevents = 5\nblock_unplanned = 3")
+    output = fails_cleanly(cli.invoke(main, ["replay"]))
+    assert output.strip().splitlines() == [
+        "error: workspace.toml: sources[0].tracking_plan.events: 5 is not of type 'object'",
+        "error: workspace.toml: sources[0].tracking_plan.block_unplanned: 3 is not of type 'boolean'"]
+
+
+def test_a_stub_file_with_a_toml_error_says_file_line_col_with_a_caret(cli, project: Path):
+    """Before: 'fixtures/http/a.toml: TOML syntax error: Invalid value (at line 2, column 5)', unlike
+    workspace.toml's errors."""
+    (project / "fixtures/http").mkdir()
+    (project / "fixtures/http/a.toml").write_text("[[stubs]]\nurl=\n")
+    output = fails_cleanly(cli.invoke(main, ["replay"]))
+    assert output.strip().splitlines() == ["error: fixtures/http/a.toml:2:5: TOML syntax error: Invalid value",
+                                           "    url=", "        ^"]
+
+
+# --- segfn check: nothing passed over in silence -------------------------------------------------
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["--workspace", "nope.toml"], "Invalid value for --workspace: no such file: nope.toml"),
+    (["--fixtures", "fixtures/mesages"], "Invalid value for --fixtures: no such file or folder: fixtures/mesages"),
+])
+def test_check_refuses_a_workspace_or_fixtures_given_but_absent(cli, project: Path, args: list[str], said: str):
+    """Before: checked with no workspace settings or no fixtures, and stamped the bundle."""
+    output = fails_cleanly(cli.invoke(main, ["check", DESTINATION, "-n", "0", "--min-coverage", "0", *args]))
+    assert said in output
+    assert not (project / "dist").exists()
+
+
+def test_check_refuses_a_workspace_that_does_not_load(cli, project: Path):
+    """Before: the compiler swallowed the ConfigError: checked without the workspace's settings and
+    stubs, exit 1 for "coverage", and a bundle stamped at --min-coverage 0."""
+    (project / "workspace.toml").write_text('name = "Acme"\n[[sources]\n')
+    output = fails_cleanly(cli.invoke(main, ["check", DESTINATION, "-n", "0", "--min-coverage", "0"]))
+    assert "error: workspace.toml:2:10: TOML syntax error" in output
+    assert not (project / "dist").exists()
+
+
+# --- segfn filter ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("stdin", "said"), [
+    ('{"type": "page"}\n[1]\n', "error: <stdin>:2: an event is a JSON object, not an array"),
+    ('{"type": "page"}\n"track"\n', "error: <stdin>:2: an event is a JSON object, not a string"),
+    ('{"type": "track", "userId": NaN}\n', "error: <stdin>:1:29: not JSON: NaN is not valid JSON (one JSON event a line)"),
+    ('{"type": "track",\n', "error: <stdin>:1:18: not JSON: Expecting property name enclosed in double quotes "
+                            "(one JSON event a line)"),
+])
+def test_filter_refuses_what_is_not_an_event_saying_its_line(cli, tmp_path: Path, stdin: str, said: str):
+    """Before: [1] and "track" were passed through as if they were events that matched nothing, NaN
+    was accepted, and a line cut short was placed at line 2 of itself ('line 2 column 1 (char 18)')."""
+    rules = tmp_path / "rules.json"
+    rules.write_text('[{"if": "type = \\"track\\"", "actions": [{"type": "DROP"}]}]')
+    result = cli.invoke(main, ["filter", "--rules", str(rules)], input=stdin)
+    assert fails_cleanly(result).splitlines()[-1] == said
+    assert result.stdout.splitlines()[:1] in ([], ['{"type":"page"}'])  # lines before it were answered
+
+
+def test_filter_rules_that_are_not_utf8_say_line_and_column(cli, tmp_path: Path):
+    rules = tmp_path / "rules.json"
+    rules.write_bytes(b'[\n  {"if": "event = \\"Caf\xe9\\""}]')
+    output = fails_cleanly(cli.invoke(main, ["filter", "--rules", str(rules)], input="{}\n"))
+    assert f"error: {rules}:2:24: not UTF-8 text (byte 0xe9" in output
+
+
+# --- segfn watch ----------------------------------------------------------------------------------
+
+
+def test_watch_refuses_paths_that_do_not_exist_once_not_at_every_run(cli, project: Path):
+    """Before: it started watching, and each run printed replay's usage error as 'python -m segfn.cli
+    replay'."""
+    output = fails_cleanly(cli.invoke(main, ["watch", "fixtures/mesages", "--max-runs", "1"]))
+    assert "Invalid value for PATHS: no such file or folder: fixtures/mesages" in output
