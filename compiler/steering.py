@@ -614,19 +614,19 @@ def pursue(checker: Checker, reach: Reach, generator: Generator, start_cases: li
 
 
 def workspace_stubs(workspace_file: Path | None):
-    """The HTTP stubs of ``workspace.toml`` (and its ``fixtures/http/*.toml``); none without one."""
+    """The HTTP stubs of ``workspace.toml`` (and its ``fixtures/http/*.toml``); none without one.
+
+    Raises ``ConfigError`` for a workspace that does not load: checking without its stubs (and its
+    settings) would prove less than the user asked for and say nothing (a corpus workspace of 30
+    functions, over Segment's 25, lost every stub and every setting, and the check still passed)."""
     import os
 
-    from segfn.emulator.errors import ConfigError
     from segfn.emulator.stubs import StubSet
     from segfn.emulator.workspace import load_workspace
 
     if workspace_file is None or not Path(workspace_file).is_file():
         return StubSet()
-    try:
-        return load_workspace(workspace_file, env=os.environ).stubs
-    except ConfigError:
-        return StubSet()
+    return load_workspace(workspace_file, env=os.environ).stubs
 
 
 @dataclass
@@ -665,6 +665,7 @@ def check_bundle(bundle, harness, budget: Budget, *, workspace_file: Path | None
         helpers = [m for m in list(sys.modules.values())
                    if getattr(m, "__file__", None) and Path(m.__file__).resolve() in files[1:]]
         harvest = harvest_files(files)
+        stubs = workspace_stubs(workspace_file)  # first: a workspace that does not load is a ConfigError
         variants = []
         found = [("workspace.toml", v) for v in (workspace_settings(Path(bundle.module), workspace_file)
                                                  if workspace_file else [])]
@@ -681,7 +682,6 @@ def check_bundle(bundle, harness, budget: Budget, *, workspace_file: Path | None
         start = list(base)
         for i, values in enumerate(variants):
             start += [replace(c, origin=f"{c.origin} with settings variant {i + 1}", settings=values) for c in base]
-        stubs = workspace_stubs(workspace_file)
         checker = Checker(fn, bundle, harness, body_paths=harvest.body_paths, strings=harvest.strings,
                           modules=helpers, sources=lambda: [stub_source(stubs), sprig_source()])
         generator = Generator(harvest, fn.settings, variants, with_batches, seed=seed, handled=set(fn.handlers))
