@@ -104,7 +104,8 @@ def read_calls(path: Path | str, label: str) -> Iterator[Call | FixtureProblem]:
     try:
         data = jsonio.loads(text)
     except json.JSONDecodeError as exc:
-        yield FixtureProblem(label, f"{label}:{exc.lineno}:{exc.colno}", f"invalid JSON: {exc.msg}")
+        line, col, said = json_problem(exc)
+        yield FixtureProblem(label, f"{label}:{line}:{col}", said)
         return
     except RecursionError:
         yield FixtureProblem(label, label, "JSON nested too deeply to read")
@@ -121,6 +122,24 @@ def read_calls(path: Path | str, label: str) -> Iterator[Call | FixtureProblem]:
                 yield FixtureProblem(label, f"{label}[{index}]", "each message must be a JSON object")
     else:
         yield FixtureProblem(label, label, "a fixture holds a message, a list of messages or a batch body")
+
+
+def json_problem(exc: json.JSONDecodeError) -> tuple[int, int, str]:
+    """Where a JSON text breaks and why, in a user's words: ``(line, col, "invalid JSON: ...")``. The
+    json module's message for a comma before ``}`` or ``]`` (what JavaScript object literals and
+    Python allow, and JSON does not) is "Expecting property name" or "Expecting value" at the bracket;
+    that is said as a trailing comma, at the comma."""
+    text = exc.doc if isinstance(exc.doc, str) else exc.doc.decode("utf-8", "replace")
+    at = exc.pos
+    if at < len(text) and text[at] in "}]":
+        before = at - 1
+        while before >= 0 and text[before] in " \t\r\n":
+            before -= 1
+        if before >= 0 and text[before] == ",":
+            line = text.count("\n", 0, before) + 1
+            col = before - (text.rfind("\n", 0, before) + 1) + 1
+            return line, col, f"invalid JSON: a comma before '{text[at]}' (JSON allows no trailing comma)"
+    return exc.lineno, exc.colno, f"invalid JSON: {exc.msg}"
 
 
 def _single(label: str, index: int, message: dict[str, Any], line: int | None = None, offset: int = 0,
@@ -182,7 +201,8 @@ def archive_calls(disk: IO[bytes], label: str, *, gzipped: bool) -> Iterator[Cal
             try:
                 message = jsonio.loads(line)
             except json.JSONDecodeError as exc:
-                yield FixtureProblem(label, f"{label}:{number}:{exc.colno}", f"invalid JSON: {exc.msg}", number - 1)
+                _, col, said = json_problem(exc)
+                yield FixtureProblem(label, f"{label}:{number}:{col}", said, number - 1)
                 continue
             except RecursionError:
                 yield FixtureProblem(label, f"{label}:{number}", "JSON nested too deeply to read", number - 1)
