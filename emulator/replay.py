@@ -225,7 +225,12 @@ class Replay:
         if expected == actual:
             result.golden = MATCH
         elif self.update:
-            goldens.write(result.golden_path, actual)
+            try:
+                goldens.write(result.golden_path, actual)
+            except OSError as error:  # fixtures/expected a file, a read-only folder: this fixture's problem
+                result.problems.append(FixtureProblem(result.fixture, str(result.golden_path),
+                                                      f"cannot write the golden: {error.strerror or error}"))
+                return
             result.golden = UPDATED
         elif expected is None:
             result.golden = MISSING

@@ -139,13 +139,23 @@ def _finish(results: list[FixtureResult], fmt: str, report_to: Path | None = Non
     golden that differs."""
     _summarise(results, fmt)
     if report_to is not None:
-        report_to.write_text(json.dumps([
-            {"path": str(Path(r.path).absolute()) if not is_url(r.path) else r.path, "fixture": r.fixture, "golden": r.golden, "problems": len(r.problems),
-             "destinations": sorted(r.destinations)} for r in results]), encoding="utf-8")
+        _write_report(report_to, results)
     if any(r.problems for r in results):
         sys.exit(2)
     if any(r.golden in (DIFFER, MISSING) for r in results):
         sys.exit(1)
+
+
+def _write_report(report_to: Path, results: list[FixtureResult]) -> None:
+    """``--report-to``: each fixture's verdict as JSON; a path that cannot be written is exit 2."""
+    try:
+        report_to.write_text(json.dumps([
+            {"path": str(Path(r.path).absolute()) if not is_url(r.path) else r.path, "fixture": r.fixture, "golden": r.golden, "problems": len(r.problems),
+             "destinations": sorted(r.destinations)} for r in results]), encoding="utf-8")
+    except OSError as error:
+        click.echo(click.style("error: ", fg="red", bold=True)
+                   + f"--report-to {report_to}: cannot write it: {error.strerror or error}", err=True)
+        sys.exit(2)
 
 
 def _replay_on_dask(address: str, runner: Replay, project: Project, files: list[Path | str],
