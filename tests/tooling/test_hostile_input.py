@@ -329,3 +329,41 @@ def test_watch_refuses_paths_that_do_not_exist_once_not_at_every_run(cli, projec
     replay'."""
     output = fails_cleanly(cli.invoke(main, ["watch", "fixtures/mesages", "--max-runs", "1"]))
     assert "Invalid value for PATHS: no such file or folder: fixtures/mesages" in output
+
+
+# --- fixtures: the JSON mistake users make most ------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "content", "said"), [
+    ("messages/comma.json", '[{"type": "track", "userId": "u", "event": "e",\n}]',
+     "messages/comma.json:1:47: invalid JSON: a comma before '}' (JSON allows no trailing comma)"),
+    ("messages/comma.json", '[{"type": "track", "userId": "u", "event": "e"}, ]',
+     "messages/comma.json:1:48: invalid JSON: a comma before ']' (JSON allows no trailing comma)"),
+    ("archives/comma.ndjson", '{"type": "track", "userId": "u", "event": "e"}\n{"type": "track", }\n',
+     "archives/comma.ndjson:2:17: invalid JSON: a comma before '}' (JSON allows no trailing comma)"),
+])
+def test_a_trailing_comma_is_named_at_the_comma(cli, project: Path, name: str, content: str, said: str):
+    """Before: "Expecting property name enclosed in double quotes" at the bracket after it."""
+    (project / "fixtures" / name).parent.mkdir(parents=True, exist_ok=True)
+    (project / "fixtures" / name).write_text(content)
+    output = fails_cleanly(cli.invoke(main, ["replay", f"fixtures/{name}"]))
+    assert f"error: fixtures/{said}" in output
+
+
+# --- where replay writes ----------------------------------------------------------------------------
+
+
+def test_update_where_goldens_cannot_be_written_is_an_error_per_fixture(cli, project: Path):
+    """Before: --update with fixtures/expected a file was a NotADirectoryError traceback."""
+    import shutil
+
+    shutil.rmtree(project / "fixtures/expected")
+    (project / "fixtures/expected").write_text("")
+    output = fails_cleanly(cli.invoke(main, ["replay", "--update"]))
+    assert f"error: {GOLDEN}: cannot write the golden: Not a directory" in output
+
+
+def test_report_to_a_path_that_cannot_be_written_says_so(cli, project: Path):
+    (project / "a-file").write_text("")
+    output = fails_cleanly(cli.invoke(main, ["replay", "--report-to", "a-file/report.json"]))
+    assert "error: --report-to a-file/report.json: cannot write it: Not a directory" in output
