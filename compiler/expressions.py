@@ -399,7 +399,7 @@ class ExpressionMixin:
                                    "two code points, JavaScript reads one character (write the character itself)")
             return js_str(v)
         if isinstance(v, bytes):  # b"...": a Uint8Array of its bytes, as "...".encode() gives
-            return f"$Uint8Array.of({', '.join(str(b) for b in v)})"
+            return f"$bytesOf([{', '.join(str(b) for b in v)}])"
         raise Reject(node, f"{type(v).__name__} literals are not supported")
 
     def x_JoinedStr(self, node: ast.JoinedStr) -> str:

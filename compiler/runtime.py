@@ -92,8 +92,9 @@ PAIRED = {("$Date", "$format"): "$dt_strftime"}
 # Helpers that only run on a value of a kind few bundles make: carried only with one of that kind's
 # makers (a branch that can never be taken may name a function the bundle does not define). Hashing
 # needs bytes made by one of the others first.
+BYTES_MAKERS = {"$m_encode", "$b64encode", "$b64decode", "$bytesOf", "$UUID"}  # what gives user code bytes
 ONLY_WITH_MAKERS = {
-    "$bytesRepr": {"$m_encode", "$b64encode", "$b64decode"},
+    "$bytesRepr": BYTES_MAKERS, "$bytesMethod": BYTES_MAKERS,
     "$enumName": {"$enumClass"}, "$enumValue": {"$enumClass"},  # only an Enum class has members
     "$FrozenInstanceError": {"$dataclass"},  # only a frozen dataclass raises it
     # only a user class's objects reach them (from a helper; the function's own code may call them)

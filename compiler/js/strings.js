@@ -14,6 +14,10 @@ function $noMethod(o, name, args) {
   throw $attrError(o, name);
 }
 
+// @helper $bytesOf
+// b"...": the literal's bytes.
+function $bytesOf(codes) { return Uint8Array.from(codes); }
+
 // @helper $bytesMethod
 // The bytes methods of the subset (bytes.strip/lstrip/rstrip/startswith/endswith/replace), as
 // CPython's: arguments must be bytes (CPython's TypeErrors otherwise), whitespace is ASCII's. The

@@ -559,6 +559,12 @@ def f(x):
             out.append(str(e))
     return out
 """, [{"k": 1}, "text", [1, 2, 3]]),
+    # a bytes literal is the only maker of bytes in the module: its repr and methods are carried
+    "bytes_literal_alone": ("""
+def f(x):
+    b = b"ab=="
+    return [repr(b), repr(b.rstrip(b"=")), b.startswith(b"a"), len(b), x]
+""", [1, "s"]),
     "import_inside_function": ("""
 def parse(text):
     import json
