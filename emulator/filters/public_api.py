@@ -184,7 +184,7 @@ def _check_action(action: Any, where: str) -> list[str]:
     if not isinstance(action, dict):
         return [f"{where}: must be a table with a 'type'"]
     kind = action.get("type")
-    if kind not in _ACTION_KEYS:
+    if not isinstance(kind, str) or kind not in _ACTION_KEYS:
         return [f"{where}.type: must be one of {_TYPES_LISTED}"]
     problems = [f"{where}.{key}: not used by {kind} actions" for key in action if key not in _ACTION_KEYS[kind]]
     if kind == "SAMPLE":

@@ -367,3 +367,60 @@ def test_report_to_a_path_that_cannot_be_written_says_so(cli, project: Path):
     (project / "a-file").write_text("")
     output = fails_cleanly(cli.invoke(main, ["replay", "--report-to", "a-file/report.json"]))
     assert "error: --report-to a-file/report.json: cannot write it: Not a directory" in output
+
+
+# --- every key of workspace.toml, every wrong kind of value ------------------------------------------
+
+
+def _key_paths(node, prefix=()):
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _key_paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _key_paths(value, (*prefix, index))
+
+
+def test_any_key_given_any_wrong_kind_of_value_is_a_config_error_never_an_exception(project: Path):
+    """Every key of a full workspace (segfn init's, plus each optional key), replaced by each kind of
+    TOML value or removed: parse_workspace gives a Workspace or a ConfigError whose every problem names
+    the file, and nothing else escapes. Found: a filter action whose type was an array or a table was a
+    TypeError (unhashable) out of the filter checks."""
+    import copy
+    import tomllib
+
+    from segfn.emulator.errors import ConfigError
+    from segfn.emulator.workspace import parse_workspace
+
+    data = tomllib.loads((project / "workspace.toml").read_text())
+    data["allow_network"] = ["api.example.com"]
+    data["sources"][0].update({"blocked_events": ["Spam"], "event_integrations": {"Signed Up": {"Example API": False}},
+                               "tracking_plan": {"events": {"Signed Up": {"type": "object"}}, "block_unplanned": False,
+                                                 "block_violations": True}})
+    data["destinations"][0].update({"previous_names": ["Old"], "enabled": True, "segment_id": "df_1", "batch": False,
+                                    "filters": [{"if": "all", "actions": [{"type": "SAMPLE", "percent": 0.5,
+                                                                           "path": "userId"}]}]})
+    data["stubs"][0].update({"headers": {"X-Id": "1"}, "delay": "1s"})
+    data["stubs"].append({"url": "https://api.example.com/v2/**", "sequence": [{"status": 500}, {"error": "ECONNRESET"}]})
+    parse_workspace(copy.deepcopy(data), root=project)  # the full workspace itself is valid
+    removed = object()
+    tried = 0
+    for path in [p for p in _key_paths(data) if p]:
+        for value in (5, -1, 1.5, "x", "", [], [1], {}, {"a": 1}, True, removed):
+            broken = copy.deepcopy(data)
+            parent = broken
+            for part in path[:-1]:
+                parent = parent[part]
+            if value is removed:
+                if isinstance(parent, list):
+                    continue
+                del parent[path[-1]]
+            else:
+                parent[path[-1]] = value
+            tried += 1
+            try:
+                parse_workspace(broken, root=project)
+            except ConfigError as error:
+                assert all(p.startswith(("workspace.toml: ", str(project))) for p in error.problems), error.problems
+    assert tried > 500
