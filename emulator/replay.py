@@ -67,7 +67,8 @@ class FixtureResult:
 
 def _call_time(call: Call) -> datetime:
     payload = call.payload
-    first = payload["batch"][0] if call.endpoint == "batch" and payload.get("batch") else payload
+    items = payload.get("batch") if call.endpoint == "batch" else None
+    first = items[0] if isinstance(items, list) and items else payload  # a batch of no list: the API says why
     if not isinstance(first, dict):
         first = {}
     for source, key in ((first, "receivedAt"), (payload, "sentAt"), (first, "sentAt"), (first, "timestamp"),

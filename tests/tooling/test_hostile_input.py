@@ -424,3 +424,45 @@ def test_any_key_given_any_wrong_kind_of_value_is_a_config_error_never_an_except
             except ConfigError as error:
                 assert all(p.startswith(("workspace.toml: ", str(project))) for p in error.problems), error.problems
     assert tried > 500
+
+
+# --- any fixture content: outcomes or problems, never an exception -----------------------------------
+
+
+def test_any_json_a_fixture_holds_ends_in_outcomes_or_problems(project: Path):
+    """Messages and batch bodies whose every field may hold any JSON value (hypothesis): replay gives
+    each call an outcome or a problem and raises nothing. Found: {"batch": 5} was a TypeError in
+    replay's choice of the time a call is received."""
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    from segfn.emulator.replay import Replay, replay_pipeline
+    from segfn.emulator.workspace import load_workspace
+
+    workspace = load_workspace(project / "workspace.toml")
+    replay = Replay(replay_pipeline(workspace), project)
+    scalar = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(allow_nan=False,
+                       allow_infinity=False), st.text(max_size=8),
+                       st.sampled_from(["track", "identify", "page", "batch", "2025-03-01T10:00:00Z", "0001-01-01",
+                                        "9999-12-31T23:59:59Z", "client", "processed"]))
+    value = st.recursive(scalar, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner,
+                                                                                             max_size=3), max_leaves=6)
+    keys = st.sampled_from(["type", "userId", "anonymousId", "event", "messageId", "timestamp", "sentAt", "receivedAt",
+                            "originalTimestamp", "context", "integrations", "properties", "traits", "writeKey",
+                            "previousId", "groupId", "name", "category", "segfn", "batch"])
+    message = st.dictionaries(keys, value, max_size=8)
+    document = st.one_of(message, st.lists(message | value, max_size=3),
+                         st.fixed_dictionaries({"batch": st.lists(message | value, max_size=3) | value},
+                                               optional={"sentAt": value, "context": value, "segfn": value}))
+    fixture = project / "fixtures/messages/fuzz.json"
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @given(document)
+    def replays(doc):
+        fixture.write_text(json.dumps(doc))
+        result = replay.run(fixture, judge=False)
+        assert result.outcomes or result.problems or doc in ([], {"batch": []}) or result.messages == 0
+
+    try:
+        replays()
+    finally:
+        replay.close()
