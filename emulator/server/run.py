@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 import time
 from typing import Any, Callable
@@ -61,6 +62,14 @@ class JsonErrorChannel(HTTPChannel):
     error_task_class = JsonErrorTask
 
 
+def _not_the_limit_lines(record: logging.LogRecord) -> bool:
+    """waitress's "reached the connection limit, no longer accepting" and "listening again": with
+    ``ConnectionKeeper`` closing idle connections at the limit, neither is true, and each came at every
+    connection past the limit."""
+    return "connection limit" not in str(record.msg)
+
+
+log = logging.getLogger("segfn.serve")
 QUEUE_LOGGER = "waitress.queue"  # waitress logs "Task queue depth is N" here for every queued request
 
 
@@ -93,6 +102,64 @@ def quieten_queue_warnings(every: float = 30.0) -> None:
     logger = logging.getLogger(QUEUE_LOGGER)
     if not any(isinstance(f, QueueDepthLine) for f in logger.filters):
         logger.addFilter(QueueDepthLine(every))
+
+
+class ConnectionKeeper:
+    """Keeps connections that wait for nothing, or will never read their answer, from starving the
+    others; installed on a waitress server (``install``), run by its loop between polls.
+
+    - **At the connection limit** (waitress's ``connection_limit``, 100), waitress stops calling
+      ``accept`` and closes an idle connection only after ``channel_timeout`` (120 s): 100 idle
+      keep-alive connections, or a slowloris client sending headers a byte at a time, kept every other
+      client out for minutes. Here the least recently active ``share`` of the connections with no
+      complete request (idle keep-alives, half-sent requests) is closed instead, as waitress's own idle
+      cleanup closes them; a request being served is never cut.
+    - **A client that never reads** its answer kept it in memory for as long as it stayed connected
+      (a ``?full=1`` list of 1,000 large messages is 20 MB: a hundred such connections, 2 GB), and a
+      streamed answer past ``outbuf_high_watermark`` (16 MB) would hold its HTTP thread too. A
+      connection whose pending answer has not moved for ``stall`` seconds is closed, which frees both.
+    """
+
+    def __init__(self, server: Any, *, share: float = 0.25, stall: float = 30.0, every: float = 1.0,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.server, self.share, self.stall, self.every, self.clock = server, share, stall, every, clock
+        self.next_check = 0.0
+        self._readable = server.readable
+
+    def install(self) -> "ConnectionKeeper":
+        self.server.readable = self.readable  # wasyncore asks the instance before every poll
+        return self
+
+    def readable(self) -> bool:
+        server = self.server
+        now = self.clock()
+        if now >= self.next_check:
+            self.next_check = now + self.every
+            self.close_stalled(now)
+        if server.accepting and len(server._map) >= server.adj.connection_limit:
+            self.close_idle()
+        return self._readable()
+
+    def close_idle(self) -> None:
+        idle = [c for c in self.server.active_channels.values() if not c.requests and not c.will_close]
+        idle.sort(key=lambda channel: channel.last_activity)
+        for channel in idle[:max(1, int(len(idle) * self.share))]:
+            channel.will_close = True  # closed by the loop's next pass, as waitress's maintenance does
+
+    def close_stalled(self, now: float) -> None:
+        for channel in list(self.server.active_channels.values()):
+            if channel.total_outbufs_len and not channel.will_close and now - channel.last_activity > self.stall:
+                log.warning("segfn serve: closed a connection from %s that read nothing of its answer for %g s "
+                            "(%s bytes still to send)", channel.addr[0] if channel.addr else "?", self.stall,
+                            f"{channel.total_outbufs_len:,}")
+                # shut down, not closed: waitress is building its poll list and must not meet a closed file
+                # descriptor (EBADF would end its loop); the socket turns readable and waitress closes it
+                # as any connection the client ended, dropping its buffers and waking a waiting thread
+                try:
+                    channel.socket.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                channel.will_close = True
 
 
 class SplitDispatcher:
@@ -136,6 +203,8 @@ class WebServer:
                                                   max_request_body_size=MAX_REQUEST_BODY,
                                                   clear_untrusted_proxy_headers=True, _dispatcher=self.dispatcher)
         self.server.channel_class = JsonErrorChannel
+        self.keeper = ConnectionKeeper(self.server).install()
+        logging.getLogger("waitress").addFilter(_not_the_limit_lines)
         quieten_queue_warnings()
         self.host = host
         self.port = int(self.server.effective_port)  # waitress reports it as a string

@@ -101,3 +101,71 @@ def test_a_sprig_event_time_no_date_holds_is_refused_and_the_user_still_reads(se
     assert read.status_code == 200, read.text
     assert read.json()["events"][0]["updatedAt"] == "9999-12-31T23:59:59.999Z"
     still_serving(url, local, "sprig-late")
+
+
+def test_idle_and_half_sent_connections_do_not_keep_other_clients_out(server):
+    """waitress stops accepting at its connection limit (100) and closed idle connections only after
+    120 s: 100 silent connections, or a slowloris client's half-sent headers, kept every client out.
+    Past the limit the least recently active of them are closed, and a good call gets through."""
+    url, local = server
+    parts = urlsplit(url)
+    limit = 100  # waitress's connection_limit, which WebServer keeps
+    hostile = []
+    try:
+        for index in range(limit + 60):
+            conn = socket.create_connection((parts.hostname, parts.port), timeout=10)
+            if index % 2:  # half the headers of a call, never finished
+                conn.sendall(f"POST /v1/track HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Type: applic".encode())
+            hostile.append(conn)
+        for round_ in range(3):
+            still_serving(url, local, f"crowded-{round_}")
+    finally:
+        for conn in hostile:
+            conn.close()
+
+
+def test_a_client_that_never_reads_its_answer_is_closed_and_its_memory_freed(tmp_path):
+    """A client that asks for a large answer and never reads it kept the answer in segfn's memory for
+    as long as it stayed connected (waitress never times out a connection with output pending): a
+    ``?full=1`` list of 400 messages of 25 KB is 20 MB, a hundred such clients 2 GB. The connection
+    is closed once its answer has not moved for ``stall`` seconds (30 in segfn serve, 1 here), and
+    the server keeps serving meanwhile."""
+    local = LocalSegment(ServeOptions(workspace=write_workspace(tmp_path, [SPRIG_LIKE]), db=tmp_path / "s.sqlite",
+                                      retry_window=timedelta(seconds=30), env={}))
+    web = WebServer(create_app(local=local), port=0)
+    web.keeper.stall, web.keeper.every = 1.0, 0.2
+    web.start()
+    try:
+        blob = "z" * 25_000
+        for start in range(0, 400, 16):
+            batch = [track(type="track", messageId=f"big-{n}", properties={"blob": blob}) for n in range(start, start + 16)]
+            answer = requests.post(web.url + "/v1/batch", json={"batch": batch}, auth=(WRITE_KEY, ""), timeout=30)
+            assert answer.status_code == 200, answer.text
+        parts = urlsplit(web.url)
+        readers = []
+        for _ in range(3):
+            reader = socket.socket()
+            reader.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            reader.connect((parts.hostname, parts.port))
+            reader.sendall(f"GET /__segfn__/messages?limit=1000&full=1 HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode())
+            readers.append(reader)
+
+        def pending() -> int:
+            return sum(c.total_outbufs_len for c in list(web.server.active_channels.values()))
+
+        try:
+            wait_for(lambda: pending() > 30_000_000, 60, lambda: f"the answers were not built: {pending():,} bytes")
+            still_serving(web.url, local, "never-read")
+            wait_for(lambda: pending() == 0, 20, lambda: f"{pending():,} bytes still held for clients that read nothing")
+            for reader in readers:  # and the clients see their connection closed
+                reader.settimeout(10)
+                received = b""
+                while chunk := reader.recv(1 << 20):
+                    received += chunk
+                assert len(received) < 20_000_000
+        finally:
+            for reader in readers:
+                reader.close()
+    finally:
+        web.stop()
+        local.close()
