@@ -228,7 +228,8 @@ def _stub(entry: Any, where: str, problems: list[str]) -> Stub | None:
     problems.extend(unknown_key(f"{where}.{key}", key, STUB_KEYS) for key in entry if key not in STUB_KEYS)
     url = entry.get("url")
     if not isinstance(url, str):
-        problems.append(f"{where}.url: missing; write a URL pattern such as \"https://api.example.com/v1/**\"")
+        said = "missing" if url is None else f"must be a string (found {type(url).__name__})"
+        problems.append(f"{where}.url: {said}; write a URL pattern such as \"https://api.example.com/v1/**\"")
     else:
         try:
             compile_pattern(url)

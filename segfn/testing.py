@@ -18,6 +18,7 @@ as in replay's reports and goldens.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import Any, Mapping
 from segfn.emulator import jsonio
 from segfn.emulator import outcomes as oc
 from segfn.emulator.errors import ConfigError
+from segfn.emulator.messages import MESSAGE_TYPES
 from segfn.emulator.outcomes import Exchange, Outcome
 from segfn.emulator.pipeline import Redactor
 from segfn.emulator.replay import DIFFER, MATCH, MISSING, FixtureResult, Replay, replay_pipeline, sprig_hosts
@@ -81,9 +83,13 @@ class Project:
     def path(self, module: str | os.PathLike[str]) -> Path:
         """A function module's file: a path (relative to the project's root) or a module name
         (``sprig`` for ``functions/sprig.py``)."""
+        if not isinstance(module, (str, os.PathLike)):
+            raise SegfnTestError(f"module must be a path such as 'functions/my_function.py' or a module name "
+                                 f"such as 'my_function' (found {type(module).__name__} {module!r})")
         text = os.fspath(module)
         candidate = Path(text)
-        if candidate.suffix != ".py" and "/" not in text and os.sep not in text:
+        if candidate.suffix != ".py" and "/" not in text and os.sep not in text \
+                and not (self.root / candidate).exists():
             candidate = Path("functions") / f"{text}.py"
         return (self.root / candidate).resolve()
 
@@ -102,12 +108,51 @@ class Project:
         loaded = self.workspace.functions.get(path) if self.workspace is not None else None
         if loaded is not None:
             return loaded
+        if path.is_dir():
+            raise SegfnTestError(f"{path}: is a folder; name a function module in it, such as {path}/my_function.py")
         if not path.is_file():
             raise SegfnTestError(f"{path}: no such function module")
         try:
             return load_function(path)
         except ConfigError as error:
             raise SegfnTestError("\n".join(error.problems)) from None
+
+
+def _check_event(event: Any) -> None:
+    """What segfn_function can call a handler with: a message (a dict whose ``type`` is a message type)
+    or, for ``on_batch``, a list of them; all of it JSON (no NaN, sets or objects). Raises
+    SegfnTestError with the JSON path of what is wrong, rather than running a handler on it."""
+    items = event if isinstance(event, list) else [event]
+    for index, item in enumerate(items):
+        where = f"event[{index}]" if isinstance(event, list) else "event"
+        if not isinstance(item, dict):
+            raise SegfnTestError(f"{where} must be a message, a dict such as {{'type': 'track', 'event': ...}} "
+                                 f"(found {type(item).__name__})")
+        if item.get("type") not in MESSAGE_TYPES:
+            raise SegfnTestError(f"{where}['type'] must be one of {', '.join(MESSAGE_TYPES)}: it chooses the "
+                                 f"handler (found {item.get('type')!r})")
+    found = _not_json(event, "event")
+    if found:
+        raise SegfnTestError(f"{found}: not JSON, as every Segment message is")
+
+
+def _not_json(value: Any, where: str) -> str | None:
+    """``where`` extended to the first value JSON cannot hold (NaN, infinity, a set, a non-string key),
+    with what it is; None when all of ``value`` is JSON."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else f"{where} is {value!r}"
+    if isinstance(value, (list, tuple)):
+        return next((f for i, v in enumerate(value) if (f := _not_json(v, f"{where}[{i}]"))), None)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                return f"{where} has the key {key!r}, which is not a string"
+            if found := _not_json(item, f"{where}[{key!r}]"):
+                return found
+        return None
+    return f"{where} is a {type(value).__name__}"
 
 
 class Stubs:
@@ -227,7 +272,9 @@ class FunctionCaller:
     ``module`` is a path relative to the project (``functions/sprig.py``) or a module name (``sprig``).
     The handler is the one for ``event["type"]`` (``on_batch`` when ``event`` is a list). ``settings``
     default to the workspace's for that module. The event is passed as given (a copy): no messageId or
-    timestamps are added."""
+    timestamps are added. An event that is no message (not a dict, a ``type`` that is not a message
+    type, a value JSON cannot hold such as NaN or a set) raises SegfnTestError naming where, as do
+    settings that are not a dict: no handler runs on what Segment would never send."""
 
     def __init__(self, project: Project, stubs: Stubs, sprig: MockSprig) -> None:
         self.project = project
@@ -241,6 +288,9 @@ class FunctionCaller:
                  timeout: float = 5.0) -> FunctionCall:
         path = self.project.path(module)
         fn = self.project.module(path)
+        _check_event(event)
+        if settings is not None and not isinstance(settings, Mapping):
+            raise SegfnTestError(f"settings must be a dict of setting name -> value (found {type(settings).__name__})")
         values = self.project.settings_for(path) if settings is None else dict(settings)
         runner = self.runners.get(timeout) or self.runners.setdefault(timeout, Runner(timeout=timeout))
         transport = self.transport
@@ -324,6 +374,10 @@ class ReplayRunner:
 
     def __call__(self, *paths: str | os.PathLike[str], seed: int = 0) -> ReplayReport:
         root = self.project.root
+        wrong = [p for p in paths if not isinstance(p, (str, os.PathLike))]
+        if wrong:
+            raise SegfnTestError(f"paths are fixture files or folders, such as 'fixtures/messages/a.json' "
+                                 f"(found {type(wrong[0]).__name__} {wrong[0]!r})")
         chosen = [root / p for p in paths] or [root / "fixtures"]
         missing = [str(p) for p in chosen if not p.exists()]
         if missing:

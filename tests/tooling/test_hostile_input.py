@@ -466,3 +466,61 @@ def test_any_json_a_fixture_holds_ends_in_outcomes_or_problems(project: Path):
         replays()
     finally:
         replay.close()
+
+
+def test_the_pytest_plugin_refuses_what_is_no_message_rather_than_running_a_handler_on_it(
+        plugin_project: pytest.Pytester):
+    """Before: an event without a type, with type 5, or a list of numbers ran as 'Unsupported Event
+    Type'; NaN ran as a userId; settings=[1], segfn_replay(5) and a module given as 5 were TypeErrors
+    inside segfn; segfn_stubs.add(5) said the url was 'missing'."""
+    plugin_project.makepyfile(test_it='''
+        D = "functions/example_destination.py"
+
+        def test_no_type(segfn_function):
+            segfn_function(D, {"userId": "u"})
+
+        def test_type_5(segfn_function):
+            segfn_function(D, {"type": 5})
+
+        def test_list_of_numbers(segfn_function):
+            segfn_function(D, [1])
+
+        def test_nan(segfn_function):
+            segfn_function(D, {"type": "track", "userId": float("nan"), "event": "e"})
+
+        def test_a_set(segfn_function):
+            segfn_function(D, {"type": "track", "properties": {"ids": {1, 2}}})
+
+        def test_settings_list(segfn_function):
+            segfn_function(D, {"type": "track"}, [1])
+
+        def test_module_5(segfn_function):
+            segfn_function(5, {"type": "track"})
+
+        def test_module_folder(segfn_function):
+            segfn_function("functions", {"type": "track"})
+
+        def test_replay_5(segfn_replay):
+            segfn_replay(5)
+
+        def test_stub_url_5(segfn_stubs):
+            segfn_stubs.add(5)
+    ''')
+    result = plugin_project.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=10)
+    output = result.stdout.str()
+    for said in [
+        "segfn: event['type'] must be one of identify, track, page, screen, group, alias, delete: it chooses the "
+        "handler (found None)",
+        "it chooses the handler (found 5)",
+        "segfn: event[0] must be a message, a dict such as {'type': 'track', 'event': ...} (found int)",
+        "segfn: event['userId'] is nan: not JSON, as every Segment message is",
+        "segfn: event['properties']['ids'] is a set: not JSON",
+        "segfn: settings must be a dict of setting name -> value (found list)",
+        "segfn: module must be a path such as 'functions/my_function.py' or a module name such as 'my_function' "
+        "(found int 5)",
+        f"segfn: {plugin_project.path / 'functions'}: is a folder; name a function module in it",
+        "segfn: paths are fixture files or folders, such as 'fixtures/messages/a.json' (found int 5)",
+        "segfn_stubs.add[0].url: must be a string (found int)"]:
+        assert said in output, said
+    result.stdout.no_fnmatch_line("*TypeError*")
