@@ -3,7 +3,8 @@
 - Endpoints: ``identify``, ``track``, ``page``, ``screen``, ``group``, ``alias``, ``batch``, plus the
   one-letter paths the real clients post to (analytics.js: ``/v1/i``, ``/v1/t``, ``/v1/p``,
   ``/v1/s``, ``/v1/g``, ``/v1/a`` for single calls and ``/v1/b`` for batches; analytics-swift and
-  analytics-kotlin: ``/v1/b``), and ``/v1/m``, where analytics.js and analytics-kotlin send their
+  analytics-kotlin: ``/v1/b``; analytics-ruby: ``/v1/import``, Segment's older name for a batch), and
+  ``/v1/m``, where analytics.js and analytics-kotlin send their
   own telemetry: answered 200 and ignored.
 - Write key: the Basic auth username (password ignored), else ``writeKey`` in the body (a Bearer
   token, Segment's OAuth, travels with ``writeKey`` in the body). No key, or a key no source has: 401.
@@ -30,7 +31,7 @@ blueprint = Blueprint("tracking", __name__)
 
 ENDPOINTS = {name: name for name in ("identify", "track", "page", "screen", "group", "alias", "batch")}
 ENDPOINTS.update({"i": "identify", "t": "track", "p": "page", "s": "screen", "g": "group", "a": "alias",
-                  "b": "batch"})
+                  "b": "batch", "import": "batch"})
 TELEMETRY = "m"
 ACCEPTED_TYPES = ("application/json", "text/plain")
 

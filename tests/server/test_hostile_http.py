@@ -169,3 +169,23 @@ def test_a_client_that_never_reads_its_answer_is_closed_and_its_memory_freed(tmp
     finally:
         web.stop()
         local.close()
+
+
+def test_analytics_ruby_s_import_path_is_a_batch(server):
+    """analytics-ruby (current releases, lib/segment/analytics/defaults.rb: ``PATH = '/v1/import'``)
+    posts its batches to ``/v1/import``, Segment's older name for ``/v1/batch``; segfn answered 404 and
+    every event from a Ruby app was lost. The body is analytics-ruby's: ``{batch, sentAt}``, Basic auth."""
+    url, local = server
+    batch = {"sentAt": "2024-05-01T10:00:01.000Z", "batch": [
+        {"type": "identify", "userId": "ruby-1", "traits": {"plan": "pro"}, "messageId": "ruby-identify",
+         "timestamp": "2024-05-01T10:00:00.000Z", "context": {"library": {"name": "analytics-ruby", "version": "2.4.0"}}},
+        {"type": "track", "userId": "ruby-1", "event": "Signed Up", "messageId": "ruby-track",
+         "timestamp": "2024-05-01T10:00:00.500Z", "context": {"library": {"name": "analytics-ruby", "version": "2.4.0"}}}]}
+    answer = requests.post(url + "/v1/import", json=batch, auth=(WRITE_KEY, ""), timeout=10,
+                           headers={"Accept": "application/json", "User-Agent": "analytics-ruby/2.4.0"})
+    assert answer.status_code == 200 and answer.json() == {"success": True}, answer.text
+    for message_id in ("ruby-identify", "ruby-track"):
+        wait_for(lambda: [m for m in local.store.messages(q=message_id, outcome="delivered") if m["messageId"] == message_id],
+                 20, lambda: f"{message_id} not delivered")
+    bad = requests.post(url + "/v1/import", json={"batch": {"type": "track"}}, auth=(WRITE_KEY, ""), timeout=10)
+    assert bad.status_code == 400 and bad.json()["path"] == "$.batch", bad.text
