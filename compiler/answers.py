@@ -12,6 +12,7 @@ mine") is asked first for a ``real`` answer, in order: the workspace's HTTP stub
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 from dataclasses import dataclass
@@ -127,6 +128,10 @@ class PlannedTransport:
         self.count = 0
 
     async def __call__(self, request: Request) -> Response:
+        # a request is I/O: the coroutine waits for its answer, and the event loop runs the others meanwhile,
+        # as Node does at 'await fetch(...)' (an answer given without waiting ran gathered coroutines one
+        # after the other in CPython, each to its end, where Node interleaves them: their logs differed)
+        await asyncio.sleep(0)
         answer = self.plan[min(self.count, len(self.plan) - 1)]
         self.count += 1
         if answer.kind == "real":
