@@ -301,3 +301,23 @@ def test_after_a_timeout_on_another_thread_a_tracer_still_starts():
     ''')
     done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert done.stdout.split() == ["TimedOut", "TimedOut", "traced"], done.stderr
+
+
+def test_gathered_requests_interleave_as_in_node(runner, tmp_path):
+    """Each request waits for its answer as I/O does, so asyncio.gather's coroutines all start before
+    any gets its answer, as Node runs them at `await fetch(...)`: replay printed 'a start, a got, b start,
+    b got', where Segment logs the bundle's 'a start, b start, a got, b got'."""
+    from segfn.emulator.stubs import StubSet, parse_stubs
+    from segfn.emulator.transport import Router
+
+    module = tmp_path / "gather.py"
+    module.write_text(
+        "import asyncio\nfrom segfn.runtime import fetch\n\nKIND = 'destination'\nNAME = 'Gather'\nSETTINGS = []\n\n\n"
+        "async def send(name):\n    print(name, 'start')\n"
+        "    res = await fetch('https://api.example.com/' + name, method='POST')\n"
+        "    print(name, 'got', res.status)\n    return res.status\n\n\n"
+        "async def on_track(event, settings):\n    return await asyncio.gather(send('a'), send('b'))\n")
+    stubs, problems = parse_stubs([{"method": "POST", "url": "https://api.example.com/*", "status": 201}], "stubs")
+    assert not problems
+    invocation = runner.invoke(load_function(module), track("x"), {}, Router(StubSet(stubs)))
+    assert invocation.logs == ("a start", "b start", "a got 201", "b got 201")
