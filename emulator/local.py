@@ -198,6 +198,8 @@ class LocalSegment:
             raise BadRequestBody(f"{shown}: fixtures must be inside the project folder", "$.fixture") from None
         except OSError as exc:
             raise BadRequestBody(f"{shown}: not a usable path ({exc.strerror})", "$.fixture") from None
+        except RuntimeError:  # Python 3.11's resolve() on a loop of symbolic links (3.13 raises OSError)
+            raise BadRequestBody(f"{shown}: not a usable path (a loop of symbolic links)", "$.fixture") from None
         try:
             found = target.is_file()
         except OSError as exc:  # a name too long for the file system, say

@@ -162,6 +162,8 @@ def replay():
         report = _local().replay(Path(fixture))
     except IngestError as error:
         return _problem(error.message, error.status, path=error.path or None)
+    # a problem may quote an OSError, which names the file by its absolute path
+    report["problems"] = [_inside_project(problem) for problem in report["problems"]]
     return jsonify(report)
 
 

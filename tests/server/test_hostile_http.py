@@ -189,3 +189,19 @@ def test_analytics_ruby_s_import_path_is_a_batch(server):
                  20, lambda: f"{message_id} not delivered")
     bad = requests.post(url + "/v1/import", json={"batch": {"type": "track"}}, auth=(WRITE_KEY, ""), timeout=10)
     assert bad.status_code == 400 and bad.json()["path"] == "$.batch", bad.text
+
+
+def test_a_fixture_that_is_a_loop_of_symbolic_links_is_a_400(server):
+    """Python 3.11's Path.resolve raises RuntimeError (not OSError) on a symlink loop: replaying one
+    was a 500."""
+    url, local = server
+    fixtures = local.workspace.root / "fixtures"
+    fixtures.mkdir(exist_ok=True)
+    (fixtures / "loop-a.json").symlink_to("loop-b.json")
+    (fixtures / "loop-b.json").symlink_to("loop-a.json")
+    answer = requests.post(url + "/__segfn__/replay", json={"fixture": "fixtures/loop-a.json"}, timeout=10,
+                           headers={"X-Segfn-Control": "1"})
+    assert answer.status_code == 400, answer.text
+    assert answer.json() == {"error": "fixtures/loop-a.json: not a usable path (a loop of symbolic links)",
+                             "path": "$.fixture"}
+    still_serving(url, local, "symlink-loop")
