@@ -205,3 +205,23 @@ def test_a_fixture_that_is_a_loop_of_symbolic_links_is_a_400(server):
     assert answer.json() == {"error": "fixtures/loop-a.json: not a usable path (a loop of symbolic links)",
                              "path": "$.fixture"}
     still_serving(url, local, "symlink-loop")
+
+
+@pytest.mark.parametrize("path", ["/v1/track", "/__segfn__/health", "/"])
+def test_a_request_with_bare_lf_line_ends_gets_a_400_not_silence(server, path):
+    """waitress finds the end of the headers only at CRLF CRLF: a request written with bare LFs got no
+    answer, its connection held until waitress's 120 s idle timeout."""
+    url, local = server
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as conn:
+        conn.sendall(f"POST {path} HTTP/1.1\nHost: {parts.netloc}\nContent-Type: application/json\n"
+                     f"Content-Length: 2\n\n{{}}".encode())
+        answer = b""
+        while chunk := conn.recv(65536):  # the server answers and closes: no timeout
+            answer += chunk
+    head, _, payload = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400"), answer
+    assert b"the request's lines end with a bare LF; HTTP lines end with CRLF" in payload
+    if path.startswith(("/v1/", "/__segfn__/")):
+        assert json.loads(payload)["code"] == "bad_request"
+    still_serving(url, local, f"bare-lf-{path}")
