@@ -65,11 +65,29 @@ class Unreadable(str):
 class TooDeep(RecursionError):
     """A JSON value nested more than ``MAX_DEPTH`` levels deep; ``path`` is where the limit is passed."""
 
+    reason = (f"nested too deeply: more than {MAX_DEPTH} levels of arrays and objects (the body is level 1); "
+              f"segfn reads at most {MAX_DEPTH}")
+
     def __init__(self, path: str) -> None:
         shown = path if len(path) <= 80 else path[:60] + "..." + path[-16:]
         super().__init__(f"nested too deeply: more than {MAX_DEPTH} levels of arrays and objects (at {shown}); "
                          f"segfn reads at most {MAX_DEPTH}")
         self.path = path
+
+
+def clip_deep(value: Any, limit: int) -> Any:
+    """``value`` (a message) with each of its own values nested past ``limit`` levels (``value`` is
+    level 1) replaced by a short note: what can be kept, and written, of a message refused as too deep."""
+    if not isinstance(value, dict):
+        return f"(nested more than {limit} levels deep: left out)"
+    out = {}
+    for key, item in value.items():
+        try:
+            check_depth(item, limit - 1)
+            out[key] = item
+        except TooDeep:
+            out[key] = f"(nested more than {limit - 1} levels deep: left out)"
+    return out
 
 
 def check_depth(value: Any, limit: int = MAX_DEPTH) -> None:
@@ -114,18 +132,25 @@ def _finite(text: str) -> float:
     return value
 
 
-def loads(data: str | bytes, *, unreadable: list[Unreadable] | None = None) -> Any:
+def loads(data: str | bytes, *, unreadable: list[Any] | None = None) -> Any:
     """Parse JSON text (``str``, or UTF-8 ``bytes``). Raises ``json.JSONDecodeError`` (a
     ``ValueError``) with the position, or ``RecursionError`` for nesting deeper than json reads.
+    Nesting past ``MAX_DEPTH`` raises ``TooDeep``, a ``RecursionError`` naming the JSON path.
 
     With ``unreadable`` (a list), the text is read as a server reads what a client sent: a lone
-    surrogate becomes U+FFFD, and an integer past ``MAX_INT_DIGITS`` digits becomes an
-    ``Unreadable`` marker, appended to the list, instead of an error. Nesting past ``MAX_DEPTH``
-    raises ``TooDeep``, a ``RecursionError`` naming the JSON path."""
+    surrogate becomes U+FFFD, an integer past ``MAX_INT_DIGITS`` digits becomes an ``Unreadable``
+    marker, appended to the list, instead of an error, and nesting past ``MAX_DEPTH`` (when orjson
+    read the body, up to its 1,024 levels) appends the ``TooDeep`` instead of raising it: a caller can
+    then refuse only the messages that hold what no reader downstream holds."""
     raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
     value, by_json = _parse(data, raw, unreadable)
     if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH:  # else it cannot be that deep: nothing to walk
-        check_depth(value)
+        try:
+            check_depth(value)
+        except TooDeep as deep:
+            if unreadable is None or by_json:  # json's values are cleaned below, recursively: not past the limit
+                raise
+            unreadable.append(deep)
     # only json reads lone surrogates (orjson refuses them): only its values may need cleaning
     return well_formed(value) if by_json and unreadable is not None else value
 

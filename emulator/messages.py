@@ -241,18 +241,22 @@ def _size_over(value: Any, raw_size: int | None, limit: int) -> int | None:
 
 
 def decode_body(raw: bytes, *, content_type: str | None = None, content_encoding: str | None = None,
-                unreadable: list[jsonio.Unreadable] | None = None) -> Any:
+                unreadable: list[Any] | None = None, inflated: list[int] | None = None) -> Any:
     """Decode an HTTP request body as the Tracking API does: optional gzip, then UTF-8 JSON.
 
     Raises ``BadRequestBody`` (HTTP 400) with a clear message for anything that is not JSON
     (``NaN``, ``Infinity`` and ``1e400`` included). With ``unreadable`` (a list), lone surrogates
-    read as U+FFFD and integers past 4,300 digits as ``jsonio.Unreadable`` markers, listed there,
-    so that only the message holding one is refused (``TrackingApi.accept``).
+    read as U+FFFD, integers past 4,300 digits as ``jsonio.Unreadable`` markers, listed there, and
+    nesting past ``jsonio.MAX_DEPTH`` is listed too (``jsonio.TooDeep``), so that only the message
+    holding one is refused (``TrackingApi.accept``). ``inflated`` (a list) gets the size of a gzip
+    body once inflated: the JSON's own size, which the Tracking API's limits measure.
     """
     if content_type is not None and "json" not in content_type.lower():
         raise BadRequestBody(f"Content-Type must be application/json (found {content_type or 'none'})")
     if content_encoding and content_encoding.lower() == "gzip":
         raw = _gunzip(raw)
+        if inflated is not None:
+            inflated.append(len(raw))
     elif content_encoding and content_encoding.lower() not in ("identity", ""):
         raise BadRequestBody(f"Content-Encoding {content_encoding!r} is not supported (use gzip)")
     try:
@@ -369,13 +373,20 @@ class TrackingApi:
         says whether the messages are client calls, payloads Segment already processed, or ``auto``
         (``is_processed`` decides per message; replay). A request-level problem raises
         ``BadRequestBody``; message-level problems land in ``rejected``. ``unreadable``: the body
-        holds ``jsonio.Unreadable`` numbers (``decode_body``); a message holding one is rejected,
-        and one outside every message (a batch's own ``context``) makes the request a 400.
+        holds ``jsonio.Unreadable`` numbers or nesting past ``jsonio.MAX_DEPTH`` (``decode_body``); a
+        message holding one is rejected (``invalid_number``, ``too_deep``), and one outside every
+        message (a batch's own ``context``) makes the request a 400.
         """
         if not isinstance(payload, dict):
             raise BadRequestBody("the body must be a JSON object")
         if unreadable and endpoint == "batch":
-            found = jsonio.find_unreadable({k: v for k, v in payload.items() if k != "batch"})
+            outside = {k: v for k, v in payload.items() if k != "batch"}  # the body's own keys, at level 2
+            try:
+                jsonio.check_depth(outside)
+            except jsonio.TooDeep as deep:
+                raise BadRequestBody(f"{deep.reason}; it is outside every message, so the whole batch is refused",
+                                     deep.path) from None
+            found = jsonio.find_unreadable(outside)
             if found is not None:
                 raise BadRequestBody(f"{found[1].reason()}; it is outside every message, so the whole batch "
                                      f"is refused", found[0])
@@ -390,7 +401,16 @@ class TrackingApi:
             size = _size_over(payload, raw_size, MAX_BATCH_BYTES)
             if size is not None:
                 raise BadRequestBody(f"the batch is {size} bytes; the limit is {MAX_BATCH_BYTES} (500 KB)")
+            deep = set()  # items refused as too_deep below: json.dumps could not even measure them
+            if unreadable:
+                for index, item in enumerate(items):
+                    try:
+                        jsonio.check_depth(item, jsonio.MAX_DEPTH - 2)
+                    except jsonio.TooDeep:
+                        deep.add(index)
             for index, item in enumerate(items):
+                if index in deep:
+                    continue
                 size = jsonio.size_over(item, MAX_MESSAGE_BYTES)
                 if size is not None:
                     raise BadRequestBody(f"message is {size} bytes; the limit is {MAX_MESSAGE_BYTES} (32 KB)",
@@ -406,7 +426,7 @@ class TrackingApi:
                         f"a batch holds at most {MAX_BATCH_MESSAGES} messages; this one is number {index + 1}",
                         path, "batch_too_many_messages"), item))
                     continue
-                self._take(result, item, path, received, context, integrations, new_id, as_, unreadable)
+                self._take(result, item, path, received, context, integrations, new_id, as_, unreadable, level=3)
             return result
         if endpoint == "message":  # a fixture's bare message: its own ``type`` decides
             self._take(result, payload, "$", received, None, None, new_id, as_, unreadable)
@@ -423,7 +443,16 @@ class TrackingApi:
 
     def _take(self, result: IngestResult, item: Any, path: str, received: datetime,
               context: Any, integrations: Any, new_id: Callable[[], str], as_: str,
-              unreadable: bool = False) -> None:
+              unreadable: bool = False, level: int = 1) -> None:
+        """Accept or reject one message; ``level`` is its depth in the body (a batch item is at 3)."""
+        if unreadable:  # something in the body no reader holds: is it in this message?
+            limit = jsonio.MAX_DEPTH - (level - 1)
+            try:
+                jsonio.check_depth(item, limit)
+            except jsonio.TooDeep as deep:
+                error = InvalidMessage(deep.reason, path + deep.path[1:], "too_deep")
+                result.rejected.append(Rejected(error, jsonio.clip_deep(item, limit)))  # what can be written
+                return
         try:
             if unreadable:
                 found = jsonio.find_unreadable(item, path)

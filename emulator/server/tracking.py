@@ -101,10 +101,11 @@ def call(name: str) -> Any:
         content_type = _content_type()
         raw = _read_body()
         encoding = request.headers.get("Content-Encoding")
-        unreadable: list = []  # numbers no reader holds exactly: only the messages holding one are refused
-        payload = decode_body(raw, content_type=content_type, content_encoding=encoding, unreadable=unreadable)
-        gzipped = bool(encoding) and encoding.lower() == "gzip"
-        reply = local.ingest(endpoint, payload, write_key=write_key, raw_size=None if gzipped else len(raw),
+        unreadable: list = []  # what no reader holds (numbers past 4,300 digits, nesting past 500 levels)
+        inflated: list[int] = []  # a gzip body's JSON size: the limits measure the JSON, as for a plain body
+        payload = decode_body(raw, content_type=content_type, content_encoding=encoding, unreadable=unreadable,
+                              inflated=inflated)
+        reply = local.ingest(endpoint, payload, write_key=write_key, raw_size=inflated[0] if inflated else len(raw),
                              unreadable=bool(unreadable))
     except IngestError as error:
         return error_body(error)
