@@ -70,7 +70,9 @@ def discover(paths: list[Path], exclude: Path | None = None) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            candidates = sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(SUFFIXES))
+            # a dangling symlink is kept, to be said unreadable rather than skipped in silence
+            candidates = sorted(p for p in path.rglob("*") if (p.is_file() or (p.is_symlink() and not p.exists()))
+                                and p.name.endswith(SUFFIXES))
         else:
             candidates = [path]
         for candidate in candidates:

@@ -222,10 +222,24 @@ def load_function(path: str | Path) -> FunctionModule:
         code = compile(source, str(path), "exec")
     except SyntaxError as exc:
         raise ConfigError(_syntax_error(path, exc)) from None
-    # An explicit loader: a module whose name does not end in .py has no default one (spec None).
-    spec = importlib.util.spec_from_file_location(module_name, path,
-                                                  loader=importlib.machinery.SourceFileLoader(module_name, str(path)))
+    # The spec is named as the module sits in its folder (functions.sprig), so that the helper imports
+    # docs/python-subset.md allows (from . import helpers, from functions.helpers import f) resolve
+    # against the project, with or without functions/__init__.py; __name__ stays the digest-named one
+    # the compiler gives the bundle (logging.getLogger(__name__) must match). An explicit loader: a
+    # file whose name does not end in .py has no default one (spec None).
+    package = path.parent.name if path.parent.name.isidentifier() else None
+    spec_name = f"{package}.{path.stem}" if package else module_name
+    if package:
+        try:
+            _project_package(package, path.parent)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # its __init__.py failed
+            raise ConfigError(_import_error(path.parent / "__init__.py", exc)) from None
+    spec = importlib.util.spec_from_file_location(spec_name, path,
+                                                  loader=importlib.machinery.SourceFileLoader(spec_name, str(path)))
     module = importlib.util.module_from_spec(spec)
+    module.__name__ = module_name
     module.print = _captured_print
     sys.modules[module_name] = module
     try:
@@ -243,6 +257,39 @@ def load_function(path: str | Path) -> FunctionModule:
     return FunctionModule(path=path, name=getattr(module, "NAME", ""), kind=getattr(module, "KIND", ""),
                           settings=tuple(getattr(module, "SETTINGS", ())), handlers=handlers,
                           module=module, digest=digest)
+
+
+def _project_package(name: str, folder: Path) -> None:
+    """Make ``name`` (``functions``) the package of ``folder``, so that a function module's helper
+    imports find the helpers beside it, whatever is on ``sys.path`` (the ``segfn`` command's does not
+    hold the project). A package of that name from another folder (another project loaded earlier in
+    this process) is replaced, with the helper modules it had imported, so helpers never come from the
+    wrong project; one of this folder stays as it is."""
+    import types
+
+    folder_text = str(folder)
+    current = sys.modules.get(name)
+    if current is not None and folder_text in [str(Path(p)) for p in getattr(current, "__path__", [])]:
+        return
+    for stale in [m for m in sys.modules if m.startswith(f"{name}.")]:
+        if Path(getattr(sys.modules[stale], "__file__", None) or "/").parent != folder:
+            del sys.modules[stale]
+    init = folder / "__init__.py"
+    if init.is_file():  # a regular package: its __init__ runs, as an import would run it
+        spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[folder_text])
+        package = importlib.util.module_from_spec(spec)
+        sys.modules[name] = package
+        try:
+            spec.loader.exec_module(package)
+        except BaseException:
+            sys.modules.pop(name, None)
+            raise
+        return
+    package = types.ModuleType(name)  # a namespace package, as Python makes one of a folder
+    package.__path__ = [folder_text]
+    package.__spec__ = importlib.machinery.ModuleSpec(name, None, is_package=True)
+    package.__spec__.submodule_search_locations = [folder_text]
+    sys.modules[name] = package
 
 
 def _handlers(path: Path, module: Any) -> dict[str, Callable[..., Any]]:

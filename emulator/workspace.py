@@ -203,7 +203,7 @@ def parse_workspace(data: dict[str, Any], *, root: Path, env: Mapping[str, str] 
     problems += stub_problems + more_problems
     modules = _load_functions(destinations, label, problems) if functions else {}
     if problems:
-        raise ConfigError(_in_document_order(problems, data, label))
+        raise ConfigError(list(dict.fromkeys(_in_document_order(problems, data, label))))  # a shared module: once
     return Workspace(name=data["name"], sources=sources, destinations=tuple(destinations), root=root, path=path,
                      stubs=StubSet([*stubs, *more_stubs]),
                      allow_network=tuple(h.lower() for h in data.get("allow_network", [])), functions=modules,

@@ -524,3 +524,38 @@ def test_the_pytest_plugin_refuses_what_is_no_message_rather_than_running_a_hand
         "segfn_stubs.add[0].url: must be a string (found int)"]:
         assert said in output, said
     result.stdout.no_fnmatch_line("*TypeError*")
+
+
+# --- helper modules, as docs/python-subset.md allows them, in a project of one's own ------------------
+
+
+@pytest.mark.parametrize("statement", ["from functions.helpers import shout", "from .helpers import shout",
+                                       "from . import helpers\nshout = helpers.shout"])
+def test_a_helper_module_imports_in_a_project_of_ones_own(project: Path, statement: str):
+    """Before: every form docs/python-subset.md lists failed under the installed `segfn` command in a
+    segfn init project ("No module named 'functions'", "No module named 'segfn_functions'"): the
+    project's folder was never importable and a function module had no package. Run as a user runs it
+    (the console script, whose sys.path does not hold the current folder)."""
+    (project / "functions/helpers.py").write_text("def shout(text):\n    return text.upper() + '!'\n")
+    edit(project / DESTINATION, "KIND = ", f"{statement}\nKIND = ")
+    edit(project / DESTINATION, '    print(f"identify', '    print(shout("hi"), f"identify')
+    script = Path(sys.executable).parent / "segfn"
+    done = subprocess.run([str(script), "replay", "--format", "json"], cwd=project, capture_output=True, text=True,
+                          env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    identify = [json.loads(line) for line in done.stdout.splitlines() if '"example-identify-1"' in line]
+    assert identify[0]["logs"] == ["HI! identify u-1001: 3 traits"]
+
+
+def test_a_functions_init_that_raises_is_said_once_at_its_line(cli, project: Path):
+    (project / "functions/__init__.py").write_text("X = 1\nraise ValueError('half-edited')\n")
+    output = fails_cleanly(cli.invoke(main, ["replay"]))
+    init = (project / "functions/__init__.py").resolve()
+    assert output.count("error: ") == 1, output  # two modules share the folder: one problem
+    assert f"error: {init}:2: ValueError while importing the function module: half-edited" in output
+
+
+def test_a_dangling_symlink_among_fixtures_is_said_not_skipped(cli, project: Path):
+    (project / "fixtures/messages/gone.json").symlink_to(project / "nowhere.json")
+    output = fails_cleanly(cli.invoke(main, ["replay"]))
+    assert "error: nowhere.json: cannot read it: No such file or directory" in output  # the file it points at
