@@ -166,12 +166,15 @@ def parse_workspace(data: dict[str, Any], *, root: Path, env: Mapping[str, str] 
         raise ConfigError(problems)
     indexed = [(index, _source(raw)) for index, raw in _tables(data, "sources", "name", "write_key")]
     sources = tuple(source for _, source in indexed)
-    _unique(problems, label, "sources", [s.name for s in sources], "source name")
-    _unique(problems, label, "sources", [s.write_key for s in sources], "write key")
+    source_at = [index for index, _ in indexed]  # TOML indices: an entry without its name is left out
+    _unique(problems, label, "sources", [s.name for s in sources], "source name", source_at)
+    _unique(problems, label, "sources", [s.write_key for s in sources], "write key", source_at)
     problems += _plan_problems(indexed, label)
     destinations = []
+    destination_at: list[int] = []  # each one's index in the file
     warnings: list[str] = []
     for index, raw in _tables(data, "destinations", "name", "function"):
+        destination_at.append(index)
         where = f"{label}: destinations[{index}]"
         settings = interpolate(_table(raw, "settings"), env, f"{where}.settings", problems)
         insert_settings = interpolate(_table(raw, "insert_settings"), env, f"{where}.insert_settings", problems)
@@ -197,11 +200,11 @@ def parse_workspace(data: dict[str, Any], *, root: Path, env: Mapping[str, str] 
             enabled=raw.get("enabled", True) is not False, segment_id=raw.get("segment_id"),
             batch=batch,
         ))
-    _unique(problems, label, "destinations", [d.name for d in destinations], "destination name")
+    _unique(problems, label, "destinations", [d.name for d in destinations], "destination name", destination_at)
     stubs, stub_problems = parse_stubs(data.get("stubs", []), f"{label}: stubs")
     more_stubs, more_problems = load_stub_files(root)
     problems += stub_problems + more_problems
-    modules = _load_functions(destinations, label, problems) if functions else {}
+    modules = _load_functions(destinations, label, problems, destination_at) if functions else {}
     if problems:
         raise ConfigError(list(dict.fromkeys(_in_document_order(problems, data, label))))  # a shared module: once
     return Workspace(name=data["name"], sources=sources, destinations=tuple(destinations), root=root, path=path,
@@ -230,7 +233,8 @@ def _strings(raw: dict[str, Any], key: str) -> tuple[str, ...] | None:
     return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else None
 
 
-def _load_functions(destinations: list[Destination], label: str, problems: list[str]) -> dict[Path, Any]:
+def _load_functions(destinations: list[Destination], label: str, problems: list[str],
+                    indices: list[int]) -> dict[Path, Any]:
     """Import every function module once and check each destination's use of it: the kind in its
     place, every setting declared, every value of the declared type, required ones set (the checks
     Segment makes when settings are saved, rather than per message), and Segment's limits."""
@@ -247,7 +251,7 @@ def _load_functions(destinations: list[Destination], label: str, problems: list[
     if len(functions) > MAX_FUNCTIONS:
         problems.append(f"{label}: destinations: {len(functions)} function modules; Segment allows "
                         f"{MAX_FUNCTIONS} functions per workspace (functions/usage.md)")
-    for index, destination in enumerate(destinations):
+    for index, destination in zip(indices, destinations):
         where = f"{label}: destinations[{index}]"
         for key, path, kind, values in (("function", destination.function, "destination", destination.settings),
                                         ("insert_function", destination.insert_function, "insert",
@@ -420,9 +424,10 @@ def _existing(root: Path, relative: str, where: str, problems: list[str]) -> Pat
     return target
 
 
-def _unique(problems: list[str], label: str, where: str, values: list[str], what: str) -> None:
+def _unique(problems: list[str], label: str, where: str, values: list[str], what: str,
+            indices: list[int]) -> None:
     seen: set[str] = set()
-    for index, value in enumerate(values):
+    for index, value in zip(indices, values):
         if value in seen:
             problems.append(f"{label}: {where}[{index}]: {what} {value!r} is used twice")
         seen.add(value)

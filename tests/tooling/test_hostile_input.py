@@ -559,3 +559,20 @@ def test_a_dangling_symlink_among_fixtures_is_said_not_skipped(cli, project: Pat
     (project / "fixtures/messages/gone.json").symlink_to(project / "nowhere.json")
     output = fails_cleanly(cli.invoke(main, ["replay"]))
     assert "error: nowhere.json: cannot read it: No such file or directory" in output  # the file it points at
+
+
+def test_a_problem_names_the_destination_by_its_index_in_the_file_when_one_before_it_is_broken(cli, project: Path):
+    """Before: a destination without a name was left out and the ones after it moved up one, so the
+    second destination's missing apiKey was said at destinations[0] (the broken one), and a duplicate
+    name at the wrong index."""
+    ws = project / "workspace.toml"
+    text = ws.read_text()
+    table = text[text.index("[[destinations]]"):text.index("# segfn replay and the tests")]
+    broken = table.replace('name = "Example API"\n', "").replace("[[destinations]]", "[[destinations]]\nnamme = 1")
+    second = table.replace('settings = { apiKey = "${EXAMPLE_API_KEY:-test-key}" }\n', "")
+    ws.write_text(text.replace(table, broken + second + table))
+    output = fails_cleanly(cli.invoke(main, ["replay"]))
+    assert "error: workspace.toml: destinations[1].settings.apiKey: example_destination.py's setting (API Key) is " \
+           "required but not set" in output
+    assert "error: workspace.toml: destinations[2]: destination name 'Example API' is used twice" in output
+    assert "destinations[0].settings" not in output
