@@ -32,7 +32,7 @@ class JsonErrorTask(ErrorTask):
     ``/v1/`` it carries the CORS header, so a page can read it."""
 
     def execute(self) -> None:
-        path = getattr(self.request, "path", "") or ""
+        path = _request_path(self.request)
         if isinstance(self.request.error, ServerNotImplemented):
             # waitress answers 501 to a Transfer-Encoding other than chunked; RFC 9112 (6.3) says
             # 400 when chunked is not the last coding, since the body's end cannot be found; and a
@@ -59,6 +59,19 @@ class JsonErrorTask(ErrorTask):
         self.write(body)
 
 
+def _request_path(request: Any) -> str:
+    """The path a refused request asked for. waitress reads headers over its limit (431) as
+    ``GET /``, losing the path: the start line ``CrlfParser`` kept gives it back, so that such an
+    answer under ``/v1/`` is JSON with the CORS header too."""
+    path = getattr(request, "path", "") or ""
+    start = getattr(request, "start_line", b"")
+    if path in ("", "/") and start:
+        parts = start.split(b" ")
+        if len(parts) > 1 and parts[1].startswith(b"/"):
+            return parts[1].split(b"?", 1)[0].decode("latin-1")
+    return path
+
+
 class CrlfParser(HTTPRequestParser):
     """waitress's request parser, refusing headers whose lines end with a bare LF.
 
@@ -66,7 +79,11 @@ class CrlfParser(HTTPRequestParser):
     answer at all, its connection waiting until the 120 s idle timeout. It is a 400 now, as waitress
     already answers a bare LF inside a header line (RFC 9112 2.2 lets a server refuse bare LFs)."""
 
+    start_line = b""  # the request line as received, for _request_path
+
     def received(self, data: bytes) -> int:
+        if not self.start_line and not self.header_plus:
+            self.start_line = data.lstrip(b"\r\n").split(b"\n", 1)[0][:8192].rstrip(b"\r")
         if self.body_rcv is None and not self.completed:
             seen = self.header_plus + data
             if b"\r\n\r\n" not in seen and b"\n\n" in seen:  # a CRLF header never holds LF LF

@@ -225,3 +225,24 @@ def test_a_request_with_bare_lf_line_ends_gets_a_400_not_silence(server, path):
     if path.startswith(("/v1/", "/__segfn__/")):
         assert json.loads(payload)["code"] == "bad_request"
     still_serving(url, local, f"bare-lf-{path}")
+
+
+def test_headers_over_waitress_limit_under_v1_get_a_json_431_a_page_can_read(server):
+    """waitress reads a request whose headers pass its 256 KB limit as ``GET /`` and answered text
+    without CORS headers, even under ``/v1/`` where every answer, errors included, carries them."""
+    url, local = server
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as conn:
+        conn.sendall(f"POST /v1/track HTTP/1.1\r\nHost: {parts.netloc}\r\nOrigin: https://shop.example\r\n".encode())
+        conn.sendall(b"X-Big: " + b"a" * 300_000 + b"\r\n\r\n")
+        answer = b""
+        try:
+            while chunk := conn.recv(65536):
+                answer += chunk
+        except ConnectionResetError:  # waitress closes with the rest of the headers unread
+            pass
+    head, _, payload = answer.partition(b"\r\n\r\n")
+    assert head.split(b"\r\n")[0].split(b" ")[1] == b"431", answer[:200]  # HTTP/1.0: waitress read it as GET /
+    assert b"Access-Control-Allow-Origin: *" in head and b"Content-Type: application/json" in head
+    assert json.loads(payload)["code"] == "request_header_fields_too_large"
+    still_serving(url, local, "big-headers")
