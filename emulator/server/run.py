@@ -14,7 +14,7 @@ from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
 from waitress.task import ErrorTask, ThreadedTaskDispatcher
-from waitress.utilities import BadRequest, ServerNotImplemented
+from waitress.utilities import BadRequest, RequestEntityTooLarge, ServerNotImplemented
 from flask import Flask
 
 from segfn.emulator.messages import MAX_BATCH_BYTES
@@ -73,11 +73,14 @@ def _request_path(request: Any) -> str:
 
 
 class CrlfParser(HTTPRequestParser):
-    """waitress's request parser, refusing headers whose lines end with a bare LF.
+    """waitress's request parser, answering at once two requests it left waiting for bytes.
 
-    waitress finds the end of the headers only at CRLF CRLF: a request written with bare LFs got no
-    answer at all, its connection waiting until the 120 s idle timeout. It is a 400 now, as waitress
-    already answers a bare LF inside a header line (RFC 9112 2.2 lets a server refuse bare LFs)."""
+    - Headers whose lines end with a bare LF: waitress finds the end of the headers only at CRLF
+      CRLF, so such a request got no answer at all, its connection waiting until the 120 s idle
+      timeout. It is a 400 now, as waitress already answers a bare LF inside a header line (RFC 9112
+      2.2 lets a server refuse bare LFs).
+    - A chunk whose declared size passes the body limit (16 MB): waitress waited for its bytes and
+      refused only once they arrived; it is a 413 at once, as a Content-Length past the limit is."""
 
     start_line = b""  # the request line as received, for _request_path
 
@@ -94,7 +97,16 @@ class CrlfParser(HTTPRequestParser):
                 self.error = BadRequest("the request's lines end with a bare LF; HTTP lines end with CRLF")
                 self.completed = True
                 return len(data)
-        return super().received(data)
+        consumed = super().received(data)
+        chunks = self.body_rcv
+        if chunks is not None and not self.completed and self.chunked:
+            # a chunk declared past the body limit: refused at once, as a Content-Length past it is (413),
+            # rather than waiting for bytes that waitress would refuse anyway
+            limit = self.adj.max_request_body_size
+            if self.body_bytes_received + getattr(chunks, "chunk_remainder", 0) >= limit:
+                self.error = RequestEntityTooLarge(f"exceeds max_body of {limit}")
+                self.completed = True
+        return consumed
 
 
 class JsonErrorChannel(HTTPChannel):

@@ -246,3 +246,21 @@ def test_headers_over_waitress_limit_under_v1_get_a_json_431_a_page_can_read(ser
     assert b"Access-Control-Allow-Origin: *" in head and b"Content-Type: application/json" in head
     assert json.loads(payload)["code"] == "request_header_fields_too_large"
     still_serving(url, local, "big-headers")
+
+
+@pytest.mark.parametrize("size", ["ffffffffffffffffffff", "1000000", "2000000"])
+def test_a_chunk_declared_past_the_body_limit_is_a_413_at_once(server, size):
+    """A Content-Length past the 16 MB segfn reads is a 413 before the body is read; a chunk declaring
+    a size past it got no answer until its bytes came (or the connection timed out)."""
+    url, local = server
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as conn:
+        conn.sendall(f"POST /v1/track HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Type: application/json\r\n"
+                     f"Transfer-Encoding: chunked\r\n\r\n{size}\r\n{{\"userId\": ".encode())
+        answer = b""  # no timeout: the answer comes, and the server closes, while the client still waits
+        while chunk := conn.recv(65536):
+            answer += chunk
+    head, _, payload = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413"), answer
+    assert json.loads(payload)["code"] == "request_too_large"
+    still_serving(url, local, f"chunk-{size}")
