@@ -554,13 +554,15 @@ class Store:
     def backlog(self) -> tuple[int, float | None]:
         """What waits to be delivered: accepted messages not routed yet plus deliveries waiting for an
         attempt or in one; and when the oldest of their messages was received (epoch seconds)."""
-        conn = self._conn()
-        unrouted, first = conn.execute(
-            "SELECT count(*), min(received_ts) FROM messages WHERE state = 'accepted'").fetchone()
-        waiting, oldest_seq = conn.execute(
-            "SELECT count(*), min(seq) FROM deliveries WHERE state IN ('pending', 'retrying', 'in_flight')").fetchone()
-        if oldest_seq is not None:
-            (received,) = conn.execute("SELECT received_ts FROM messages WHERE seq = ?", (oldest_seq,)).fetchone()
+        # one statement, so one snapshot: read in three, a reset between them left the oldest waiting
+        # delivery's message gone, and every page showing stats answered 500
+        unrouted, first, waiting, received = self._conn().execute(
+            "SELECT (SELECT count(*) FROM messages WHERE state = 'accepted'),"
+            " (SELECT min(received_ts) FROM messages WHERE state = 'accepted'),"
+            " (SELECT count(*) FROM deliveries WHERE state IN ('pending', 'retrying', 'in_flight')),"
+            " (SELECT received_ts FROM messages WHERE seq = (SELECT min(seq) FROM deliveries"
+            "  WHERE state IN ('pending', 'retrying', 'in_flight')))").fetchone()
+        if received is not None:
             first = received if first is None else min(first, received)
         return unrouted + waiting, first
 
