@@ -124,6 +124,9 @@ LIBRARIES = [
     ("analytics-python", "2.3.2", "server"), ("analytics-go", "3.3.0", "server"),
     ("analytics-ruby", "2.4.3", "server"), (None, None, "server"),
 ]
+PAGE_LIBRARIES = [lib for lib in LIBRARIES if lib[2] == "web"] * 3 + [lib for lib in LIBRARIES if lib[2] == "server"]
+SCREEN_LIBRARIES = [lib for lib in LIBRARIES if lib[2] in ("ios", "android")] * 2 + [
+    lib for lib in LIBRARIES if lib[2] == "server"]
 BROWSER_AGENTS = [
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36",
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148",
@@ -160,9 +163,12 @@ def realistic_messages(constants=(), keys=(), user_ids=("user-1", "42", 90210)):
         "product_id": st.one_of(text, NUMERIC_STRINGS, st.integers(0, 10 ** 9)), "sku": words, "name": words,
         "price": MONEY, "quantity": st.one_of(st.integers(0, 20), NUMERIC_STRINGS), "category": words,
         "url": st.just("https://shop.example.com/p/1")})
-    commerce = st.fixed_dictionaries({}, optional={
-        "order_id": st.one_of(text, NUMERIC_STRINGS), "revenue": MONEY, "total": MONEY,
-        "currency": st.sampled_from(CURRENCIES), "products": st.lists(product, max_size=4), "coupon": words})
+    # an e-commerce event (v2 spec): its order and its money, which libraries send as numbers or as
+    # strings ("12.50"), then what else it may carry
+    commerce = st.fixed_dictionaries({"order_id": st.one_of(text, NUMERIC_STRINGS),
+                                      "revenue": st.one_of(MONEY, NUMERIC_STRINGS)},
+                                     optional={"total": MONEY, "currency": st.sampled_from(CURRENCIES),
+                                               "products": st.lists(product, max_size=4), "coupon": words})
     optional = {
         "ip": st.sampled_from(["203.0.113.7", "2001:db8::1", "10.0.0.1"]),
         "locale": st.sampled_from(["en-US", "de-DE", "pt_BR", "ja"]),
@@ -230,7 +236,9 @@ def realistic_messages(constants=(), keys=(), user_ids=("user-1", "42", 90210)):
     @st.composite
     def message(draw):
         kind = draw(st.sampled_from(TYPES))
-        library = draw(st.sampled_from(LIBRARIES))
+        # page calls come from the browser, screen calls from the apps (and both, now and then, from a server)
+        library = draw(st.sampled_from(PAGE_LIBRARIES if kind == "page" else SCREEN_LIBRARIES if kind == "screen"
+                                       else LIBRARIES))
         parts = {
             "type": kind, "messageId": draw(ids), "userId": opt(draw, user),
             "anonymousId": opt(draw, ids), "timestamp": opt(draw, stamp),
@@ -239,8 +247,10 @@ def realistic_messages(constants=(), keys=(), user_ids=("user-1", "42", 90210)):
         }
         if kind == "track":
             parts["event"] = opt(draw, events)
-            properties = {**draw(bag), **draw(commerce)}
-            if draw(st.booleans()):  # an e-commerce event with its cart (v2 spec: properties.products)
+            properties = dict(draw(bag))
+            if draw(st.booleans()):  # an e-commerce event
+                properties.update(draw(commerce))
+            if draw(st.booleans()):  # with its cart (properties.products)
                 properties["products"] = draw(st.lists(product, min_size=1, max_size=4))
             parts["properties"] = opt(draw, value=properties)
         elif kind in ("identify", "group"):
@@ -258,7 +268,7 @@ def realistic_messages(constants=(), keys=(), user_ids=("user-1", "42", 90210)):
                 parts["category"] = opt(draw, words)
             properties = dict(draw(bag))
             page = parts["context"].get("page")
-            if kind == "page" and page and draw(st.booleans()):  # analytics.js: the page's own properties
+            if kind == "page" and page:  # analytics.js: the page's own properties
                 properties.update({k: page[k] for k in ("path", "url", "search", "title", "referrer")})
             for key in ("name", "category") if kind == "page" else ("name",):
                 # analytics.js copies name and category into properties; an HTTP API caller may send

@@ -23,6 +23,7 @@ Where ``fetch`` sends a request is decided by whoever runs the function (the emu
 
 from __future__ import annotations
 
+import asyncio as _asyncio
 import contextvars
 import inspect
 import json as _json
@@ -174,14 +175,23 @@ class Response:
         self.body_used = True
         return self.body
 
+    async def _read(self) -> str:
+        """The body, once, after a turn of the event loop: reading a body is I/O (node-fetch answers
+        ``text()`` with a promise), so a coroutine gathered with others lets them run meanwhile, as the
+        bundle does in Segment."""
+        try:
+            return self._consume()
+        finally:
+            await _asyncio.sleep(0)
+
     async def text(self) -> str:
-        return self._consume()
+        return await self._read()
 
     async def json(self) -> Any:
         """Parse the body; a body that is not JSON raises ``json.JSONDecodeError`` (a ``ValueError``)
         with CPython's message, in a compiled bundle too (node-fetch's own ``FetchError`` is not what
         Python code catches)."""
-        return _json.loads(self._consume())
+        return _json.loads(await self._read())
 
 
 Transport = Callable[[Request], Awaitable[Response]]

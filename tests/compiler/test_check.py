@@ -286,7 +286,8 @@ def test_fetch_refuses_illegal_header_values_and_a_second_body_read_on_both_side
 
 
 def test_generated_messages_are_realistic():
-    messages = draw_many(strategies.realistic_messages(["pro"], ["plan"]), 300, seed=3)
+    # 1,000 draws: what each feature needs whatever hypothesis version distributes the choices
+    messages = draw_many(strategies.realistic_messages(["pro"], ["plan"]), 1000, seed=3)
     libraries = {(m.get("context") or {}).get("library", {}).get("name") for m in messages}
     assert {"analytics.js", "analytics-ios", "com.segment.analytics.kotlin.android", "analytics-node",
             "analytics-python", "analytics-go", "analytics-ruby"} <= libraries
@@ -371,7 +372,7 @@ def test_a_container_key_given_a_scalar_keeps_it():
 def test_page_names_come_in_properties_too_and_sometimes_only_there():
     """analytics.js copies a page's name and category into its properties; an HTTP API caller may
     send them there only (sprig.py's fallback to properties.name survived every check before)."""
-    messages = draw_many(strategies.realistic_messages(["pro"], ["plan"]), 600, seed=4)
+    messages = draw_many(strategies.realistic_messages(["pro"], ["plan"]), 1000, seed=4)
     pages = [m for m in messages if m["type"] == "page" and isinstance(m.get("properties"), dict)]
     assert any(m.get("name") and m["properties"].get("name") == m["name"] for m in pages)
     assert any(not m.get("name") and isinstance(m["properties"].get("name"), str) for m in pages)
