@@ -125,8 +125,25 @@ def connect(address: str) -> Any:
         cluster = distributed.LocalCluster(threads_per_worker=1, processes=True, dashboard_address=None)
         return distributed.Client(cluster)
     if address.endswith(".json"):
-        return distributed.Client(scheduler_file=address)
-    return distributed.Client(address)
+        if not Path(address).is_file():
+            raise DaskUnavailable(f"no scheduler file at {address} (dask scheduler --scheduler-file writes it)")
+        return _client(distributed, address, scheduler_file=address)
+    try:  # checked before a Client exists: a Client that fails to start hangs 60 s in its __del__
+        from distributed.comm import resolve_address
+
+        resolve_address(address)
+    except (ValueError, OSError) as exc:
+        raise DaskUnavailable(f"{address!r} is not a scheduler's address ({exc}); write tcp://host:8786, a "
+                              f"scheduler file (.json), or local") from None
+    return _client(distributed, address, address)
+
+
+def _client(distributed: Any, address: str, *args: Any, **kwargs: Any) -> Any:
+    """A connected Client, or DaskUnavailable saying that no scheduler answered at ``address``."""
+    try:
+        return distributed.Client(*args, **kwargs)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise DaskUnavailable(f"no Dask scheduler answered at {address} ({type(exc).__name__}: {exc})") from None
 
 
 def _need(module: str) -> Any:

@@ -576,3 +576,18 @@ def test_a_problem_names_the_destination_by_its_index_in_the_file_when_one_befor
            "required but not set" in output
     assert "error: workspace.toml: destinations[2]: destination name 'Example API' is used twice" in output
     assert "destinations[0].settings" not in output
+
+
+@pytest.mark.parametrize(("address", "said"), [
+    ("abc", "Invalid value for --dask: 'abc' is not a scheduler's address (missing port number in address "
+            "'abc'); write tcp://host:8786, a scheduler file (.json), or local"),
+    ("scheduler.json", "Invalid value for --dask: no scheduler file at scheduler.json"),
+])
+def test_a_dask_address_that_is_none_is_a_usage_error_at_once(cli, project: Path, address: str, said: str):
+    """Before: a ValueError traceback out of distributed, then a 60 s wait while the half-made Client's
+    __del__ timed out closing."""
+    pytest.importorskip("distributed", reason="segfn[dask] is not installed here")
+    started = time.monotonic()
+    output = fails_cleanly(cli.invoke(main, ["replay", "--dask", address, "fixtures/messages"]))
+    assert said in output
+    assert time.monotonic() - started < 20
