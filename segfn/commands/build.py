@@ -113,6 +113,7 @@ def check(files: tuple[str, ...], examples: int, seconds: float, min_coverage: f
     _check_inputs(workspace_file, Path(fixtures_dir))
     user_settings: list[dict] = []
     if settings_path is not None:
+        _strict_json(settings_path)
         try:
             user_settings = settings_file(settings_path)
         except SettingsError as exc:
@@ -145,6 +146,28 @@ def check(files: tuple[str, ...], examples: int, seconds: float, min_coverage: f
             failed = failed or not report["stamped"]
     if failed:
         sys.exit(1)
+
+
+def _strict_json(path: Path) -> None:
+    """Exit 2 with ``file:line:col`` when ``--settings`` is not UTF-8 text or not JSON as JavaScript
+    reads it (NaN, Infinity and 1e400 are not JSON, and a function never gets them from Segment).
+    What else is wrong with it (its shape, a file that cannot be read) settings_file says."""
+    from segfn.emulator import jsonio
+    from segfn.emulator.errors import NotText, utf8_text
+
+    try:
+        jsonio.loads(utf8_text(path.read_bytes()))
+    except OSError:
+        return
+    except NotText as exc:
+        click.echo(f"error: --settings {path}:{exc.line}:{exc.col}: {exc.reason}", err=True)
+        sys.exit(2)
+    except json.JSONDecodeError as exc:
+        click.echo(f"error: --settings {path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg})", err=True)
+        sys.exit(2)
+    except RecursionError:
+        click.echo(f"error: --settings {path}: JSON nested too deeply to read", err=True)
+        sys.exit(2)
 
 
 def _given(name: str) -> bool:

@@ -591,3 +591,17 @@ def test_a_dask_address_that_is_none_is_a_usage_error_at_once(cli, project: Path
     output = fails_cleanly(cli.invoke(main, ["replay", "--dask", address, "fixtures/messages"]))
     assert said in output
     assert time.monotonic() - started < 20
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    (b'{"apiKey": NaN}', "error: --settings s.json:1:12: not JSON (NaN is not valid JSON)"),
+    (b'{"apiKey": 1e400}', "error: --settings s.json:1:12: not JSON (the number 1e400 overflows to infinity)"),
+    (b'{"apiKey": "Caf\xe9"}', "error: --settings s.json:1:16: not UTF-8 text (byte 0xe9"),
+])
+def test_check_settings_that_are_not_strict_json_say_where(cli, project: Path, content: bytes, said: str):
+    """Before: NaN passed, then a ValueError traceback ('Out of range float values') once the check
+    ran; a Latin-1 file was a UnicodeDecodeError traceback."""
+    (project / "s.json").write_bytes(content)
+    output = fails_cleanly(cli.invoke(main, ["check", DESTINATION, "-n", "0", "--settings", "s.json"]))
+    assert said in output
+    assert not (project / "dist").exists()
