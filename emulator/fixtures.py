@@ -203,7 +203,11 @@ def archive_calls(disk: IO[bytes], label: str, *, gzipped: bool) -> Iterator[Cal
             try:
                 message = jsonio.loads(line)
             except json.JSONDecodeError as exc:
-                _, col, said = json_problem(exc)
+                try:  # bytes that are not UTF-8: said at their column, as a .json fixture says them
+                    utf8_text(line)
+                    _, col, said = json_problem(exc)
+                except NotText as bad:
+                    col, said = bad.col, bad.reason
                 yield FixtureProblem(label, f"{label}:{number}:{col}", said, number - 1)
                 continue
             except RecursionError:
@@ -213,5 +217,6 @@ def archive_calls(disk: IO[bytes], label: str, *, gzipped: bool) -> Iterator[Cal
                 yield FixtureProblem(label, f"{label}:{number}", "each line must be a JSON object", number - 1)
                 continue
             yield _single(label, number - 1, message, number, disk.tell())
-    except (OSError, EOFError, zlib.error) as exc:
-        yield FixtureProblem(label, label, f"cannot read the archive: {exc}")
+    except (OSError, EOFError, zlib.error) as exc:  # a cut or corrupt gzip: the lines before it were read
+        after = f" after line {number}" if number else ""
+        yield FixtureProblem(label, label, f"cannot read the archive{after}: {exc}")

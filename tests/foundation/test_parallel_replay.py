@@ -223,4 +223,4 @@ def test_an_archive_line_that_is_not_utf8_is_that_lines_problem_and_the_rest_rep
     archive.write_bytes(good[0].encode() + b"\n" + b'{"type": "track", "event": "\xff"}\n' + "\n".join(good[1:]).encode())
     result = cli.invoke(main, ["replay", "--workspace", str(project / "workspace.toml"), "-j", "1", str(archive)])
     assert result.exit_code == 2
-    assert "mixed.ndjson:2:1: invalid JSON: not UTF-8" in result.output and "3 messages" in result.output
+    assert "mixed.ndjson:2:29: not UTF-8 text (byte 0xff" in result.output and "3 messages" in result.output

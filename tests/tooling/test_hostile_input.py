@@ -605,3 +605,18 @@ def test_check_settings_that_are_not_strict_json_say_where(cli, project: Path, c
     output = fails_cleanly(cli.invoke(main, ["check", DESTINATION, "-n", "0", "--settings", "s.json"]))
     assert said in output
     assert not (project / "dist").exists()
+
+
+def test_an_archive_cut_short_says_after_which_line_and_keeps_what_it_read(cli, project: Path):
+    import gzip
+
+    lines = "".join(json.dumps({"type": "track", "userId": f"u{i}", "event": "e", "messageId": f"m{i}"}) + "\n"
+                    for i in range(3000))
+    whole = gzip.compress(lines.encode())
+    (project / "fixtures/archives").mkdir()
+    (project / "fixtures/archives/cut.ndjson.gz").write_bytes(whole[:len(whole) // 2])
+    output = fails_cleanly(cli.invoke(main, ["replay", "-j", "1", "fixtures/archives/cut.ndjson.gz"]))
+    [said] = [line for line in output.splitlines() if "error:" in line]
+    read = int(said.split("after line ")[1].split(":")[0])
+    assert 0 < read < 3000 and f"{read} messages" in output
+    assert "cannot read the archive after line" in said and "end-of-stream marker" in said
