@@ -221,7 +221,7 @@ def load_function(path: str | Path) -> FunctionModule:
     try:
         code = compile(source, str(path), "exec")
     except SyntaxError as exc:
-        raise ConfigError(_syntax_error(path, exc)) from None
+        raise ConfigError(_syntax_error(path, exc, source)) from None
     # The spec is named as the module sits in its folder (functions.sprig), so that the helper imports
     # docs/python-subset.md allows (from . import helpers, from functions.helpers import f) resolve
     # against the project, with or without functions/__init__.py; __name__ stays the digest-named one
@@ -349,7 +349,14 @@ def _assigned_at(path: Path) -> Callable[[str], str]:
     return at
 
 
-def _syntax_error(path: Path, exc: SyntaxError) -> str:
+def _syntax_error(path: Path, exc: SyntaxError, source: bytes = b"") -> str:
+    if exc.lineno is None and b"\0" in source:  # "cannot contain null bytes" comes with no position
+        at = source.index(b"\0")
+        before, newline = source[:at], b"\n"
+        line, col = before.count(newline) + 1, at - (before.rfind(newline) + 1) + 1
+        return f"{path}:{line}:{col}: SyntaxError: {exc.msg} (a NUL byte; is this a binary file?)"
+    if exc.lineno is None:
+        return f"{path}: SyntaxError: {exc.msg}"
     line = (exc.text or "").rstrip("\n")
     col = exc.offset or 1
     return f"{path}:{exc.lineno}:{col}: SyntaxError: {exc.msg}\n    {line}\n    {' ' * (col - 1)}^"

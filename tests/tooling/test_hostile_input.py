@@ -620,3 +620,11 @@ def test_an_archive_cut_short_says_after_which_line_and_keeps_what_it_read(cli, 
     read = int(said.split("after line ")[1].split(":")[0])
     assert 0 < read < 3000 and f"{read} messages" in output
     assert "cannot read the archive after line" in said and "end-of-stream marker" in said
+
+
+def test_a_function_module_with_a_nul_byte_says_its_line_and_column(cli, project: Path):
+    """Before: 'example_destination.py:None:1: SyntaxError: source code string cannot contain null bytes'."""
+    module = project / DESTINATION
+    module.write_bytes(module.read_bytes().replace(b'KIND = "destination"', b'KIND = "dest\0ination"'))
+    output = fails_cleanly(cli.invoke(main, ["replay"]))
+    assert f"error: {module.resolve()}:15:13: SyntaxError: source code string cannot contain null bytes" in output
