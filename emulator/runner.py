@@ -244,8 +244,12 @@ def load_function(path: str | Path) -> FunctionModule:
     sys.modules[module_name] = module
     try:
         # What the module prints while it loads is not a report line: stderr, so --format json stays JSON.
-        with contextlib.redirect_stdout(sys.stderr):
+        with contextlib.redirect_stdout(sys.stderr), _import_deadline(IMPORT_TIMEOUT):
             exec(code, module.__dict__)
+    except _ImportTooLong as exc:
+        sys.modules.pop(module_name, None)
+        raise ConfigError(f"{_import_where(path, exc)}: the module's top-level code ran {IMPORT_TIMEOUT:g} s without "
+                          f"finishing (a loop that never ends?); a function module only defines its handlers") from None
     except KeyboardInterrupt as exc:  # Ctrl-C (a module that never finishes loading): say where it was
         sys.modules.pop(module_name, None)
         exc.add_note(f"while importing {_import_where(path, exc)}")
@@ -257,6 +261,36 @@ def load_function(path: str | Path) -> FunctionModule:
     return FunctionModule(path=path, name=getattr(module, "NAME", ""), kind=getattr(module, "KIND", ""),
                           settings=tuple(getattr(module, "SETTINGS", ())), handlers=handlers,
                           module=module, digest=digest)
+
+
+IMPORT_TIMEOUT = 10.0  # seconds a function module's top-level code may run (replay would hang otherwise)
+
+
+class _ImportTooLong(BaseException):
+    """Raised into a function module's top-level code that runs past ``IMPORT_TIMEOUT``."""
+
+
+@contextlib.contextmanager
+def _import_deadline(seconds: float) -> Any:
+    """Interrupt the block after ``seconds`` with ``_ImportTooLong`` (``SIGALRM``; on the main thread
+    only, where replay, check and their workers load modules). The previous ``SIGALRM`` handler and
+    timer are put back."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def ring(signum: int, frame: Any) -> None:
+        raise _ImportTooLong()
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    left, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if left:
+            signal.setitimer(signal.ITIMER_REAL, left)
 
 
 def _project_package(name: str, folder: Path) -> None:

@@ -628,3 +628,15 @@ def test_a_function_module_with_a_nul_byte_says_its_line_and_column(cli, project
     module.write_bytes(module.read_bytes().replace(b'KIND = "destination"', b'KIND = "dest\0ination"'))
     output = fails_cleanly(cli.invoke(main, ["replay"]))
     assert f"error: {module.resolve()}:15:13: SyntaxError: source code string cannot contain null bytes" in output
+
+
+def test_a_module_that_never_finishes_loading_is_an_error_naming_its_line(cli, project: Path, monkeypatch):
+    """Before: segfn replay hung, silent, until Ctrl-C."""
+    from segfn.emulator import runner
+
+    monkeypatch.setattr(runner, "IMPORT_TIMEOUT", 0.5)
+    module = project / DESTINATION
+    edit(module, "KIND = ", "while True:\n    pass\nKIND = ")
+    output = fails_cleanly(cli.invoke(main, ["replay"]))
+    assert any(f"error: {module.resolve()}:{n}: the module's top-level code ran 0.5 s without finishing (a loop "
+               f"that never ends?)" in output for n in (15, 16)), output
