@@ -66,8 +66,9 @@ def is_url(path: Path | str) -> bool:
 
 
 def discover(paths: list[Path], exclude: Path | None = None) -> list[Path]:
-    """Fixture files under the given files and folders, sorted, skipping ``exclude`` (the goldens)."""
+    """Fixture files under the given files and folders, sorted, each once, skipping ``exclude`` (the goldens)."""
     found: list[Path] = []
+    seen: set[Path] = set()  # a file named twice (a.json and its folder, or twice) is replayed once
     for path in paths:
         if path.is_dir():
             # a dangling symlink is kept, to be said unreadable rather than skipped in silence
@@ -78,6 +79,9 @@ def discover(paths: list[Path], exclude: Path | None = None) -> list[Path]:
         for candidate in candidates:
             if exclude is not None and _inside(candidate, exclude):
                 continue
+            if candidate.absolute() in seen:
+                continue
+            seen.add(candidate.absolute())
             found.append(candidate)
     return found
 

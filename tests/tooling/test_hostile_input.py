@@ -640,3 +640,12 @@ def test_a_module_that_never_finishes_loading_is_an_error_naming_its_line(cli, p
     output = fails_cleanly(cli.invoke(main, ["replay"]))
     assert any(f"error: {module.resolve()}:{n}: the module's top-level code ran 0.5 s without finishing (a loop "
                f"that never ends?)" in output for n in (15, 16)), output
+
+
+def test_a_fixture_named_twice_is_replayed_once(cli, project: Path):
+    """Before: 'segfn replay a.json a.json fixtures/messages/' replayed it three times ('3 fixtures')."""
+    fixture = "fixtures/messages/example.json"
+    result = cli.invoke(main, ["replay", fixture, fixture, "fixtures/messages/"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count(f"{fixture}  golden ok") == 1
+    assert "; 1 fixture, goldens: 1 match" in result.output
