@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from dataclasses import dataclass
@@ -148,3 +149,18 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Running]]:
     yield start
     for running in started:
         running.stop()
+
+
+@contextlib.contextmanager
+def sprig_like_server(folder: Path) -> Iterator[tuple[str, Any]]:
+    """``segfn serve``'s app on a free port, in this process, with the Sprig-like destination:
+    ``(base URL, LocalSegment)``; what the hostile-input tests send their requests to."""
+    local = LocalSegment(ServeOptions(workspace=write_workspace(folder, [SPRIG_LIKE]), db=folder / "s.sqlite",
+                                      retry_window=timedelta(seconds=30), env={}))
+    web = WebServer(create_app(local=local), port=0).start()
+    try:
+        yield web.url, local
+    finally:
+        web.stop()
+        local.close()
+

@@ -14,16 +14,12 @@ import gzip
 import json
 import zlib
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 import pytest
 import requests
 
-from segfn.emulator.local import LocalSegment, ServeOptions
-from segfn.emulator.server import create_app
-from segfn.emulator.server.run import WebServer
-from tests.server.conftest import SPRIG_LIKE, WRITE_KEY, wait_for, write_workspace
+from tests.server.conftest import WRITE_KEY, sprig_like_server, wait_for
 
 JSON = {"Content-Type": "application/json"}
 CONTROL = {**JSON, "X-Segfn-Control": "1"}  # what a state-changing control call must carry
@@ -392,13 +388,8 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("bad-input")
-    local = LocalSegment(ServeOptions(workspace=write_workspace(folder, [SPRIG_LIKE]), db=folder / "s.sqlite",
-                                      retry_window=timedelta(seconds=30), env={}))
-    web = WebServer(create_app(local=local), port=0).start()
-    yield web.url, local
-    web.stop()
-    local.close()
+    with sprig_like_server(tmp_path_factory.mktemp("bad-input")) as running:
+        yield running
 
 
 def test_there_are_at_least_80_cases():
@@ -447,19 +438,16 @@ def test_bad_input_gets_its_status_and_a_clear_message(server, case: Case):
 def test_nothing_accepted_is_lost_and_every_good_message_is_delivered(tmp_path):
     """All the cases in a row against a fresh server, a good message before and after each: every
     good one ends delivered, and the 2,501-event batch's first 2,500 are kept."""
-    local = LocalSegment(ServeOptions(workspace=write_workspace(tmp_path, [SPRIG_LIKE]), db=tmp_path / "s.sqlite",
-                                      retry_window=timedelta(seconds=30), env={}))
-    web = WebServer(create_app(local=local), port=0).start()
-    try:
+    with sprig_like_server(tmp_path) as (url, local):
         good = []
         for index, case in enumerate(CASES):
             for when in ("before", "after"):
                 good.append(f"good-{index}-{when}")
-                answer = requests.post(web.url + "/v1/track", json=track(messageId=good[-1]), auth=(WRITE_KEY, ""),
+                answer = requests.post(url + "/v1/track", json=track(messageId=good[-1]), auth=(WRITE_KEY, ""),
                                        timeout=10)
                 assert answer.status_code == 200
                 if when == "before":
-                    bad = requests.request(case.method, web.url + case.path, data=case.data, headers=case.headers,
+                    bad = requests.request(case.method, url + case.path, data=case.data, headers=case.headers,
                                            timeout=30)
                     assert bad.status_code == case.status
                     good.extend(case.keep)
@@ -468,9 +456,6 @@ def test_nothing_accepted_is_lost_and_every_good_message_is_delivered(tmp_path):
         delivered = {m["messageId"] for m in local.store.messages(outcome="delivered", limit=10000)}
         assert set(good) <= delivered
         assert len(local.store.messages(event="Bulk 2501", outcome="delivered", limit=3000)) == 2500
-    finally:
-        web.stop()
-        local.close()
 
 
 @pytest.mark.parametrize("path", ["/v1/batch", "/__segfn__/replay", "/sprig/v2/users"])

@@ -17,7 +17,7 @@ import requests
 from segfn.emulator.local import LocalSegment, ServeOptions
 from segfn.emulator.server import create_app
 from segfn.emulator.server.run import WebServer
-from tests.server.conftest import SPRIG_LIKE, WRITE_KEY, wait_for, write_workspace
+from tests.server.conftest import SPRIG_LIKE, WRITE_KEY, sprig_like_server, wait_for, write_workspace
 
 SPRIG = {"Content-Type": "application/json", "Authorization": "API-Key reader"}
 
@@ -28,13 +28,8 @@ def track(**fields: Any) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("hostile-http")
-    local = LocalSegment(ServeOptions(workspace=write_workspace(folder, [SPRIG_LIKE]), db=folder / "s.sqlite",
-                                      retry_window=timedelta(seconds=30), env={}))
-    web = WebServer(create_app(local=local), port=0).start()
-    yield web.url, local
-    web.stop()
-    local.close()
+    with sprig_like_server(tmp_path_factory.mktemp("hostile-http")) as running:
+        yield running
 
 
 def exchange(url: str, head: str, payload: bytes = b"") -> tuple[int, dict[str, str], bytes]:
