@@ -116,7 +116,7 @@ function makeFetch(context) {
     const id = ++nextFetch;
     if (call) call.requests.push(request);
     return new Promise((resolve, reject) => {
-      pendingFetches.set(id, { resolve, reject, context, url: request.url });
+      pendingFetches.set(id, { resolve, reject, context, url: request.url, call: call ? call.id : null });
       send({ fetch: id, call: call ? call.id : null, request });
     });
   };
@@ -285,14 +285,28 @@ async function call(req) {
   return { returned, error, logs: state.logs };
 }
 
+// Every request a call has out is answered at once, in the order it was sent: the check's model of the
+// network is equal latency, as on the Python side (each request waits one turn of the event loop). The
+// parent writes its answers one at a time, and whether they reached readline in one chunk or several
+// decided what the bundle's gathered coroutines did in between: their logs came in either order.
+const answered = new Map();  // fetch id -> the parent's answer, while others of its call are still out
+
 function answerFetch(msg) {
   const pending = pendingFetches.get(msg.fetch);
-  if (!pending) return;
-  pendingFetches.delete(msg.fetch);
-  if (msg.error) {
-    pending.reject(new FetchError(msg.error.message, "system", { code: msg.error.code || "" }));
-  } else {
-    pending.resolve(new HarnessResponse({ url: pending.url, ...msg.response }, pending.context));
+  if (!pending || answered.has(msg.fetch)) return;
+  answered.set(msg.fetch, msg);
+  const out = [...pendingFetches].filter(([, p]) => p.call === pending.call).map(([id]) => id);
+  if (!out.every((id) => answered.has(id))) return;
+  for (const id of out.sort((a, b) => a - b)) {
+    const answer = answered.get(id);
+    const waiting = pendingFetches.get(id);
+    answered.delete(id);
+    pendingFetches.delete(id);
+    if (answer.error) {
+      waiting.reject(new FetchError(answer.error.message, "system", { code: answer.error.code || "" }));
+    } else {
+      waiting.resolve(new HarnessResponse({ url: waiting.url, ...answer.response }, waiting.context));
+    }
   }
 }
 

@@ -38,3 +38,38 @@ def test_calls_after_node_is_gone_fail_at_once_and_say_so():
         with pytest.raises(HarnessError, match="the Node harness exited"):
             harness.call_many(bundle, [("onTrack", {"n": 1}, {})], None)
     harness.close()
+
+
+GATHER = """
+async function send(name, logs) {
+  logs.push(name + " start");
+  const res = await fetch("https://api.example.com/" + name, { method: "POST" });
+  if (name === "a") logs.push("a read " + (await res.text()));
+  logs.push(name + " got " + res.status);
+}
+async function onTrack(event, settings) {
+  const logs = [];
+  await Promise.all([send("a", logs), send("b", logs), send("c", logs)]);
+  return logs;
+}
+"""
+
+
+@pytest.mark.parametrize("pause", [0, 0.05])
+def test_a_calls_requests_are_answered_together_however_the_answers_arrive(pause):
+    """Equal latency: every request a call has out resumes in the same turn, in the order it was sent,
+    as on the Python side. Answers written 50 ms apart reached Node in separate chunks, and the bundle
+    ran the first request's coroutine to its end before the second had its answer (the corpus's
+    parallel forwarder logged in either order, from one CI run to the next)."""
+    import time
+
+    from segfn.runtime import Response
+
+    async def slow(request):
+        time.sleep(pause)  # the parent writes each answer apart
+        return Response(201, "ok")
+
+    with NodeHarness() as harness:
+        bundle, _ = harness.load(GATHER)
+        (result,) = harness.call_many(bundle, [("onTrack", {}, {})], slow)
+    assert result.returned == ["a start", "b start", "c start", "b got 201", "c got 201", "a read ok", "a got 201"]
