@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 from hypothesis import HealthCheck, Phase, given, seed as hseed, settings as hsettings, strategies as st
 
-from .answers import BODIES, NETWORK_CODES, REAL, STATUSES, Answer, random_plan, sprig_source, stub_source
+from .answers import BODIES, NETWORK_CODES, STATUSES, Answer, random_plan, sprig_source, stub_source
 from .check import DEFAULT_NOW, Case, Checker, Difference
 from .harvest import Harvest
 from .jsjson import js_normalise
