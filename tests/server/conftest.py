@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterator
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -164,3 +166,17 @@ def sprig_like_server(folder: Path) -> Iterator[tuple[str, Any]]:
         web.stop()
         local.close()
 
+
+def exchange(url: str, head: str, payload: bytes = b"") -> tuple[int, dict[str, str], bytes]:
+    """Send ``head`` (request line and headers, without the blank line) and ``payload`` on a new
+    connection; the status, headers and body of the answer, read until the server closes."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=20) as conn:
+        conn.sendall(head.replace("\n", "\r\n").encode("latin-1") + b"\r\n\r\n" + payload)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    top, _, rest = answer.partition(b"\r\n\r\n")
+    lines = top.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), headers, rest

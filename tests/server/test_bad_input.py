@@ -13,13 +13,14 @@ import base64
 import gzip
 import json
 import zlib
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 import requests
 
-from tests.server.conftest import WRITE_KEY, sprig_like_server, wait_for
+from tests.server.conftest import WRITE_KEY, exchange, sprig_like_server, wait_for
 
 JSON = {"Content-Type": "application/json"}
 CONTROL = {**JSON, "X-Segfn-Control": "1"}  # what a state-changing control call must carry
@@ -462,24 +463,14 @@ def test_nothing_accepted_is_lost_and_every_good_message_is_delivered(tmp_path):
 def test_a_body_over_what_waitress_reads_is_a_json_413(server, path):
     """waitress refuses a declared body over MAX_REQUEST_BODY before the app runs; the answer is the
     same JSON shape as every other error under these paths, not waitress's text/plain page."""
-    import socket
-    from urllib.parse import urlsplit
-
     from segfn.emulator.server.run import MAX_REQUEST_BODY
 
     url, _ = server
-    parts = urlsplit(url)
-    with socket.create_connection((parts.hostname, parts.port), timeout=10) as conn:
-        conn.sendall(f"POST {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Type: application/json\r\n"
-                     f"Origin: https://shop.example\r\nContent-Length: {MAX_REQUEST_BODY + 1}\r\n\r\n".encode())
-        answer = b""
-        while chunk := conn.recv(65536):
-            answer += chunk
-    head, _, payload = answer.partition(b"\r\n\r\n")
-    lines = head.decode().split("\r\n")
-    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
-    assert lines[0].startswith("HTTP/1.1 413"), answer
-    assert headers["content-type"] == "application/json", answer
+    status, headers, payload = exchange(url, f"POST {path} HTTP/1.1\nHost: {urlsplit(url).netloc}\n"
+                                             f"Content-Type: application/json\nOrigin: https://shop.example\n"
+                                             f"Content-Length: {MAX_REQUEST_BODY + 1}")
+    assert status == 413, payload
+    assert headers["content-type"] == "application/json", headers
     reply = json.loads(payload)
     assert reply["success"] is False and reply["code"] == "request_too_large", reply
     assert "500 KB" in reply["message"] and "max_body" not in reply["message"]

@@ -17,7 +17,7 @@ import requests
 from segfn.emulator.local import LocalSegment, ServeOptions
 from segfn.emulator.server import create_app
 from segfn.emulator.server.run import WebServer
-from tests.server.conftest import SPRIG_LIKE, WRITE_KEY, sprig_like_server, wait_for, write_workspace
+from tests.server.conftest import SPRIG_LIKE, WRITE_KEY, exchange, sprig_like_server, wait_for, write_workspace
 
 SPRIG = {"Content-Type": "application/json", "Authorization": "API-Key reader"}
 
@@ -30,21 +30,6 @@ def track(**fields: Any) -> dict[str, Any]:
 def server(tmp_path_factory):
     with sprig_like_server(tmp_path_factory.mktemp("hostile-http")) as running:
         yield running
-
-
-def exchange(url: str, head: str, payload: bytes = b"") -> tuple[int, dict[str, str], bytes]:
-    """Send ``head`` (request line and headers, without the blank line) and ``payload`` on a new
-    connection; the status, headers and body of the answer, read until the server closes."""
-    parts = urlsplit(url)
-    with socket.create_connection((parts.hostname, parts.port), timeout=20) as conn:
-        conn.sendall(head.replace("\n", "\r\n").encode("latin-1") + b"\r\n\r\n" + payload)
-        answer = b""
-        while chunk := conn.recv(65536):
-            answer += chunk
-    top, _, rest = answer.partition(b"\r\n\r\n")
-    lines = top.decode("latin-1").split("\r\n")
-    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
-    return int(lines[0].split()[1]), headers, rest
 
 
 def still_serving(url: str, local, name: str) -> None:
